@@ -1,0 +1,16 @@
+import type { AccountStore } from './accounts.js';
+import type { EventStore } from './events.js';
+import type { QueueStore } from './queue.js';
+
+export type * from './accounts.js';
+export type * from './events.js';
+export type * from './queue.js';
+
+/** The record of truth, split by role; each backend implements every role. */
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres';
+  accounts: AccountStore;
+  queue: QueueStore;
+  events: EventStore;
+  close(): Promise<void>;
+}
