@@ -9,6 +9,8 @@
 import dns2 from 'dns2';
 
 const { Packet } = dns2;
+/** RFC 1035 §4.1.1 response codes (not in the package's type declarations). */
+const RCODE = { SERVFAIL: 2, NXDOMAIN: 3 } as const;
 
 export interface MxRecord {
   exchange: string;
@@ -96,8 +98,8 @@ export async function startDnsServer(zone: Zone = {}): Promise<LocalDnsServer> {
     queries.push(`${name} ${TYPE_NAMES[question.type] ?? question.type}`);
     const entry = lookup(zone, name);
     response.header.aa = 1;
-    if (!entry) response.header.rcode = Packet.RCODE.NXDOMAIN;
-    else if (entry.SERVFAIL) response.header.rcode = Packet.RCODE.SERVFAIL;
+    if (!entry) response.header.rcode = RCODE.NXDOMAIN;
+    else if (entry.SERVFAIL) response.header.rcode = RCODE.SERVFAIL;
     else response.answers.push(...(answersFor(question.name, question.type, entry) as never[]));
     send(response);
   };
