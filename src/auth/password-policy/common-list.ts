@@ -3,7 +3,7 @@
  * prospective secret against a blocklist"). Offline on purpose: the gateway must not send any
  * form of a password to a third party, and must work on a closed network.
  *
- * Stored as a sorted, deduplicated, gzipped text file (see data/build-list.ts); held in memory as
+ * Stored as a sorted, deduplicated, gzipped text file (see blocklist/build-list.ts); held in memory as
  * one UTF-8 buffer plus an offset table, and searched by binary search. That costs about the size
  * of the text (a few MB) instead of the tens of MB a Set of ~200,000 strings would take, and a
  * look-up is ~18 byte comparisons: a few microseconds (bench/password.ts measures it).
@@ -22,7 +22,7 @@ export const LIST_MAX_LENGTH = 256;
  * tsc does not copy data files, so the data stays under src/ and both builds read it there.
  */
 export function listFile(): URL {
-  return new URL('../../../src/auth/password-policy/data/common-passwords.txt.gz', import.meta.url);
+  return new URL('../../../src/auth/password-policy/blocklist/common-passwords.txt.gz', import.meta.url);
 }
 
 export class CommonList {
