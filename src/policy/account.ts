@@ -1,0 +1,107 @@
+import type { AccountState } from '../events/replay.js';
+import type { DetectionConfig, Limits } from './config.js';
+import type { Footing } from './footing.js';
+import { isBulk, LimitCounters, resolveLimits } from './limits.js';
+import type { OrgMemory } from './org.js';
+import { AccountProfile } from './profile.js';
+import { LruMap, RecentSet, RollingCounter } from './window.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** The small budget an account sends under after a change of footing (see probation.ts). */
+export interface Probation {
+  since: number;
+  reason: string;
+  messages: RollingCounter;
+  recipients: RollingCounter;
+  novel: RollingCounter;
+  ordinary: number;
+}
+
+/** Same content sent to many: counted per subject or body hash over a day. */
+export interface ContentCount {
+  first: number;
+  weight: number;
+}
+
+/** The last login, so that a submission can be judged by how its session began. */
+export interface LoginTrace {
+  ts: number;
+  ip: string;
+  reasons: string[];
+  points: number;
+}
+
+/**
+ * Everything the engine remembers about one account. Sizes are fixed or capped by
+ * `memory.*`, so that an account under attack costs no more memory than a quiet one.
+ */
+export class AccountRecord {
+  state: AccountState = 'active';
+  risk = 0;
+  riskTs = 0;
+  readonly limits: Limits;
+  readonly bulk: boolean;
+  readonly domain: string;
+  readonly accepted: LimitCounters;
+  readonly tries1m = new RollingCounter(MINUTE, 12);
+  readonly tries10m = new RollingCounter(10 * MINUTE, 20);
+  readonly tries60m = new RollingCounter(HOUR, 30);
+  readonly rcpts10m = new RollingCounter(10 * MINUTE, 20);
+  readonly rcpts60m = new RollingCounter(HOUR, 30);
+  readonly external60m = new RollingCounter(HOUR, 30);
+  readonly novel60m = new RollingCounter(HOUR, 30);
+  readonly domains60m: RecentSet;
+  readonly ips10m = new RecentSet(10 * MINUTE, 256);
+  readonly ips60m = new RecentSet(HOUR, 256);
+  readonly recipients: LruMap<number>;
+  readonly ips: LruMap<Footing>;
+  readonly networks: LruMap<Footing>;
+  readonly countries: LruMap<Footing>;
+  readonly clients: LruMap<Footing>;
+  readonly content: LruMap<ContentCount>;
+  readonly sentDay: RollingCounter;
+  readonly hardDay: RollingCounter;
+  readonly failedLogins = new RollingCounter(HOUR, 12);
+  readonly profile: AccountProfile;
+  messages = 0;
+  login: LoginTrace | null = null;
+  probation: Probation | null = null;
+
+  constructor(
+    readonly name: string,
+    cfg: DetectionConfig,
+    org: OrgMemory,
+  ) {
+    const m = cfg.memory;
+    this.limits = resolveLimits(cfg, name);
+    this.bulk = isBulk(cfg, name);
+    this.domain = name.slice(name.lastIndexOf('@') + 1).toLowerCase();
+    this.accepted = new LimitCounters(Math.max(this.limits.domainsPerHour + 1, 64));
+    this.domains60m = new RecentSet(HOUR, 4096);
+    this.recipients = new LruMap(m.recipientsPerAccount);
+    this.ips = new LruMap(m.footingPerAccount);
+    this.networks = new LruMap(m.footingPerAccount);
+    this.countries = new LruMap(m.footingPerAccount);
+    this.clients = new LruMap(m.footingPerAccount);
+    this.content = new LruMap(m.contentKeysPerAccount);
+    const window = cfg.bounces.windowHours * HOUR;
+    this.sentDay = new RollingCounter(window, 48);
+    this.hardDay = new RollingCounter(window, 48);
+    this.profile = new AccountProfile(cfg.profile, org.profile);
+  }
+
+  /** Risk decays with a half-life, so old suspicion fades and only sustained anomalies restrict. */
+  riskAt(ts: number, halfLifeMinutes: number): number {
+    if (this.risk === 0) return 0;
+    const dt = Math.max(0, ts - this.riskTs);
+    return this.risk * Math.pow(2, -dt / (halfLifeMinutes * MINUTE));
+  }
+
+  addRisk(ts: number, amount: number, halfLifeMinutes: number): number {
+    this.risk = this.riskAt(ts, halfLifeMinutes) + amount;
+    this.riskTs = Math.max(ts, this.riskTs);
+    return this.risk;
+  }
+}

@@ -1,0 +1,139 @@
+import type {
+  AccountState,
+  AuthEvent,
+  BounceEvent,
+  CredentialEvent,
+  ReplayEvent,
+  StateChange,
+  SubmitDecision,
+} from '../events/replay.js';
+import { AccountRecord } from './account.js';
+import { detectionConfigSchema, type DetectionConfig } from './config.js';
+import { networkOf } from './footing.js';
+import { OrgMemory } from './org.js';
+import { startProbation } from './probation.js';
+import { bouncePoints, isHardBounce } from './signals/bounce.rate.js';
+import { offFooting, rememberOrigin } from './signals/submit.origin.js';
+import { addRisk, change } from './states.js';
+import { decideSubmit } from './submit.js';
+
+export { overLimitReply, restrictedReply, heldReply, replyFor, replyLines, type VerdictReply } from './replies.js';
+
+export interface EngineOutput {
+  decision?: SubmitDecision;
+  changes: StateChange[];
+}
+
+const NONE: StateChange[] = [];
+
+/**
+ * The outbound abuse detection engine: a pure function of the event stream. It does no I/O and
+ * reads time only from event timestamps, so the live gateway and `mailwarden replay` reach the
+ * same verdicts on the same events.
+ */
+export class DetectionEngine {
+  private readonly cfg: DetectionConfig;
+  private readonly org: OrgMemory;
+  private readonly accounts = new Map<string, AccountRecord>();
+
+  constructor(config: DetectionConfig) {
+    // Accepts a partial object too (the schema fills the defaults), so callers cannot forget one.
+    this.cfg = detectionConfigSchema.parse(config);
+    this.org = new OrgMemory(this.cfg);
+  }
+
+  process(event: ReplayEvent): EngineOutput {
+    const ts = Date.parse(event.ts);
+    switch (event.type) {
+      case 'submit': {
+        const out = decideSubmit(event, ts, this.account(event.account), this.org, this.cfg);
+        return { decision: out.decision, changes: out.changes };
+      }
+      case 'auth':
+        return { changes: this.onAuth(event, ts) };
+      case 'bounce':
+        return { changes: this.onBounce(event, ts) };
+      case 'credential':
+        return { changes: this.onCredential(event, ts) };
+      default:
+        return { changes: NONE };
+    }
+  }
+
+  stateOf(account: string): AccountState {
+    return this.accounts.get(account)?.state ?? 'active';
+  }
+
+  /** Risk and probation of an account, for the console and tests. */
+  inspect(account: string, ts: string): { state: AccountState; risk: number; probation: string | null } {
+    const a = this.accounts.get(account);
+    if (!a) return { state: 'active', risk: 0, probation: null };
+    const risk = Math.round(a.riskAt(Date.parse(ts), this.cfg.scoring.riskHalfLifeMinutes));
+    return { state: a.state, risk, probation: a.probation ? a.probation.reason : null };
+  }
+
+  /**
+   * Administrator release: an administrator has looked at the account (and reset its password if
+   * it was abused), so suspicion, probation and the login failures that led here are cleared.
+   */
+  release(account: string, ts: string, reason: string): StateChange[] {
+    const a = this.account(account);
+    a.risk = 0;
+    a.riskTs = Date.parse(ts);
+    a.probation = null;
+    a.content.map.clear();
+    if (a.state === 'active') return [];
+    return [change(a, ts, 'active', [`released by administrator: ${reason}`])];
+  }
+
+  restrict(account: string, ts: string, reason: string): StateChange[] {
+    const a = this.account(account);
+    if (a.state === 'restricted') return [];
+    return [change(a, ts, 'restricted', [`restricted by administrator: ${reason}`])];
+  }
+
+  private account(name: string): AccountRecord {
+    let a = this.accounts.get(name);
+    if (!a) {
+      a = new AccountRecord(name, this.cfg, this.org);
+      this.accounts.set(name, a);
+    }
+    return a;
+  }
+
+  /**
+   * Failed logins are remembered (per account and per source IP) but never change an account's
+   * state by themselves: otherwise anyone could lock a colleague out by mistyping their password.
+   */
+  private onAuth(ev: AuthEvent, ts: number): StateChange[] {
+    if (!ev.ok) {
+      this.org.recordFailedLogin(ev.ip, ev.account, ts);
+      this.accounts.get(ev.account)?.failedLogins.add(ts);
+      return NONE;
+    }
+    const a = this.account(ev.account);
+    const origin = { ip: ev.ip, network: networkOf(ev.ip, ev.asn, this.cfg.network), country: ev.country };
+    const why = offFooting(a, origin, ts, this.cfg.network);
+    const spray = this.org.sprayBreadth(ev.ip, ts);
+    if (spray >= this.cfg.login.sprayAccounts)
+      startProbation(a, ts, `login from IP ${ev.ip} that failed logins for ${spray} accounts`, this.cfg.probation);
+    else if (why) startProbation(a, ts, `login from ${why}`, this.cfg.probation);
+    rememberOrigin(a, this.org, origin, ts);
+    return NONE;
+  }
+
+  /** Hard bounces of accepted mail raise the account's risk once the rate is trusted. */
+  private onBounce(ev: BounceEvent, ts: number): StateChange[] {
+    if (this.org.accepted.get(ev.messageId) !== ev.account || !isHardBounce(ev)) return NONE;
+    const a = this.account(ev.account);
+    a.hardDay.add(ts);
+    const { points, reason } = bouncePoints(a, ts, this.cfg.bounces);
+    if (points < 20) return NONE;
+    return addRisk(a, ts, ev.ts, points / 4, [reason], this.cfg.scoring);
+  }
+
+  private onCredential(ev: CredentialEvent, ts: number): StateChange[] {
+    startProbation(this.account(ev.account), ts, `${ev.kind} changed`, this.cfg.probation);
+    return NONE;
+  }
+}

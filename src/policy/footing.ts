@@ -1,0 +1,63 @@
+import type { DetectionConfig } from './config.js';
+import type { LruMap } from './window.js';
+
+const HOUR = 3_600_000;
+
+/**
+ * Where an account stands: the IPs, networks, countries and clients it has used. A place becomes
+ * part of the account's footing only after it has been used over `establishHours`, so that an
+ * attacker's first hour from a new network is never treated as home.
+ */
+export interface Footing {
+  first: number;
+  last: number;
+  uses: number;
+}
+
+export function touch(map: LruMap<Footing>, key: string, ts: number): Footing {
+  const seen = map.get(key);
+  if (seen) {
+    seen.last = ts;
+    seen.uses++;
+    map.set(key, seen);
+    return seen;
+  }
+  const fresh = { first: ts, last: ts, uses: 1 };
+  map.set(key, fresh);
+  return fresh;
+}
+
+export function established(f: Footing | undefined, ts: number, cfg: DetectionConfig['network']): boolean {
+  return f !== undefined && f.uses >= 2 && ts - f.first >= cfg.establishHours * HOUR;
+}
+
+/** True when any entry of the map is established: the account has a home to compare with. */
+export function hasEstablished(map: LruMap<Footing>, ts: number, cfg: DetectionConfig['network']): boolean {
+  for (const f of map.map.values()) if (established(f, ts, cfg)) return true;
+  return false;
+}
+
+/**
+ * The network an address belongs to: its autonomous system when the gateway knows it, else the
+ * IPv4 /24 or IPv6 /48 (the usual allocation to one customer), so that DHCP churn inside one
+ * provider's block does not look like a new origin.
+ */
+export function networkOf(ip: string, asn: number | undefined, cfg: DetectionConfig['network']): string {
+  if (asn !== undefined) return `AS${asn}`;
+  if (ip.includes(':')) return ipv6Prefix(ip, cfg.ipv6Prefix);
+  const parts = ip.split('.');
+  if (parts.length !== 4) return ip;
+  const bits = Math.max(8, Math.min(32, cfg.ipv4Prefix));
+  const value = ((+parts[0] << 24) | (+parts[1] << 16) | (+parts[2] << 8) | +parts[3]) >>> 0;
+  const masked = bits === 32 ? value : (value & (~0 << (32 - bits))) >>> 0;
+  return `${masked >>> 24}.${(masked >>> 16) & 255}.${(masked >>> 8) & 255}.${masked & 255}/${bits}`;
+}
+
+function ipv6Prefix(ip: string, bits: number): string {
+  const [head, tail] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  const keep = Math.max(1, Math.min(8, Math.ceil(bits / 16)));
+  return `${groups.slice(0, keep).map((g) => parseInt(g || '0', 16).toString(16)).join(':')}::/${bits}`;
+}

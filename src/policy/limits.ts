@@ -1,0 +1,77 @@
+import type { DetectionConfig, Limits } from './config.js';
+import { RecentSet, RollingCounter } from './window.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Whether an account is a declared bulk sender (config list, account flag or group flag). */
+export function isBulk(cfg: DetectionConfig, account: string): boolean {
+  if (cfg.bulkSenders.includes(account) || cfg.accounts[account]?.bulk) return true;
+  return groupsOf(cfg, account).some((g) => cfg.groups[g]?.bulk);
+}
+
+function groupsOf(cfg: DetectionConfig, account: string): string[] {
+  const named = cfg.accounts[account]?.group;
+  const member = Object.keys(cfg.groups).filter((g) => cfg.groups[g].members.includes(account));
+  return named && !member.includes(named) ? [...member, named] : member;
+}
+
+/** Defaults (or the bulk allowance), then each group's overrides, then the account's own. */
+export function resolveLimits(cfg: DetectionConfig, account: string): Limits {
+  const limits: Limits = { ...(isBulk(cfg, account) ? cfg.bulkLimits : cfg.limits) };
+  for (const g of groupsOf(cfg, account)) Object.assign(limits, defined(cfg.groups[g]?.limits));
+  Object.assign(limits, defined(cfg.accounts[account]?.limits));
+  return limits;
+}
+
+function defined(o: object | undefined): object {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined));
+}
+
+/** Counters of accepted traffic against which the hard limits are checked. */
+export class LimitCounters {
+  readonly msgMinute = new RollingCounter(MINUTE, 12);
+  readonly msgHour = new RollingCounter(HOUR, 30);
+  readonly msgDay = new RollingCounter(DAY, 48);
+  readonly rcptMinute = new RollingCounter(MINUTE, 12);
+  readonly rcptHour = new RollingCounter(HOUR, 30);
+  readonly rcptDay = new RollingCounter(DAY, 48);
+  readonly domainsHour: RecentSet;
+
+  constructor(cap: number) {
+    this.domainsHour = new RecentSet(HOUR, cap);
+  }
+
+  record(ts: number, rcpts: number, domains: readonly string[]): void {
+    this.msgMinute.add(ts);
+    this.msgHour.add(ts);
+    this.msgDay.add(ts);
+    this.rcptMinute.add(ts, rcpts);
+    this.rcptHour.add(ts, rcpts);
+    this.rcptDay.add(ts, rcpts);
+    for (const d of domains) this.domainsHour.add(d, ts);
+  }
+
+  /** The first limit this submission would cross, as a reason, or null when within all. */
+  exceeded(limits: Limits, ts: number, rcpts: number, newDomains: number): string | null {
+    if (rcpts > limits.recipientsPerMessage)
+      return `over limit: ${rcpts} recipients in one message (limit ${limits.recipientsPerMessage})`;
+    const checks: [RollingCounter, number, number, string][] = [
+      [this.msgMinute, 1, limits.messagesPerMinute, 'messages in a minute'],
+      [this.msgHour, 1, limits.messagesPerHour, 'messages in an hour'],
+      [this.msgDay, 1, limits.messagesPerDay, 'messages in a day'],
+      [this.rcptMinute, rcpts, limits.recipientsPerMinute, 'recipients in a minute'],
+      [this.rcptHour, rcpts, limits.recipientsPerHour, 'recipients in an hour'],
+      [this.rcptDay, rcpts, limits.recipientsPerDay, 'recipients in a day'],
+    ];
+    for (const [counter, add, limit, what] of checks) {
+      const total = counter.sum(ts) + add;
+      if (total > limit) return `over limit: ${Math.round(total)} ${what} (limit ${limit})`;
+    }
+    const domains = this.domainsHour.count(ts) + newDomains;
+    if (domains > limits.domainsPerHour)
+      return `over limit: ${domains} recipient domains in an hour (limit ${limits.domainsPerHour})`;
+    return null;
+  }
+}

@@ -1,0 +1,59 @@
+import type { DetectionConfig } from './config.js';
+import { OrgProfile } from './profile.js';
+import { LruMap, RecentSet } from './window.js';
+
+const HOUR = 3_600_000;
+
+/** An IP's failed logins across accounts: the trace of password spraying. */
+export interface SprayTrace {
+  accounts: RecentSet;
+  last: number;
+}
+
+/**
+ * What the organisation as a whole knows: recipients anyone has mailed, networks, countries and
+ * clients anyone has used, sources of failed logins, and the accepted messages that bounces refer
+ * to. A recipient or network new to one account but known to the organisation is less alarming.
+ */
+export class OrgMemory {
+  readonly recipients: LruMap<number>;
+  /** Place -> the first account seen there, so an account's own first use is not "known to the organisation". */
+  readonly networks: LruMap<string>;
+  readonly countries: LruMap<string>;
+  readonly clients: LruMap<string>;
+  readonly failedIps: LruMap<SprayTrace>;
+  readonly accepted: LruMap<string>;
+  readonly profile = new OrgProfile();
+  readonly domains: Set<string>;
+
+  constructor(private readonly cfg: DetectionConfig) {
+    const m = cfg.memory;
+    this.recipients = new LruMap(m.orgRecipients);
+    this.networks = new LruMap(m.orgFooting);
+    this.countries = new LruMap(m.orgFooting);
+    this.clients = new LruMap(m.orgFooting);
+    this.failedIps = new LruMap(m.orgFooting);
+    this.accepted = new LruMap(m.acceptedMessages);
+    this.domains = new Set(cfg.orgDomains.map((d) => d.toLowerCase()));
+  }
+
+  recordFailedLogin(ip: string, account: string, ts: number): void {
+    let trace = this.failedIps.get(ip);
+    if (!trace) trace = { accounts: new RecentSet(this.cfg.login.sprayWindowHours * HOUR, 1024), last: ts };
+    trace.accounts.add(account, ts);
+    trace.last = ts;
+    this.failedIps.set(ip, trace);
+  }
+
+  /** Whether someone other than `account` has used this place. */
+  knownToOthers(map: LruMap<string>, key: string, account: string): boolean {
+    const first = map.get(key);
+    return first !== undefined && first !== account;
+  }
+
+  /** Number of accounts this IP failed to log into within the spray window (0 when unknown). */
+  sprayBreadth(ip: string, ts: number): number {
+    const trace = this.failedIps.get(ip);
+    return trace ? trace.accounts.count(ts) : 0;
+  }
+}

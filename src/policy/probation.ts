@@ -1,0 +1,76 @@
+import type { AccountRecord } from './account.js';
+import type { DetectionConfig } from './config.js';
+import { RollingCounter } from './window.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+type ProbationConfig = DetectionConfig['probation'];
+
+/**
+ * Probation: after a login from a new network or country, or a credential change, the account
+ * sends under a small budget until its mail looks like its history again. The budget is what keeps
+ * a blast from reaching volume in the seconds before the score has enough evidence; a traveller
+ * writing to the usual people never reaches it.
+ */
+export function startProbation(a: AccountRecord, ts: number, reason: string, cfg: ProbationConfig): boolean {
+  if (!cfg.enabled) return false;
+  if (a.probation) {
+    a.probation.ordinary = 0;
+    return false;
+  }
+  a.probation = {
+    since: ts,
+    reason,
+    messages: new RollingCounter(HOUR, 12),
+    recipients: new RollingCounter(HOUR, 12),
+    novel: new RollingCounter(HOUR, 12),
+    ordinary: 0,
+  };
+  return true;
+}
+
+/** Ends a probation that has outlived `maxHours` (called before each decision). */
+export function expireProbation(a: AccountRecord, ts: number, cfg: ProbationConfig): void {
+  if (a.probation && ts - a.probation.since >= cfg.maxHours * HOUR) a.probation = null;
+}
+
+/** The budget line this submission would cross, as a reason, or null. */
+export function overProbationBudget(a: AccountRecord, ts: number, rcpts: number, novel: number, cfg: ProbationConfig): string | null {
+  const p = a.probation;
+  if (!p) return null;
+  const why = `probation since ${new Date(p.since).toISOString()} (${p.reason})`;
+  if (rcpts > cfg.recipientsPerMessage) return `${why}: ${rcpts} recipients in one message (budget ${cfg.recipientsPerMessage})`;
+  if (p.messages.sum(ts) + 1 > cfg.messagesPerHour) return `${why}: more than ${cfg.messagesPerHour} messages in an hour`;
+  if (p.recipients.sum(ts) + rcpts > cfg.recipientsPerHour) return `${why}: more than ${cfg.recipientsPerHour} recipients in an hour`;
+  if (novel > 0 && p.novel.sum(ts) + novel > cfg.novelRecipientsPerHour)
+    return `${why}: more than ${cfg.novelRecipientsPerHour} new recipients in an hour`;
+  return null;
+}
+
+/**
+ * Counts an accepted message against the budget and lets an account that behaves like itself out:
+ * enough ordinary messages (mostly known recipients, low score) after a minimum time.
+ */
+export function progressProbation(
+  a: AccountRecord,
+  ts: number,
+  sent: { rcpts: number; novel: number; external: number; score: number },
+  ordinaryScore: number,
+  cfg: ProbationConfig,
+): boolean {
+  const p = a.probation;
+  if (!p) return false;
+  p.messages.add(ts);
+  p.recipients.add(ts, sent.rcpts);
+  p.novel.add(ts, sent.novel);
+  const ordinary = sent.score < ordinaryScore && sent.novel * 2 <= Math.max(1, sent.external);
+  // One new contact does not undo a good run; only clearly unusual mail starts the count again.
+  if (ordinary) p.ordinary++;
+  else if (sent.score >= ordinaryScore * 2) p.ordinary = 0;
+  if (p.ordinary >= cfg.exitMessages && ts - p.since >= cfg.exitMinutes * MINUTE) {
+    a.probation = null;
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,126 @@
+import type { DetectionConfig } from './config.js';
+
+/** Metrics learned per hour: messages, recipients, never-mailed-before recipients, distinct domains. */
+export const M_MESSAGES = 0;
+export const M_RECIPIENTS = 1;
+export const M_NOVEL = 2;
+export const M_DOMAINS = 3;
+const METRICS = 4;
+const HOUR = 3_600_000;
+const WEEK_HOURS = 168;
+
+export function hourOfWeek(ts: number): number {
+  // 1970-01-01 was a Thursday; the offset makes bucket 0 Monday 00:00 UTC.
+  return (Math.floor(ts / HOUR) + 72) % WEEK_HOURS;
+}
+
+type Profiled = DetectionConfig['profile'];
+
+/**
+ * The organisation-wide prior: the typical active account-hour at each hour of the week, so that
+ * an account with little history is compared with its colleagues rather than with nothing.
+ */
+export class OrgProfile {
+  readonly mean = new Float64Array(WEEK_HOURS * METRICS);
+
+  learn(bucket: number, hour: Float64Array): void {
+    const base = bucket * METRICS;
+    for (let m = 0; m < METRICS; m++) this.mean[base + m] += (hour[m] - this.mean[base + m]) * 0.05;
+  }
+
+  prior(bucket: number, metric: number): number {
+    let best = 0;
+    for (let d = -1; d <= 1; d++) {
+      const b = (bucket + d + WEEK_HOURS) % WEEK_HOURS;
+      best = Math.max(best, this.mean[b * METRICS + metric]);
+    }
+    return best;
+  }
+}
+
+/**
+ * One account's hour-of-week profile. Each bucket keeps its peak, which fades with a half-life of
+ * half the rolling window, so the profile follows the account's habits without storing history.
+ */
+export class AccountProfile {
+  private readonly peak = new Float32Array(WEEK_HOURS * METRICS);
+  private readonly peakTs = new Float64Array(WEEK_HOURS);
+  private readonly overall = new Float64Array(METRICS);
+  private overallTs = 0;
+  private readonly current = new Float64Array(METRICS);
+  private currentHour = -1;
+  private readonly currentDomains = new Set<string>();
+  activeDays = 0;
+  private lastDay = -1;
+
+  constructor(
+    private readonly cfg: Profiled,
+    private readonly org: OrgProfile,
+  ) {}
+
+  /** Records an accepted message (attack traffic that was stopped must not teach the profile). */
+  learn(ts: number, recipients: number, novel: number, domains: readonly string[]): void {
+    this.roll(ts);
+    this.current[M_MESSAGES] += 1;
+    this.current[M_RECIPIENTS] += recipients;
+    this.current[M_NOVEL] += novel;
+    for (const d of domains) this.currentDomains.add(d);
+    this.current[M_DOMAINS] = this.currentDomains.size;
+    const day = Math.floor(ts / (24 * HOUR));
+    if (day !== this.lastDay) {
+      this.lastDay = day;
+      this.activeDays++;
+    }
+  }
+
+  /** What this account is expected to do at most in one hour at this time of week. */
+  expected(ts: number, metric: number, floor: number): number {
+    this.roll(ts);
+    const bucket = hourOfWeek(ts);
+    let own = 0;
+    for (let d = -1; d <= 1; d++) own = Math.max(own, this.peakAt((bucket + d + WEEK_HOURS) % WEEK_HOURS, metric, ts));
+    for (let day = 1; day < 7; day++) own = Math.max(own, 0.6 * this.peakAt((bucket + day * 24) % WEEK_HOURS, metric, ts));
+    own = Math.max(own, 0.35 * this.overall[metric] * this.fade(ts - this.overallTs));
+    const confidence = Math.min(1, this.activeDays / Math.max(1, this.cfg.learnDays));
+    const prior = this.cfg.orgPriorFactor * this.org.prior(bucket, metric);
+    return Math.max(floor, confidence * own + (1 - confidence) * prior);
+  }
+
+  get confidence(): number {
+    return Math.min(1, this.activeDays / Math.max(1, this.cfg.learnDays));
+  }
+
+  private peakAt(bucket: number, metric: number, ts: number): number {
+    const v = this.peak[bucket * METRICS + metric];
+    return v === 0 ? 0 : v * this.fade(ts - this.peakTs[bucket]);
+  }
+
+  private fade(ageMs: number): number {
+    const halfLife = (this.cfg.windowDays / 2) * 24 * HOUR;
+    return Math.pow(2, -Math.max(0, ageMs) / halfLife);
+  }
+
+  /** Closes the current hour into its bucket when time has moved past it. */
+  private roll(ts: number): void {
+    const hour = Math.floor(ts / HOUR);
+    if (hour === this.currentHour) return;
+    if (this.currentHour >= 0 && this.current[M_MESSAGES] > 0) this.commit(this.currentHour * HOUR);
+    this.currentHour = hour;
+    this.current.fill(0);
+    this.currentDomains.clear();
+  }
+
+  private commit(at: number): void {
+    const bucket = hourOfWeek(at);
+    const base = bucket * METRICS;
+    const keep = this.fade(at - this.peakTs[bucket]);
+    const keepAll = this.fade(at - this.overallTs);
+    for (let m = 0; m < METRICS; m++) {
+      this.peak[base + m] = Math.max(this.peak[base + m] * keep, this.current[m]);
+      this.overall[m] = Math.max(this.overall[m] * keepAll, this.current[m]);
+    }
+    this.peakTs[bucket] = at;
+    this.overallTs = at;
+    this.org.learn(bucket, this.current);
+  }
+}

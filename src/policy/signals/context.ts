@@ -1,0 +1,64 @@
+import type { SubmitEvent } from '../../events/replay.js';
+import type { AccountRecord } from '../account.js';
+import type { DetectionConfig } from '../config.js';
+import type { OrgMemory } from '../org.js';
+
+/**
+ * What every submit-time signal reads: the event, the account and organisation memory, and the
+ * recipient analysis done once per submission.
+ */
+export interface SubmitContext {
+  ev: SubmitEvent;
+  ts: number;
+  acct: AccountRecord;
+  org: OrgMemory;
+  cfg: DetectionConfig;
+  /** Lower-cased recipients and their domains (distinct domains listed once). */
+  recipients: string[];
+  domains: string[];
+  external: number;
+  /** External recipients this account never mailed, and those the whole organisation never mailed. */
+  novelAccount: number;
+  novelOrg: number;
+  /** Novelty weighted: new to the organisation counts 1, new only to this account counts 1/2. */
+  novelWeight: number;
+  network: string;
+}
+
+/**
+ * Signal points in two kinds. Content points say the mail itself is unusual (volume, recipients,
+ * sameness, bounces); origin points say where it comes from is unusual (network, client, login).
+ * Either alone is common in honest mail; the two together are what a stolen password looks like,
+ * hence the synergy term in `total`.
+ */
+export class Score {
+  content = 0;
+  origin = 0;
+  readonly reasons: string[] = [];
+
+  addContent(points: number, reason: string): void {
+    if (points <= 0) return;
+    this.content += points;
+    this.reasons.push(reason);
+  }
+
+  addOrigin(points: number, reason: string): void {
+    if (points <= 0) return;
+    this.origin += points;
+    this.reasons.push(reason);
+  }
+
+  total(synergyScale: number): number {
+    return Math.round(this.content + this.origin + (this.content * this.origin) / Math.max(1, synergyScale));
+  }
+}
+
+export const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
+
+/** Points that grow with the logarithm of how far an observation exceeds its expectation. */
+export function overBy(observed: number, expected: number, perDoubling: number, cap: number): number {
+  if (observed <= expected || expected <= 0) return 0;
+  return clamp(perDoubling * Math.log2(observed / expected), 0, cap);
+}
+
+export const pct = (x: number): string => `${Math.round(x * 100)}%`;

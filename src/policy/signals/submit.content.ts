@@ -1,0 +1,33 @@
+import { overBy, type Score, type SubmitContext } from './context.js';
+
+const DAY = 86_400_000;
+
+/**
+ * Same subject or body to many recipients. Honest mass mail (invoices, recruiting) is personal per
+ * recipient; spam is one text to a list. Recipients never mailed before weigh fully, known ones a
+ * quarter, so an announcement to regular contacts stays quiet.
+ */
+export function scoreSameContent(c: SubmitContext, s: Score, damp: number): void {
+  const weight = c.novelWeight + (c.external - c.novelAccount) * 0.25;
+  let body = 0;
+  let subject = 0;
+  if (c.ev.bodyHash) body = bump(c, `b:${c.ev.bodyHash}`, weight);
+  if (c.ev.subject) subject = bump(c, `s:${c.ev.subject}`, weight);
+  const bodyPoints = overBy(body, 4, 10, 30);
+  const subjectPoints = overBy(subject, 8, 6, 15);
+  if (bodyPoints >= subjectPoints) {
+    if (bodyPoints * damp >= 1)
+      s.addContent(bodyPoints * damp, `same body to ${Math.round(body)} recipients (new ones counted in full) within a day`);
+  } else if (subjectPoints * damp >= 1) {
+    s.addContent(subjectPoints * damp, `same subject to ${Math.round(subject)} recipients (new ones counted in full) within a day`);
+  }
+}
+
+function bump(c: SubmitContext, key: string, weight: number): number {
+  const map = c.acct.content;
+  let entry = map.get(key);
+  if (!entry || c.ts - entry.first > DAY) entry = { first: c.ts, weight: 0 };
+  entry.weight += weight;
+  map.set(key, entry);
+  return entry.weight;
+}

@@ -1,0 +1,103 @@
+import type { AccountRecord } from '../account.js';
+import type { DetectionConfig } from '../config.js';
+import { established, hasEstablished, touch, type Footing } from '../footing.js';
+import type { OrgMemory } from '../org.js';
+import type { LruMap } from '../window.js';
+import type { Score, SubmitContext } from './context.js';
+
+const HOUR = 3_600_000;
+
+/** Where a session comes from, as seen at login or submission. */
+export interface Origin {
+  ip: string;
+  network: string;
+  country?: string;
+  client?: string;
+}
+
+/** A place first seen within the hour is new; one not yet established is merely unfamiliar. */
+function freshness(f: Footing | undefined, ts: number, cfg: DetectionConfig['network']): 'new' | 'unfamiliar' | 'home' {
+  if (!f || ts - f.first < HOUR) return 'new';
+  return established(f, ts, cfg) ? 'home' : 'unfamiliar';
+}
+
+/**
+ * New IP, network or country for this account. Points are cut when the account has no
+ * established footing yet (nothing to compare with) and when the organisation knows the place
+ * (a colleague's office or a shared provider).
+ */
+export function scoreFooting(c: SubmitContext, o: Origin, s: Score): void {
+  const a = c.acct;
+  const n = c.cfg.network;
+  const f = hasEstablished(a.networks, c.ts, n) ? 1 : 0.3;
+  if (freshness(a.ips.get(o.ip), c.ts, n) === 'new') s.addOrigin(5 * f, `first use of IP ${o.ip}`);
+  const net = freshness(a.networks.get(o.network), c.ts, n);
+  const orgNet = c.org.knownToOthers(c.org.networks, o.network, a.name);
+  if (net === 'new') s.addOrigin((orgNet ? 8 : 15) * f, `new network ${o.network}${orgNet ? ' (known to the organisation)' : ''}`);
+  else if (net === 'unfamiliar') s.addOrigin(5 * f, `network ${o.network} not yet usual for this account`);
+  if (o.country === undefined) return;
+  const country = freshness(a.countries.get(o.country), c.ts, n);
+  const orgCountry = c.org.knownToOthers(c.org.countries, o.country, a.name);
+  if (country === 'new') s.addOrigin((orgCountry ? 10 : 20) * f, `new country ${o.country}`);
+  else if (country === 'unfamiliar') s.addOrigin(6 * f, `country ${o.country} not yet usual for this account`);
+}
+
+/** Several IPs sending for one account at once: a botnet sharing a password, not a person. */
+export function scoreParallel(c: SubmitContext, s: Score): void {
+  const n = c.cfg.network;
+  const ten = c.acct.ips10m.count(c.ts);
+  const hour = c.acct.ips60m.count(c.ts);
+  const p10 = ten >= n.parallelIps ? Math.min(25, 10 + 5 * (ten - n.parallelIps)) : 0;
+  const p60 = hour >= n.hourlyIps ? Math.min(25, 8 + 3 * (hour - n.hourlyIps)) : 0;
+  if (p10 >= p60) s.addOrigin(p10, `${ten} IPs submitting for this account within 10 minutes`);
+  else s.addOrigin(p60, `${hour} IPs submitting for this account within an hour`);
+}
+
+/** A mail client this account has never used, once the account has enough history to know its clients. */
+export function scoreClient(c: SubmitContext, client: string | undefined, s: Score): void {
+  if (!client || c.acct.messages < 20) return;
+  if (freshness(c.acct.clients.get(client), c.ts, c.cfg.network) !== 'new') return;
+  s.addOrigin(c.org.knownToOthers(c.org.clients, client, c.acct.name) ? 6 : 10, `unusual client "${client}"`);
+}
+
+/** Failed logins on this account, and logins from an IP that failed for many accounts (spraying). */
+export function scoreLogin(c: SubmitContext, ip: string, s: Score): void {
+  const l = c.cfg.login;
+  const fails = c.acct.failedLogins.sum(c.ts);
+  if (fails >= l.failuresPerHour)
+    s.addOrigin(Math.min(20, 5 + 2 * (fails - l.failuresPerHour)), `${Math.round(fails)} failed logins in the last hour`);
+  const breadth = c.org.sprayBreadth(ip, c.ts);
+  if (breadth >= l.sprayAccounts) s.addOrigin(30, `IP ${ip} failed logins for ${breadth} accounts`);
+}
+
+/** Remembers the place for the account and the organisation (after it was judged). */
+export function rememberOrigin(a: AccountRecord, org: OrgMemory, o: Origin, ts: number): void {
+  touch(a.ips, o.ip, ts);
+  touch(a.networks, o.network, ts);
+  remember(org.networks, o.network, a.name);
+  if (o.country !== undefined) {
+    touch(a.countries, o.country, ts);
+    remember(org.countries, o.country, a.name);
+  }
+  if (o.client) {
+    touch(a.clients, o.client, ts);
+    remember(org.clients, o.client, a.name);
+  }
+}
+
+function remember(map: LruMap<string>, key: string, account: string): void {
+  map.set(key, map.get(key) ?? account);
+}
+
+/** Whether the place is outside an established footing (used by probation on login and submit). */
+export function offFooting(a: AccountRecord, o: Origin, ts: number, cfg: DetectionConfig['network']): string | null {
+  if (!hasEstablished(a.networks, ts, cfg)) return null;
+  if (!isHome(a.networks, o.network, ts, cfg)) return `new network ${o.network} (IP ${o.ip})`;
+  if (o.country !== undefined && a.countries.size > 0 && !isHome(a.countries, o.country, ts, cfg))
+    return `new country ${o.country} (IP ${o.ip})`;
+  return null;
+}
+
+function isHome(map: LruMap<Footing>, key: string, ts: number, cfg: DetectionConfig['network']): boolean {
+  return established(map.get(key), ts, cfg);
+}

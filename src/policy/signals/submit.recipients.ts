@@ -1,0 +1,80 @@
+import type { SubmitEvent } from '../../events/replay.js';
+import type { AccountRecord } from '../account.js';
+import type { DetectionConfig } from '../config.js';
+import type { OrgMemory } from '../org.js';
+import { M_DOMAINS, M_NOVEL } from '../profile.js';
+import { clamp, overBy, pct, type Score, type SubmitContext } from './context.js';
+
+/** Looks at each recipient once: internal or external, new to the account, new to the organisation. */
+export function analyseRecipients(
+  ev: SubmitEvent,
+  ts: number,
+  acct: AccountRecord,
+  org: OrgMemory,
+  cfg: DetectionConfig,
+  network: string,
+): SubmitContext {
+  const recipients: string[] = [];
+  const domains: string[] = [];
+  let external = 0;
+  let novelAccount = 0;
+  let novelOrg = 0;
+  for (const raw of ev.rcpts) {
+    const rcpt = raw.toLowerCase();
+    recipients.push(rcpt);
+    const domain = rcpt.slice(rcpt.lastIndexOf('@') + 1);
+    if (!domains.includes(domain)) domains.push(domain);
+    if (domain === acct.domain || org.domains.has(domain)) continue;
+    external++;
+    if (acct.recipients.has(rcpt)) continue;
+    novelAccount++;
+    if (!org.recipients.has(rcpt)) novelOrg++;
+  }
+  const novelWeight = novelOrg + (novelAccount - novelOrg) / 2;
+  return { ev, ts, acct, org, cfg, recipients, domains, external, novelAccount, novelOrg, novelWeight, network };
+}
+
+/** Counts this attempt into the account's short windows (whatever its verdict: pace is the signal). */
+export function recordAttempt(c: SubmitContext): void {
+  const a = c.acct;
+  a.tries1m.add(c.ts);
+  a.tries10m.add(c.ts);
+  a.tries60m.add(c.ts);
+  a.rcpts10m.add(c.ts, c.recipients.length);
+  a.rcpts60m.add(c.ts, c.recipients.length);
+  a.external60m.add(c.ts, c.external);
+  a.novel60m.add(c.ts, c.novelWeight);
+  for (const d of c.domains) if (d !== a.domain && !c.org.domains.has(d)) a.domains60m.add(d, c.ts);
+  a.ips10m.add(c.ev.ip, c.ts);
+  a.ips60m.add(c.ev.ip, c.ts);
+}
+
+/**
+ * Share of recipients never mailed before, by this account or anyone in the organisation. Honest
+ * mail goes mostly to people already written to; a stolen password mails a list.
+ */
+export function scoreNovelty(c: SubmitContext, s: Score, damp: number): void {
+  const a = c.acct;
+  const novel = a.novel60m.sum(c.ts);
+  const external = a.external60m.sum(c.ts);
+  if (novel < 1 || external === 0) return;
+  const share = clamp(novel / external, 0, 1);
+  const expected = a.profile.expected(c.ts, M_NOVEL, c.cfg.profile.floorNovelPerHour);
+  const strength = clamp(Math.log2(1 + novel / expected) / 2.5, 0, 1);
+  const points = 25 * share * strength * damp;
+  if (points < 1) return;
+  s.addContent(
+    points,
+    `${pct(share)} of ${Math.round(external)} external recipients in the last hour never mailed before (usual: up to ${Math.round(expected)} new an hour)`,
+  );
+}
+
+/** Spread of recipient domains in the last hour against the account's usual spread. */
+export function scoreDomainSpread(c: SubmitContext, s: Score, damp: number): void {
+  const a = c.acct;
+  const spread = a.domains60m.count(c.ts);
+  const expected = a.profile.expected(c.ts, M_DOMAINS, c.cfg.profile.floorDomainsPerHour);
+  const points = overBy(spread, expected, 8, 20) * damp;
+  if (points < 1) return;
+  s.addContent(points, `${spread} recipient domains in the last hour; usual maximum is ${Math.round(expected)}`);
+}

@@ -1,0 +1,34 @@
+import { M_MESSAGES, M_RECIPIENTS } from '../profile.js';
+import { overBy, type Score, type SubmitContext } from './context.js';
+
+/**
+ * Volume spike against the account's hour-of-week profile, over three windows. A person can send
+ * a good part of their busiest hour in ten minutes, and a few messages in one minute, but not
+ * dozens: the short windows are what catch a blast within seconds.
+ */
+export function scoreVolume(c: SubmitContext, s: Score, damp: number): void {
+  const a = c.acct;
+  const p = c.cfg.profile;
+  const msgs = a.profile.expected(c.ts, M_MESSAGES, p.floorMessagesPerHour);
+  const rcpts = a.profile.expected(c.ts, M_RECIPIENTS, p.floorRecipientsPerHour);
+  const m1 = a.tries1m.sum(c.ts);
+  const m10 = a.tries10m.sum(c.ts);
+  const m60 = a.tries60m.sum(c.ts);
+  const r10 = a.rcpts10m.sum(c.ts);
+  const r60 = a.rcpts60m.sum(c.ts);
+  const perMinute = Math.max(3, msgs * 0.25);
+  const ratios = [m1 / perMinute, m10 / (msgs * 0.6), m60 / msgs, r10 / (rcpts * 0.6), r60 / rcpts];
+  let worst = 0;
+  for (let i = 1; i < ratios.length; i++) if (ratios[i] > ratios[worst]) worst = i;
+  const points = overBy(ratios[worst], 1, 12, 35) * damp;
+  if (points < 1) return;
+  const what = [
+    `${m1} messages in a minute`,
+    `${m10} messages in 10 minutes`,
+    `${m60} messages in an hour`,
+    `${r10} recipients in 10 minutes`,
+    `${r60} recipients in an hour`,
+  ][worst];
+  const usual = worst >= 3 ? `${Math.round(rcpts)} recipients an hour` : `${Math.round(msgs)} messages an hour`;
+  s.addContent(points, `${what}; this account's usual maximum is ${usual}`);
+}

@@ -1,0 +1,38 @@
+import type { AccountState, StateChange } from '../events/replay.js';
+import type { AccountRecord } from './account.js';
+import type { DetectionConfig } from './config.js';
+
+type Scoring = DetectionConfig['scoring'];
+
+/**
+ * Account states: active -> watch -> restricted. Risk is the decayed sum of what each submission
+ * scored above `riskFloor`, so one odd message never restricts, a sustained run of them does, and
+ * a quiet account drifts back to active. Restricted is left only by an administrator.
+ */
+export function addScoreToRisk(a: AccountRecord, ts: number, at: string, score: number, reasons: string[], cfg: Scoring): StateChange[] {
+  const excess = Math.max(0, score - cfg.riskFloor);
+  const risk = excess > 0 ? a.addRisk(ts, excess, cfg.riskHalfLifeMinutes) : a.riskAt(ts, cfg.riskHalfLifeMinutes);
+  return reassess(a, at, risk, reasons, cfg);
+}
+
+/** Adds risk that does not come from a submission (bounces). */
+export function addRisk(a: AccountRecord, ts: number, at: string, amount: number, reasons: string[], cfg: Scoring): StateChange[] {
+  return reassess(a, at, a.addRisk(ts, amount, cfg.riskHalfLifeMinutes), reasons, cfg);
+}
+
+function reassess(a: AccountRecord, at: string, risk: number, reasons: string[], cfg: Scoring): StateChange[] {
+  if (a.state === 'restricted') return [];
+  const r = Math.round(risk);
+  if (risk >= cfg.restrictRisk)
+    return [change(a, at, 'restricted', [`risk ${r} reached the restriction threshold ${cfg.restrictRisk}`, ...reasons])];
+  if (a.state === 'active' && risk >= cfg.watchRisk)
+    return [change(a, at, 'watch', [`risk ${r} reached the watch threshold ${cfg.watchRisk}`, ...reasons])];
+  if (a.state === 'watch' && risk < cfg.watchRisk / 2)
+    return [change(a, at, 'active', [`risk fell to ${r}, below ${cfg.watchRisk / 2}`])];
+  return [];
+}
+
+export function change(a: AccountRecord, at: string, state: AccountState, reasons: string[]): StateChange {
+  a.state = state;
+  return { ts: at, account: a.name, type: 'state', state, reasons };
+}

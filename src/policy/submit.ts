@@ -1,0 +1,121 @@
+import type { StateChange, SubmitDecision, SubmitEvent, Verdict } from '../events/replay.js';
+import type { AccountRecord } from './account.js';
+import type { DetectionConfig } from './config.js';
+import { networkOf } from './footing.js';
+import type { OrgMemory } from './org.js';
+import { expireProbation, overProbationBudget, progressProbation, startProbation } from './probation.js';
+import { scoreBounces } from './signals/bounce.rate.js';
+import { Score, type SubmitContext } from './signals/context.js';
+import { scoreSameContent } from './signals/submit.content.js';
+import { offFooting, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, type Origin } from './signals/submit.origin.js';
+import { analyseRecipients, recordAttempt, scoreDomainSpread, scoreNovelty } from './signals/submit.recipients.js';
+import { scoreVolume } from './signals/submit.volume.js';
+import { addScoreToRisk } from './states.js';
+
+export interface Outcome {
+  decision: SubmitDecision;
+  changes: StateChange[];
+}
+
+/**
+ * The submit stage, as a table of contents: judge the origin, score the mail, pick the verdict
+ * (reject if restricted, hold if the score says so, defer over a limit or the probation budget,
+ * else accept), then let the score move the account's state and let accepted mail teach the
+ * profile. Shadow mode rewrites only the returned verdict.
+ */
+export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org: OrgMemory, cfg: DetectionConfig): Outcome {
+  expireProbation(a, ts, cfg.probation);
+  const origin: Origin = { ip: ev.ip, network: networkOf(ev.ip, ev.asn, cfg.network), country: ev.country, client: ev.client };
+  const c = analyseRecipients(ev, ts, a, org, cfg, origin.network);
+  recordAttempt(c);
+  probationIfOffFooting(a, origin, ts, cfg);
+  const s = scoreSignals(c, origin);
+  rememberOrigin(a, org, origin, ts);
+  const score = s.total(cfg.scoring.synergyScale);
+  let verdict = chooseVerdict(c, score, s.reasons);
+  const changes = a.state === 'restricted' ? [] : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring);
+  // The message that tips the account over is kept for review rather than sent.
+  if (verdict === 'accept' && a.state === 'restricted') verdict = 'hold';
+  if (verdict === 'accept') learnAccepted(c, score);
+  const decision: SubmitDecision = { ts: ev.ts, account: ev.account, messageId: ev.messageId, verdict, score, reasons: s.reasons };
+  if (cfg.shadow) shadowed(decision, c);
+  return { decision, changes };
+}
+
+function probationIfOffFooting(a: AccountRecord, origin: Origin, ts: number, cfg: DetectionConfig): void {
+  if (a.probation) return;
+  const why = offFooting(a, origin, ts, cfg.network);
+  if (why) startProbation(a, ts, `submission from ${why}`, cfg.probation);
+}
+
+function scoreSignals(c: SubmitContext, origin: Origin): Score {
+  const s = new Score();
+  // Declared bulk senders mail lists by design; their content signals are damped, not their origin.
+  const damp = c.acct.bulk ? 0.2 : 1;
+  scoreVolume(c, s, damp);
+  scoreNovelty(c, s, damp);
+  scoreDomainSpread(c, s, damp);
+  scoreSameContent(c, s, damp);
+  scoreBounces(c.acct, c.ts, c.cfg.bounces, s);
+  scoreFooting(c, origin, s);
+  scoreParallel(c, s);
+  scoreClient(c, origin.client, s);
+  scoreLogin(c, origin.ip, s);
+  return s;
+}
+
+/** Verdict reasons go first, signal reasons after them. */
+function chooseVerdict(c: SubmitContext, score: number, reasons: string[]): Verdict {
+  const a = c.acct;
+  const cfg = c.cfg;
+  if (a.state === 'restricted') {
+    reasons.unshift('account restricted');
+    return 'reject';
+  }
+  const holdAt = a.state === 'watch' ? cfg.scoring.watchHoldScore : cfg.scoring.holdScore;
+  if (score >= holdAt) {
+    reasons.unshift(`score ${score} at or above the hold threshold ${holdAt}${a.state === 'watch' ? ' (account on watch)' : ''}`);
+    return 'hold';
+  }
+  const newDomains = c.domains.reduce((n, d) => (a.accepted.domainsHour.has(d) ? n : n + 1), 0);
+  const limit = a.accepted.exceeded(a.limits, c.ts, c.recipients.length, newDomains);
+  if (limit) {
+    reasons.unshift(limit);
+    return 'defer';
+  }
+  const budget = overProbationBudget(a, c.ts, c.recipients.length, c.novelAccount, cfg.probation);
+  if (budget) {
+    reasons.unshift(budget);
+    return 'defer';
+  }
+  if (a.probation) reasons.push(`probation since ${new Date(a.probation.since).toISOString()} (${a.probation.reason})`);
+  return 'accept';
+}
+
+/** Only accepted mail teaches the account and the organisation what is usual. */
+function learnAccepted(c: SubmitContext, score: number): void {
+  const { acct: a, org, ts } = c;
+  const external = c.domains.filter((d) => d !== a.domain && !org.domains.has(d));
+  a.accepted.record(ts, c.recipients.length, c.domains);
+  a.profile.learn(ts, c.recipients.length, c.novelAccount, external);
+  for (const r of c.recipients) {
+    a.recipients.set(r, ts);
+    org.recipients.set(r, ts);
+  }
+  a.sentDay.add(ts, c.recipients.length);
+  a.messages++;
+  org.accepted.set(c.ev.messageId, a.name);
+  progressProbation(a, ts, { rcpts: c.recipients.length, novel: c.novelAccount, external: c.external, score }, c.cfg.scoring.riskFloor / 2, c.cfg.probation);
+}
+
+/**
+ * Shadow mode: the gateway sends everything, so the message is accepted and remembered for
+ * bounces, but the engine's own view follows the would-have verdict, as if it were enforcing.
+ */
+function shadowed(d: SubmitDecision, c: SubmitContext): void {
+  if (d.verdict === 'accept') return;
+  d.reasons.unshift(`shadow: would ${d.verdict}`);
+  d.verdict = 'accept';
+  c.org.accepted.set(c.ev.messageId, c.acct.name);
+  c.acct.sentDay.add(c.ts, c.recipients.length);
+}
