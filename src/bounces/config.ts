@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** The bounce listener and the signed return paths (`bounces+TOKEN@<domain>`). */
+export const bouncesConfigSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('Run the bounce listener and sign return paths.'),
+    host: z.string().default('0.0.0.0').describe('Address the bounce listener listens on.'),
+    port: z.number().int().min(0).max(65535).default(2525).describe('Bounce listener port (25 in production; the MX of the bounce domain points here).'),
+    domain: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe('Bounce domain used in return paths. null: "bounces." followed by the sender\'s domain, a subdomain so SPF stays aligned for relaxed DMARC.'),
+    secret: z.string().default('').describe('HMAC secret of the return-path tokens. Secret: MAILWARDEN_BOUNCE_SECRET overrides it. Empty disables signed return paths.'),
+    previousSecrets: z.array(z.string()).default([]).describe('Earlier secrets still accepted, so rotation loses no bounce of mail already sent.'),
+    maxAgeDays: z.number().int().positive().default(14).describe('Age after which a return-path token is refused as expired.'),
+    reportAddresses: z
+      .array(z.string())
+      .default([])
+      .describe('Extra addresses the listener accepts (e.g. the DMARC rua address dmarc-reports@...).'),
+  })
+  .describe('Bounces: where the gateway receives the bounces of the mail it sent.');
+
+export type BouncesConfig = z.infer<typeof bouncesConfigSchema>;
