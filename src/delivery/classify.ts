@@ -83,7 +83,7 @@ function temporary(reply: string, status: string, reason: string): Classified {
  */
 export function classifyError(err: NodemailerError): Classified {
   const command = err.command ?? '';
-  if (err.code === 'ETLS' || command === 'STARTTLS') {
+  if (isTlsFailure(err)) {
     return temporary(`TLS required but not established: ${err.response ?? err.message}`, '4.7.10', 'securityerror');
   }
   if (err.code === 'EAUTH' || err.code === 'ENOAUTH' || command.startsWith('AUTH')) {
@@ -93,6 +93,12 @@ export function classifyError(err: NodemailerError): Classified {
   const detail = err.originalCode ? `${err.originalCode}: ${err.message}` : err.message;
   if (err.code === 'ETIMEDOUT') return temporary(`timeout: ${detail}`, '4.4.2', 'networkerror');
   return temporary(`connection failed: ${detail}`, '4.4.1', 'networkerror');
+}
+
+/** STARTTLS refused, or the handshake failed (the socket reports it as an OpenSSL error). */
+export function isTlsFailure(err: NodemailerError): boolean {
+  if (err.code === 'ETLS' || err.command === 'STARTTLS') return true;
+  return err.code === 'ESOCKET' && /\b(?:SSL|TLS)\b|ssl3?_|certificate|handshake/i.test(err.message);
 }
 
 export interface RetryPolicy {

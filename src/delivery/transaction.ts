@@ -5,7 +5,7 @@
  */
 import type { NodemailerError } from 'nodemailer/lib/errors.js';
 import type { SMTPConnectionSendInfo } from 'nodemailer/lib/smtp-connection/index.js';
-import { classifyError, classifyReply, type Classified } from './classify.js';
+import { classifyError, classifyReply, isTlsFailure, type Classified } from './classify.js';
 import type { DeliveryConfig } from './config.js';
 import type { ConnectionPool } from './pool.js';
 import type { NextHop, Route } from './route.js';
@@ -46,12 +46,26 @@ function resultsFor(rcpts: UnitRecipient[], c: Classified, session: Session | nu
   }));
 }
 
+/**
+ * Opportunistic TLS that fails in the handshake (broken certificates, old ciphers) is retried
+ * once in clear, as MTAs do (RFC 7435 §4: opportunistic security must not reduce deliverability).
+ * A hop where TLS is required or implicit is never retried without it.
+ */
+async function openWithFallback(hop: NextHop, config: DeliveryConfig): Promise<Session> {
+  try {
+    return await openSession(hop, config);
+  } catch (err) {
+    if (hop.tls !== 'opportunistic' || !isTlsFailure(err as NodemailerError)) throw err;
+    return openSession({ ...hop, tls: 'none' }, config);
+  }
+}
+
 /** Tries the hops in order (RFC 5321 §5.1: the next MX when one is unreachable). */
 async function connectAny(hops: NextHop[], config: DeliveryConfig, pool: ConnectionPool) {
   let last: Classified | null = null;
   for (const hop of hops) {
     try {
-      const session = await openSession(hop, config);
+      const session = await openWithFallback(hop, config);
       pool.noteOpened();
       return { session };
     } catch (err) {

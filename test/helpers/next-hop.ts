@@ -63,7 +63,8 @@ export async function startNextHop(options: NextHopOptions = {}): Promise<NextHo
     hideENHANCEDSTATUSCODES: true,
     authOptional: !options.auth,
     allowInsecureAuth: !options.starttls && !options.secure,
-    disabledCommands: options.auth ? [] : ['AUTH'],
+    // A next hop without STARTTLS refuses the command, as a server that does not offer it does.
+    disabledCommands: [...(options.auth ? [] : ['AUTH']), ...(options.starttls ? [] : ['STARTTLS'])],
     logger: false,
     onConnect(session, cb) {
       connectionIds.set(session.id, connectionIds.size);
