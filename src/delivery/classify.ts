@@ -31,30 +31,47 @@ export function parseReply(reply: string): { code: number | null; status: string
   return { code, status };
 }
 
+/**
+ * Reply text -> Sisimai reason, checked first: the same enhanced code means different things at
+ * different receivers (Microsoft sends 5.1.10 for an unknown user, RFC 7505 uses it for null MX).
+ */
+const TEXT_REASONS: Array<[RegExp, string]> = [
+  [/null MX/i, 'notaccept'],
+  [/relay(?:ing)? (?:access )?(?:denied|not permitted)|not permitted to relay/i, 'norelaying'],
+  [/spamhaus|spamcop|blocklist|blacklist|dnsbl|\brbl\b|listed|reputation|blocked/i, 'blocked'],
+  [/\bspam\b/i, 'spamdetected'],
+  [/virus|malware/i, 'virusdetected'],
+  // A refused sender is "rejected" whatever the detail (domain not found, verify failed).
+  [/sender verify failed|sender address rejected/i, 'rejected'],
+  [/user unknown|unknown user|no such user|recipientnotfound|does not exist|address rejected: user/i, 'userunknown'],
+  [/unrouteable address|domain not found|host not found/i, 'hostunknown'],
+  [/quota|mailbox (?:is )?full|out of storage|insufficient storage/i, 'mailboxfull'],
+  [/too many connections|rate limit|try again later|server busy|too many messages/i, 'speeding'],
+];
+
 /** Enhanced status -> Sisimai reason, most specific first (subject.detail, then subject). */
-const REASONS: Array<[RegExp, string]> = [
-  [/^\d\.1\.10$/, 'notaccept'],
+const STATUS_REASONS: Array<[RegExp, string]> = [
   [/^\d\.1\.[16]$/, 'hasmoved'],
-  [/^\d\.1\.[1235]$/, 'userunknown'],
+  [/^\d\.1\.(?:[1235]|10)$/, 'userunknown'],
+  [/^\d\.1\.[78]$/, 'rejected'],
   [/^\d\.2\.2$/, 'mailboxfull'],
   [/^\d\.2\.1$/, 'suspend'],
-  [/^\d\.[23]\.4$/, 'mesgtoobig'],
-  [/^\d\.2\.3$/, 'mesgtoobig'],
+  [/^\d\.(?:2\.3|[23]\.4)$/, 'mesgtoobig'],
   [/^\d\.3\.[12]$/, 'systemfull'],
   [/^\d\.4\.7$/, 'expired'],
   [/^\d\.4\.[0-6]$/, 'networkerror'],
   [/^\d\.5\.3$/, 'exceedlimit'],
   [/^\d\.7\.1$/, 'blocked'],
-  [/^\d\.7\.(?:2[3-9]|[0-9])$/, 'securityerror'],
+  [/^\d\.7\.2\d$/, 'authfailure'],
+  [/^\d\.7\.(?:[4-9]|1\d)$/, 'securityerror'],
   [/^\d\.7\.\d+$/, 'policyviolation'],
   [/^\d\.6\.\d+$/, 'contenterror'],
   [/^\d\.3\.\d+$/, 'systemerror'],
 ];
 
 export function reasonFor(status: string, reply = ''): string {
-  if (/spam|blocklist|blacklist|dnsbl|rbl/i.test(reply)) return /spam/i.test(reply) ? 'spamdetected' : 'blocked';
-  for (const [re, reason] of REASONS) if (re.test(status)) return reason;
-  if (/^4\.7\./.test(status) || /too many|rate limit|try again later/i.test(reply)) return 'speeding';
+  for (const [re, reason] of TEXT_REASONS) if (re.test(reply)) return reason;
+  for (const [re, reason] of STATUS_REASONS) if (re.test(status)) return reason;
   return 'undefined';
 }
 
