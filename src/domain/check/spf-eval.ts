@@ -116,8 +116,11 @@ async function termMatches(ctx: SpfContext, t: Term, domain: string, ip: string,
     }
     case 'include':
       return (await evaluateSpf(ctx, t.value, ip, depth + 1)) === 'pass';
-    case 'exists':
-      return !t.value.includes('%') && (await lookup(() => ctx.resolver.resolve4(t.value))).ok;
+    case 'exists': {
+      if (t.value.includes('%')) return false;
+      const res = await lookup(() => ctx.resolver.resolve4(t.value));
+      return res.ok && res.value.length > 0;
+    }
     default:
       return false;
   }
