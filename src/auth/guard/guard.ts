@@ -175,7 +175,9 @@ export class AuthGuard {
 
   private delayIfFailingRepeatedly(subject: Subject, now: number): GuardDecision | undefined {
     const pair = this.s.pairFailures.get(subject.pair, now)?.count ?? 0;
-    const source = subject.allowListed ? 0 : (this.s.sourceFailures.get(subject.source, now)?.count ?? 0);
+    // a shared or attacked source does not slow the accounts that are known-good there
+    const trusted = subject.allowListed || subject.knownGood;
+    const source = trusted ? 0 : (this.s.sourceFailures.get(subject.source, now)?.count ?? 0);
     const delayMs = this.progressiveDelay(Math.max(pair, source), this.config.delayAfterFailures);
     if (delayMs === 0) return undefined;
     return { action: 'delay', delayMs, code: 'auth:throttled', error: 'AUTH_THROTTLED', reason: reason('throttled', { seconds: seconds(delayMs) }) };
