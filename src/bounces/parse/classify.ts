@@ -1,4 +1,4 @@
-import { REASON_RULES, STATUS_REASONS, CLASS_REASONS } from '../rules/index.js';
+import { REASON_RULES, STATUS_REASONS, CLASS_REASONS, REASON_STATUS } from '../rules/index.js';
 import type { BounceAction } from './types.js';
 
 /**
@@ -45,7 +45,15 @@ export function statusFromText(text: string): string {
   return basic ? `${basic[1]}.0.0` : '';
 }
 
-/** Reply codes 4xx / x.y.z with class 4 are temporary: the sender is still retrying. */
-export function isTemporary(status: string): boolean {
-  return status.startsWith('4');
+/** The conventional status for a reason, for notices that quote no code; "" when there is none. */
+export function statusOrPseudo(status: string, reason: string, action: BounceAction): string {
+  // "5.0.0" (or a class derived from a bare "550") carries no more than the action does
+  if (status && !/^\d\.0\.0$/.test(status)) return status;
+  return pseudoStatus(reason, action) || status;
+}
+
+export function pseudoStatus(reason: string, action: BounceAction): string {
+  const code = REASON_STATUS[reason];
+  if (!code || (action !== 'failed' && action !== 'delayed')) return '';
+  return `${action === 'delayed' ? '4' : '5'}.${code}`;
 }

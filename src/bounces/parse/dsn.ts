@@ -1,4 +1,4 @@
-import { classify, statusFromText } from './classify.js';
+import { classify, statusOrPseudo, statusFromText } from './classify.js';
 import { cleanAddress, cleanDiagnostic, cleanHost, field, parseFieldGroups, typedValue, type FieldGroup } from './fields.js';
 import type { BounceAction, BounceRecipient } from './types.js';
 
@@ -28,14 +28,15 @@ function isRecipientGroup(group: FieldGroup): boolean {
 function recipientFrom(group: FieldGroup, explain: (a: string) => string): BounceRecipient {
   const address = cleanAddress(typedValue(field(group, 'final-recipient') || field(group, 'original-recipient')));
   const diagnostic = cleanDiagnostic(field(group, 'diagnostic-code')) || explain(address);
-  const status = normaliseStatus(field(group, 'status')) || statusFromText(diagnostic);
+  const status = preciseStatus(normaliseStatus(field(group, 'status')), diagnostic);
   const action = actionOf(field(group, 'action'), status);
   const remote = field(group, 'remote-mta') || hostInDiagnostic(diagnostic);
+  const reason = classify({ diagnostic, status, action });
   return {
     address,
     action,
-    status,
-    reason: classify({ diagnostic, status, action }),
+    status: statusOrPseudo(status, reason, action),
+    reason,
     diagnostic,
     // Reporting-MTA names the reporting host itself, never the remote one, so it is not a fallback
     remoteMta: remote ? cleanHost(remote) : null,
@@ -55,7 +56,18 @@ function actionOf(value: string, status: string): BounceAction {
   return status.startsWith('4') ? 'delayed' : 'failed';
 }
 
-/** Postfix writes "host mx.example.net[192.0.2.1] said: …" when Remote-MTA is missing. */
+/** Postfix writes "host mx.example.net[192.0.2.1] said: …" or "connect to mx…[…]" without Remote-MTA. */
 function hostInDiagnostic(diagnostic: string): string {
-  return /\bhost ([a-z0-9.-]+\.[a-z]{2,})\s*\[/i.exec(diagnostic)?.[1] ?? '';
+  return /\b(?:host|connect to) ([a-z0-9.-]+\.[a-z]{2,})\s*\[/i.exec(diagnostic)?.[1] ?? '';
+}
+
+/**
+ * A report's "Status: 5.0.0" says less than the "5.7.1" inside the remote reply it quotes (Courier
+ * does this); the quoted code is used when it is of the same class.
+ */
+function preciseStatus(reported: string, diagnostic: string): string {
+  const quoted = statusFromText(diagnostic);
+  if (!reported) return quoted;
+  if (/\.0\.0$/.test(reported) && quoted[0] === reported[0] && !/\.0\.0$/.test(quoted)) return quoted;
+  return reported;
 }

@@ -18,7 +18,7 @@ export function parseFieldGroups(body: string): FieldGroup[] {
 export function parseFields(block: string): FieldGroup {
   const group: FieldGroup = new Map();
   let last: { name: string; index: number } | undefined;
-  for (const line of block.split('\n')) {
+  for (const line of block.replace(/\r\n?/g, '\n').split('\n')) {
     if (/^[ \t]/.test(line) && last) {
       const values = group.get(last.name)!;
       values[last.index] = `${values[last.index]} ${line.trim()}`;
@@ -67,5 +67,16 @@ export function cleanHost(value: string): string {
 /** Collapses whitespace and drops the `smtp;` diagnostic type (RFC 3464 §2.3.6). */
 export function cleanDiagnostic(value: string): string {
   const collapsed = value.replace(/\s+/g, ' ').trim();
-  return collapsed.replace(/^(smtp|x-[a-z0-9-]+|x-unix|x-postfix|x-local);\s*/i, '').trim();
+  return joinMultiline(collapsed.replace(/^(smtp|x-[a-z0-9-]+|x-unix|x-postfix|x-local);\s*/i, '').trim());
+}
+
+/**
+ * A multi-line SMTP reply quoted on one line repeats its code on every line
+ * ("550-5.1.1 The email account … 550-5.1.1 double-checking … 550 5.1.1 https://…"): keep it once.
+ */
+export function joinMultiline(reply: string): string {
+  const m = /^(\d{3})[ -]((?:[245]\.\d{1,3}\.\d{1,3} )?)/.exec(reply);
+  if (!m) return reply;
+  const repeat = new RegExp(`\\s${m[1]}[ -]${m[2].replace(/\./g, '\\.')}\\s*`, 'g');
+  return `${m[1]} ${m[2]}${reply.slice(m[0].length).replace(repeat, ' ')}`.replace(/\s+/g, ' ').trim();
 }

@@ -71,3 +71,36 @@ export const STATUS_REASONS: Readonly<Record<string, string>> = {
 export const CLASS_REASONS: Readonly<Record<string, string>> = {
   '2': 'delivered',
 };
+
+/**
+ * The status a notice implies when it quotes no code at all ("Unrouteable address", "As their
+ * mailbox is full."): the usual code for the reason, in the class the action implies. Reasons
+ * without a conventional code are left without one.
+ */
+export const REASON_STATUS: Readonly<Record<string, string>> = {
+  userunknown: '1.1',
+  hostunknown: '1.2',
+  hasmoved: '1.6',
+  rejected: '1.8',
+  notaccept: '1.10',
+  suspend: '2.1',
+  mailboxfull: '2.2',
+  exceedlimit: '2.3',
+  filtered: '2.0',
+  systemfull: '3.1',
+  mesgtoobig: '3.4',
+  systemerror: '3.0',
+  networkerror: '4.0',
+  expired: '4.7',
+  syntaxerror: '5.0',
+  contenterror: '6.0',
+  securityerror: '7.0',
+  blocked: '7.1',
+  spamdetected: '7.1',
+  virusdetected: '7.1',
+  policyviolation: '7.1',
+  norelaying: '7.1',
+  toomanyconn: '4.5',
+  speeding: '7.1',
+  mailererror: '3.0',
+};

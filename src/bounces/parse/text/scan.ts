@@ -1,5 +1,5 @@
-import { classify, statusFromText } from '../classify.js';
-import { cleanAddress, cleanHost } from '../fields.js';
+import { classify, statusOrPseudo, statusFromText } from '../classify.js';
+import { cleanAddress, cleanHost, joinMultiline } from '../fields.js';
 import type { BounceRecipient, MailView } from '../types.js';
 
 /**
@@ -72,11 +72,12 @@ function toRecipient(
   const status = statusFromText(own) || statusFromText(text);
   const action = ctx.temporary || status.startsWith('4') ? 'delayed' : 'failed';
   const remote = format.remoteMta ? firstGroup(format.remoteMta.exec(text)) : '';
+  const reason = ctx.override ?? classify({ diagnostic, status, action });
   return {
     address: block.address,
     action,
-    status,
-    reason: ctx.override ?? classify({ diagnostic, status, action }),
+    status: statusOrPseudo(status, reason, action),
+    reason,
     diagnostic,
     remoteMta: remote ? cleanHost(remote) : null,
   };
@@ -86,7 +87,14 @@ function toRecipient(
 export function smtpReply(text: string): string | undefined {
   const m = /(?:^|[\s:;#(>'])([245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\b)?[^\n]*(?:\n[ \t]+(?!<<<|>>>)\S[^\n]*)*)/.exec(text);
   if (!m) return undefined;
-  return collapse(m[1]).replace(/\s*(##|'|\))+\s*$/, '').replace(/^(\d{3})-/, '$1 ');
+  return joinMultiline(dropUnbalancedClose(collapse(m[1]).replace(/\s*(##|')+\s*$/, '')));
+}
+
+/** "(reason: 552 5.2.2 Mailbox full)" leaves a ")" that belongs to the quoting, not to the reply. */
+function dropUnbalancedClose(text: string): string {
+  const opens = text.split('(').length;
+  const closes = text.split(')').length;
+  return closes > opens && text.endsWith(')') ? text.slice(0, -1).trimEnd() : text;
 }
 
 /** Without a reply code, the block's own sentences are the explanation. */
