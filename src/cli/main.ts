@@ -7,22 +7,14 @@ import { say, type Text } from '../core/i18n.js';
 const groups: Record<string, () => Promise<CommandGroup>> = {
   init: () => import('./init.js'),
   start: () => import('./start.js'),
-  config: () => import('./config.js'),
   user: () => import('./user.js'),
-  queue: () => import('./queue.js'),
-  events: () => import('./events.js'),
-  account: () => import('./account.js'),
   password: () => import('./password.js'),
-  'app-password': () => import('./app-password.js'),
   bounce: () => import('./bounce.js'),
-  suppression: () => import('./suppression.js'),
   dkim: () => import('./dkim.js'),
   domain: () => import('./domain.js'),
   dmarc: () => import('./dmarc.js'),
   replay: () => import('./replay.js'),
   simulate: () => import('./simulate.js'),
-  admin: () => import('./admin.js'),
-  audit: () => import('./audit.js'),
 };
 
 export interface CommandGroup {

@@ -1,0 +1,82 @@
+import { hostname as osHostname } from 'node:os';
+import type { LoadedConfig } from '../cli/context.js';
+import { resolvePath } from '../config/load.js';
+import { DeliveryWorker } from '../delivery/worker.js';
+import { Containment } from '../incidents/containment.js';
+import { LivePolicy } from '../incidents/live-policy.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { loadTls, SubmissionService, type Listener } from '../smtp/server.js';
+import type { Store } from '../storage/ports/index.js';
+import { createAppPasswordVerifier } from './app-passwords.js';
+import { createGuard } from './guard.js';
+import { openStore } from './open-store.js';
+import { Pipeline } from './pipeline.js';
+
+export interface Gateway {
+  store: Store;
+  logger: Logger;
+  listeners: Listener[];
+  policy: LivePolicy;
+  submission: SubmissionService;
+  delivery: DeliveryWorker;
+  stop(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** DNS for MX delivery; the system resolver by default (tests inject a local one). */
+  resolver?: ConstructorParameters<typeof DeliveryWorker>[0]['resolver'];
+  logger?: Logger;
+  /** Lease owner name; unique per node. */
+  nodeId?: string;
+}
+
+/**
+ * The composition root: opens the store, wires each stage to its ports, and starts the
+ * listeners and the delivery worker. `stop()` drains: sessions in flight finish, leases of
+ * unfinished deliveries are released, the store is closed last.
+ */
+export async function startGateway(config: LoadedConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  const logger = options.logger ?? createLogger(config.log.level);
+  const store = await openStore(config.store, config.configDir);
+  const tls = loadTls({ key: resolvePath(config, config.tls.key), cert: resolvePath(config, config.tls.cert) });
+  const live: { submission?: SubmissionService } = {};
+  const containment = new Containment(store, { closeSessionsOf: (a) => live.submission?.closeSessionsOf(a) ?? 0 }, logger);
+  const policy = new LivePolicy(config.detection, (change) => containment.apply(change), logger, (change) =>
+    void store.events.append({ ts: change.ts, code: `incident:shadow-${change.state}`, account: change.account, data: { reasons: change.reasons } }),
+  );
+  const warmed = await policy.warm(store, config.detection.profile.windowDays);
+  const pipeline = new Pipeline({
+    store,
+    logger,
+    policy,
+    guard: createGuard(config, (e) => void store.events.append({ ts: new Date(e.ts).toISOString(), code: e.code, account: e.account ?? null, data: { ...e } })),
+    appPasswords: createAppPasswordVerifier(config, store),
+    lifetimeHours: config.delivery.lifetimeHours,
+  });
+  const submission = new SubmissionService(config, pipeline, logger, tls);
+  live.submission = submission;
+  const listeners = await submission.start();
+  const delivery = new DeliveryWorker({
+    queue: store.queue,
+    config: { ...config.delivery, heloName: config.delivery.heloName || config.hostname },
+    resolver: options.resolver,
+    owner: options.nodeId ?? `${osHostname()}:${process.pid}`,
+    onEvent: (e) => void store.events.append(e).catch((err) => logger.error({ err }, 'delivery event lost')),
+  });
+  delivery.start();
+  logger.info({ listeners, warmedEvents: warmed, store: store.backend }, 'gateway started');
+  return {
+    store,
+    logger,
+    listeners,
+    policy,
+    submission,
+    delivery,
+    async stop() {
+      await submission.stop();
+      await delivery.stop();
+      await policy.settled();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AuthGuard, attemptKey, type GuardEvent } from '../auth/guard/index.js';
+import type { LoadedConfig } from '../cli/context.js';
+import { GatewayError } from '../errors/catalogue.js';
+import type { GuardPort } from './pipeline.js';
+
+/**
+ * Puts the brute-force guard in front of credential checks: a banned source is refused before
+ * any argon2 work, a suspicious one is slowed down, and a device repeating one stale password
+ * gets a reply that says so.
+ */
+export function createGuard(config: LoadedConfig, onEvent: (e: GuardEvent) => void = () => {}): GuardPort {
+  const guard = new AuthGuard(config.auth.guard);
+  return {
+    async before({ ip, account, password }) {
+      const decision = guard.check({ ip, account, attemptKey: attemptKey(password) });
+      if (decision.event) onEvent(decision.event);
+      if (decision.action === 'deny') return new GatewayError(decision.error ?? 'AUTH_THROTTLED');
+      if (decision.action === 'delay' && decision.delayMs) await sleep(decision.delayMs);
+      return null;
+    },
+    after({ ip, account, password, ok }) {
+      const result = guard.record({ ip, account, ok, attemptKey: attemptKey(password) });
+      for (const e of result.events) onEvent(e);
+      return result.stale ? new GatewayError('AUTH_STALE_PASSWORD') : null;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import { resolve } from 'node:path';
+import type { Store } from '../storage/ports/index.js';
+import { openSqliteStore } from '../storage/sqlite/index.js';
+
+/** The composition root picks the adapter; nothing else knows which backend runs. */
+export async function openStore(url: string, baseDir: string): Promise<Store> {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    return openSqliteStore(path === ':memory:' ? path : resolve(baseDir, path));
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const { openPostgresStore } = await import('../storage/postgres/index.js');
+    return openPostgresStore(url);
+  }
+  throw new Error(`store "${url}" is not supported: use sqlite:PATH or postgres://...`);
+}

@@ -1,0 +1,114 @@
+import { queueId } from '../core/ids.js';
+import { checkCredentials, type AppPasswordVerifier } from '../auth/credentials.js';
+import { GatewayError } from '../errors/catalogue.js';
+import type { AuthEvent, SubmitEvent, Verdict } from '../events/replay.js';
+import type { Logger } from '../observability/logger.js';
+import type { AuthOutcome, Submission, SubmissionPorts } from '../smtp/types.js';
+import type { Store } from '../storage/ports/index.js';
+
+/** The policy as the pipeline sees it: one verdict per submission, with its reasons. */
+export interface PolicyPort {
+  observeAuth(event: AuthEvent): void;
+  decide(event: SubmitEvent): { verdict: Verdict; score: number; reasons: string[] };
+}
+
+/** The brute-force guard as the pipeline sees it; consulted before any hash is computed. */
+export interface GuardPort {
+  before(req: { ip: string; account: string; password: string }): Promise<GatewayError | null>;
+  /** Returns a more precise refusal for a failed attempt (a device repeating a stale password). */
+  after(req: { ip: string; account: string; password: string; ok: boolean }): GatewayError | null;
+}
+
+export interface PipelineDeps {
+  store: Store;
+  logger: Logger;
+  policy: PolicyPort;
+  guard: GuardPort;
+  appPasswords: AppPasswordVerifier;
+  lifetimeHours: number;
+}
+
+/**
+ * The gateway's pipeline behind the SMTP sessions: credentials, then for each message the
+ * policy verdict and the durable commit, with an event for each step.
+ */
+export class Pipeline implements SubmissionPorts {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  async authenticate(req: { username: string; password: string; ip: string; mechanism: string; sessionId: string }): Promise<AuthOutcome> {
+    const account = req.username.trim().toLowerCase();
+    const refused = await this.deps.guard.before({ ip: req.ip, account, password: req.password });
+    if (refused) {
+      this.record('smtp:auth-throttled', account, { ip: req.ip, mechanism: req.mechanism, code: refused.code });
+      return { ok: false, error: refused };
+    }
+    const result = await checkCredentials(this.deps.store, req, this.deps.appPasswords);
+    const precise = this.deps.guard.after({ ip: req.ip, account, password: req.password, ok: result.ok });
+    if (!result.ok && precise) result.error = precise;
+    this.deps.policy.observeAuth(result.event);
+    this.record(result.ok ? 'smtp:auth-ok' : 'smtp:auth-failed', account, { ...result.event, sessionId: req.sessionId });
+    if (result.ok && result.appPasswordId) {
+      await this.deps.store.accounts.touchAppPassword(result.appPasswordId, result.event.ts, req.ip);
+    }
+    const { event: _event, ...outcome } = result;
+    return outcome;
+  }
+
+  currentAccount(address: string) {
+    return this.deps.store.accounts.get(address);
+  }
+
+  async submit(s: Submission): Promise<{ queueId: string; held: boolean }> {
+    const event = toSubmitEvent(s);
+    const decision = this.deps.policy.decide(event);
+    const id = queueId(s.receivedAt.getTime());
+    const data = { ...event, queueId: id, verdict: decision.verdict, score: decision.score, reasons: decision.reasons };
+    if (decision.verdict === 'reject' || decision.verdict === 'defer') {
+      this.record('policy:refused', s.account, data);
+      throw new GatewayError(decision.verdict === 'reject' ? 'ACCOUNT_RESTRICTED' : 'RATE_LIMITED');
+    }
+    const held = decision.verdict === 'hold';
+    const expiresAt = new Date(s.receivedAt.getTime() + this.deps.lifetimeHours * 3_600_000).toISOString();
+    const committed = this.deps.store.queue.enqueue({
+      id,
+      account: s.account,
+      mailFrom: s.mailFrom,
+      messageId: s.messageId,
+      rcpts: s.rcpts,
+      raw: s.raw,
+      state: held ? 'held' : 'queued',
+      reason: held ? decision.reasons.join('; ') : null,
+      createdAt: s.receivedAt.toISOString(),
+      expiresAt,
+    });
+    const recorded = this.deps.store.events.append({ ts: event.ts, code: held ? 'queue:held' : 'queue:accepted', account: s.account, data });
+    await Promise.all([committed, recorded]);
+    this.deps.logger.info({ queueId: id, account: s.account, rcpts: s.rcpts.length, size: s.raw.length, verdict: decision.verdict }, 'message accepted');
+    return { queueId: id, held };
+  }
+
+  private record(code: string, account: string | null, data: Record<string, unknown>): void {
+    this.deps.store.events.append({ ts: new Date().toISOString(), code, account, data }).catch((err) => {
+      // An event that cannot be written is logged; it never fails the session it describes.
+      this.deps.logger.error({ err, code }, 'event could not be recorded');
+    });
+  }
+}
+
+export function toSubmitEvent(s: Submission): SubmitEvent {
+  return {
+    ts: s.receivedAt.toISOString(),
+    type: 'submit',
+    account: s.account,
+    ip: s.ip,
+    messageId: s.messageId,
+    mailFrom: s.mailFrom,
+    headerFrom: s.headerFrom,
+    rcpts: s.rcpts,
+    size: s.raw.length,
+    subject: s.subject,
+    bodyHash: s.bodyHash,
+    client: s.client,
+    sessionId: s.sessionId,
+  };
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { guardConfigSchema } from './guard/config.js';
+
+/** Credentials: app-password keys and the brute-force guard. */
+export const authConfigSchema = z
+  .object({
+    appPasswordSecret: z
+      .string()
+      .default('')
+      .describe('Server key (base64url, 32 bytes or more) of the app-password hashes. Secret: MAILWARDEN_APP_PASSWORD_SECRET overrides it. Empty: a key is created in the data directory (app-password.key); several nodes must share one key.'),
+    previousAppPasswordSecrets: z
+      .array(z.string())
+      .default([])
+      .describe('Earlier keys still accepted for existing app passwords after a rotation.'),
+    appPasswordsOnly: z
+      .boolean()
+      .default(false)
+      .describe('Accept only app passwords on SMTP for every account (the primary password then works in the console only).'),
+    guard: guardConfigSchema.prefault({}).describe('Brute-force, spraying and stuffing defence on SMTP AUTH.'),
+  })
+  .describe('Authentication of mail clients.');
+
+export type AuthConfig = z.infer<typeof authConfigSchema>;

@@ -1,0 +1,52 @@
+import { GatewayError } from '../errors/catalogue.js';
+import type { AuthEvent } from '../events/replay.js';
+import type { AuthOutcome } from '../smtp/types.js';
+import type { Account, Store } from '../storage/ports/index.js';
+import { hashPassword, verifyPassword } from './password-hash.js';
+
+/** Checks a username and password or app password; decides nothing about rates (the guard does). */
+export interface CredentialCheck {
+  username: string;
+  password: string;
+  ip: string;
+  mechanism: string;
+}
+
+export interface AppPasswordVerifier {
+  /** Returns the id of the app password of `account` that matches, if any. */
+  match(account: Account, password: string): Promise<string | null>;
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * An unknown user costs the same argon2 work as a known one, so response time does not tell
+ * an attacker which addresses exist (no user enumeration).
+ */
+function burnEquivalentWork(password: string): Promise<boolean> {
+  dummyHash ??= hashPassword('mailwarden-no-such-user-placeholder');
+  return dummyHash.then((h) => verifyPassword(h, password));
+}
+
+export async function checkCredentials(
+  store: Store,
+  req: CredentialCheck,
+  appPasswords: AppPasswordVerifier,
+): Promise<AuthOutcome & { event: AuthEvent }> {
+  const address = req.username.trim().toLowerCase();
+  const event: AuthEvent = { ts: new Date().toISOString(), type: 'auth', account: address, ip: req.ip, ok: false, mechanism: req.mechanism };
+  const account = await store.accounts.get(address);
+  if (!account || account.disabled) {
+    await burnEquivalentWork(req.password);
+    return { ok: false, error: new GatewayError('AUTH_FAILED'), event };
+  }
+  const appPasswordId = await appPasswords.match(account, req.password);
+  if (appPasswordId) {
+    return { ok: true, account, appPasswordId, event: { ...event, ok: true, appPassword: true } };
+  }
+  const primaryOk = await verifyPassword(account.passwordHash, req.password);
+  if (!primaryOk) return { ok: false, error: new GatewayError('AUTH_FAILED'), event };
+  // Told only to someone who knows the primary password: no enumeration through this reply.
+  if (account.appPasswordsOnly) return { ok: false, error: new GatewayError('AUTH_APP_PASSWORD_REQUIRED'), event };
+  return { ok: true, account, appPasswordId: null, event: { ...event, ok: true } };
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { authConfigSchema } from '../auth/config.js';
+import { bouncesConfigSchema } from '../bounces/config.js';
+import { deliveryConfigSchema } from '../delivery/config.js';
+import { detectionConfigSchema } from '../policy/config.js';
+import { baseConfigSchema } from './schema.js';
+
+/**
+ * The full schema: the base keys plus one section per stage. Unknown top-level keys are
+ * errors, so a misspelt section is reported instead of silently ignored.
+ */
+export const configSchema = baseConfigSchema
+  .extend({
+    auth: authConfigSchema.prefault({}),
+    delivery: deliveryConfigSchema.prefault({}),
+    detection: detectionConfigSchema.prefault({}),
+    bounces: bouncesConfigSchema.prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;

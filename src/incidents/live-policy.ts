@@ -1,0 +1,105 @@
+import type { PolicyPort } from '../app/pipeline.js';
+import type { AuthEvent, ReplayEvent, StateChange, SubmitEvent, Verdict } from '../events/replay.js';
+import type { Logger } from '../observability/logger.js';
+import type { DetectionConfig } from '../policy/config.js';
+import { DetectionEngine } from '../policy/engine.js';
+import type { Store, StoredEvent } from '../storage/ports/index.js';
+
+/** Event codes that carry detection input, and how each becomes a replay event. */
+const INPUT_CODES = ['smtp:auth-ok', 'smtp:auth-failed', 'queue:accepted', 'queue:held', 'policy:refused', 'bounce:received', 'account:password-changed', 'account:app-password-created', 'account:released', 'account:restricted'];
+
+/**
+ * The detection engine in the live gateway: the same code as `mailwarden replay`, fed the same
+ * events as they happen. At start it is warmed from the stored event record, so a restart does
+ * not forget what each account usually does.
+ */
+export class LivePolicy implements PolicyPort {
+  readonly engine: DetectionEngine;
+  private applying: Promise<void> = Promise.resolve();
+
+  private readonly shadow: boolean;
+
+  constructor(
+    config: DetectionConfig,
+    private readonly onChange: (change: StateChange) => Promise<void>,
+    private readonly logger: Logger,
+    private readonly onShadow?: (change: StateChange) => void,
+  ) {
+    this.engine = new DetectionEngine(config);
+    this.shadow = config.shadow;
+  }
+
+  async warm(store: Store, days: number): Promise<number> {
+    const since = new Date(Date.now() - days * 86_400_000).toISOString();
+    let afterId = 0;
+    let fed = 0;
+    for (;;) {
+      const batch = await store.events.query({ since, afterId, codes: INPUT_CODES, limit: 5000 });
+      if (batch.length === 0) break;
+      for (const e of batch) fed += this.replayStored(e) ? 1 : 0;
+      afterId = batch[batch.length - 1].id;
+    }
+    // The stored account state is the record of truth (an administrator may have acted).
+    for (const a of await store.accounts.list()) {
+      const now = new Date().toISOString();
+      if (a.state === 'restricted') this.engine.restrict(a.address, now, 'restricted before restart');
+      else if (this.engine.stateOf(a.address) === 'restricted') this.engine.release(a.address, now, 'released before restart');
+    }
+    return fed;
+  }
+
+  observeAuth(event: AuthEvent): void {
+    this.dispatch(this.engine.process(event).changes);
+  }
+
+  observe(event: ReplayEvent): void {
+    this.dispatch(this.engine.process(event).changes);
+  }
+
+  decide(event: SubmitEvent): { verdict: Verdict; score: number; reasons: string[] } {
+    const out = this.engine.process(event);
+    this.dispatch(out.changes);
+    const d = out.decision!;
+    return { verdict: d.verdict, score: d.score, reasons: d.reasons };
+  }
+
+  release(account: string, reason: string): void {
+    this.dispatch(this.engine.release(account, new Date().toISOString(), reason));
+  }
+
+  restrict(account: string, reason: string): void {
+    this.dispatch(this.engine.restrict(account, new Date().toISOString(), reason));
+  }
+
+  /** Waits for the containment actions already decided (tests, shutdown). */
+  settled(): Promise<void> {
+    return this.applying;
+  }
+
+  /**
+   * Changes are applied in decision order, one after the other, never dropped on an error.
+   * In shadow mode they are reported (as "incident:shadow-*" events) and nothing is enforced.
+   */
+  private dispatch(changes: StateChange[]): void {
+    for (const change of changes) {
+      if (this.shadow) {
+        this.onShadow?.(change);
+        continue;
+      }
+      this.applying = this.applying
+        .then(() => this.onChange(change))
+        .catch((err) => this.logger.error({ err, account: change.account }, 'containment action failed'));
+    }
+  }
+
+  private replayStored(e: StoredEvent): boolean {
+    const d = e.data as Record<string, unknown>;
+    if (e.code === 'account:released') return (this.engine.release(String(e.account), e.ts, String(d.reason ?? '')), true);
+    if (e.code === 'account:restricted') return (this.engine.restrict(String(e.account), e.ts, String(d.reason ?? '')), true);
+    if (d.type === 'auth' || d.type === 'submit' || d.type === 'bounce' || d.type === 'credential') {
+      this.engine.process(d as unknown as ReplayEvent);
+      return true;
+    }
+    return false;
+  }
+}

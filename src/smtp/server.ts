@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { Config } from '../config/index.js';
+import { GatewayError } from '../errors/catalogue.js';
+import type { Logger } from '../observability/logger.js';
+import { onData } from './data.js';
+import { checkEnvelopeSender } from './mail-from.identity.js';
+import type { Session, SubmissionPorts } from './types.js';
+
+export interface Listener {
+  name: 'starttls' | 'tls' | 'plain';
+  port: number;
+}
+
+/**
+ * The submission service: one smtp-server per port. AUTH is offered only inside TLS
+ * (RFC 8314; `allowInsecureAuth` stays false), and every hook is a phase of the session.
+ */
+export class SubmissionService {
+  private readonly servers: { name: Listener['name']; server: SMTPServer }[] = [];
+  private readonly perIp = new Map<string, number>();
+  private readonly commands = new Map<string, number>();
+  readonly listeners: Listener[] = [];
+
+  constructor(
+    private readonly config: Config & { configDir: string },
+    private readonly ports: SubmissionPorts,
+    private readonly logger: Logger,
+    private readonly tls: { key: Buffer; cert: Buffer },
+  ) {}
+
+  async start(): Promise<Listener[]> {
+    const s = this.config.submission;
+    const wanted: [Listener['name'], number | null][] = [
+      ['starttls', s.starttlsPort],
+      ['tls', s.tlsPort],
+      ['plain', s.plainPortForTests],
+    ];
+    for (const [name, port] of wanted) {
+      if (port === null) continue;
+      const server = new SMTPServer(this.options(name));
+      server.on('error', (err) => this.logger.error({ err, listener: name }, 'smtp listener error'));
+      server.listen(port, s.host);
+      await once(server.server, 'listening');
+      const address = server.server.address();
+      const actual = typeof address === 'object' && address ? address.port : port;
+      this.servers.push({ name, server });
+      this.listeners.push({ name, port: actual });
+    }
+    return this.listeners;
+  }
+
+  /** Stops accepting connections; sessions in flight finish their current transaction. */
+  async stop(graceMs = 10_000): Promise<void> {
+    await Promise.all(
+      this.servers.map(({ server }) => {
+        (server.options as SMTPServerOptions).closeTimeout = graceMs;
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      }),
+    );
+  }
+
+  /** Cuts every live session of an account (containment): the attacker's open connections end now. */
+  closeSessionsOf(account: string): number {
+    let closed = 0;
+    for (const { server } of this.servers) {
+      for (const conn of (server as unknown as { connections: Set<ConnectionLike> }).connections) {
+        if (conn.session?.user?.address === account) {
+          conn.send(421, '4.7.1 Session closed by the administrator of this gateway');
+          conn.close();
+          closed++;
+        }
+      }
+    }
+    return closed;
+  }
+
+  private options(name: Listener['name']): SMTPServerOptions {
+    const s = this.config.submission;
+    const tls = name === 'plain' ? {} : { key: this.tls.key, cert: this.tls.cert, minVersion: 'TLSv1.2' as const };
+    return {
+      ...tls,
+      secure: name === 'tls',
+      hideSTARTTLS: name === 'plain',
+      name: this.config.hostname,
+      banner: 'Mailwarden ESMTP',
+      size: s.maxMessageBytes,
+      authMethods: ['PLAIN', 'LOGIN'],
+      allowInsecureAuth: false,
+      disabledCommands: name === 'plain' ? ['AUTH', 'STARTTLS'] : [],
+      maxClients: s.maxClients,
+      maxRecipients: s.maxRecipients,
+      maxAllowedUnauthenticatedCommands: s.maxUnauthenticatedCommands,
+      maxCommandLength: s.maxCommandLength,
+      socketTimeout: s.socketTimeoutSeconds * 1000,
+      disableReverseLookup: true,
+      useProxy: s.trustedProxies.length > 0 ? s.trustedProxies : false,
+      logger: false,
+      onConnect: (session, cb) => {
+        // AUTH is not even advertised before TLS (RFC 8314): a client must never be invited to
+        // send a password in clear. The TLS handshake lifts this in onSecure.
+        if (!session.secure) (session as Session & { disabledCommands?: string[] }).disabledCommands = ['AUTH'];
+        this.onConnect(session as Session, cb);
+      },
+      onSecure: (_socket, session, cb) => {
+        (session as Session & { disabledCommands?: string[] }).disabledCommands = name === 'plain' ? ['AUTH'] : [];
+        cb();
+      },
+      onClose: (session) => this.onClose(session as Session),
+      onAuth: (auth, session, cb) => {
+        this.ports
+          .authenticate({
+            username: auth.username ?? '',
+            password: auth.password ?? '',
+            ip: session.remoteAddress,
+            mechanism: auth.method,
+            sessionId: session.id,
+          })
+          .then((r) => {
+            if (!r.ok) return cb(r.error);
+            cb(null, { user: { address: r.account.address, aliases: r.account.aliases, appPasswordId: r.appPasswordId } });
+          }, (err) => cb(this.internal(err)));
+      },
+      onMailFrom: (address, session, cb) => {
+        this.onMailFrom(address.address, session as Session).then(() => cb(), (err) => cb(err));
+      },
+      onRcptTo: (_address, session, cb) => cb(this.countCommand(session as Session)),
+      onData: (stream, session, cb) => {
+        onData(stream, session as Session, this.config, this.ports).then(
+          (reply) => cb(null, reply),
+          (err) => {
+            stream.resume();
+            cb(err instanceof GatewayError ? err : this.internal(err));
+          },
+        );
+      },
+    };
+  }
+
+  private onConnect(session: Session, cb: (err?: Error | null) => void): void {
+    const n = (this.perIp.get(session.remoteAddress) ?? 0) + 1;
+    this.perIp.set(session.remoteAddress, n);
+    if (n > this.config.submission.maxClientsPerIp) return cb(new GatewayError('TOO_MANY_CONNECTIONS'));
+    cb();
+  }
+
+  private onClose(session: Session): void {
+    const n = (this.perIp.get(session.remoteAddress) ?? 1) - 1;
+    if (n <= 0) this.perIp.delete(session.remoteAddress);
+    else this.perIp.set(session.remoteAddress, n);
+    this.commands.delete(session.id);
+  }
+
+  /** MAIL and RCPT commands are budgeted per session; smtp-server caps unknown and pre-AUTH commands. */
+  private countCommand(session: Session): GatewayError | null {
+    const n = (this.commands.get(session.id) ?? 0) + 1;
+    this.commands.set(session.id, n);
+    return n > this.config.submission.maxCommands ? new GatewayError('TOO_MANY_COMMANDS') : null;
+  }
+
+  private async onMailFrom(address: string, session: Session): Promise<void> {
+    const over = this.countCommand(session);
+    if (over) throw over;
+    const user = session.user!;
+    const account = await this.ports.currentAccount(user.address);
+    if (!account || account.disabled) throw new GatewayError('AUTH_FAILED');
+    if (account.state === 'restricted') throw new GatewayError('ACCOUNT_RESTRICTED');
+    checkEnvelopeSender({ ...user, aliases: account.aliases }, address);
+  }
+
+  private internal(err: unknown): GatewayError {
+    this.logger.error({ err }, 'submission failed on an unexpected error');
+    return new GatewayError('STORE_UNAVAILABLE');
+  }
+}
+
+interface ConnectionLike {
+  session?: Session;
+  send(code: number, text: string): void;
+  close(): void;
+}
+
+export function loadTls(paths: { key: string; cert: string }): { key: Buffer; cert: Buffer } {
+  return { key: readFileSync(paths.key), cert: readFileSync(paths.cert) };
+}

@@ -1,0 +1,39 @@
+import type { SMTPServerSession } from 'smtp-server';
+import type { GatewayError } from '../errors/catalogue.js';
+import type { Account } from '../storage/ports/index.js';
+
+/** The authenticated identity carried by a session after AUTH. */
+export interface SessionUser {
+  address: string;
+  aliases: string[];
+  appPasswordId: string | null;
+}
+
+export type AuthOutcome = { ok: true; account: Account; appPasswordId: string | null } | { ok: false; error: GatewayError };
+
+/** A message that passed every SMTP-level check, ready for the policy and the queue. */
+export interface Submission {
+  sessionId: string;
+  account: string;
+  ip: string;
+  mailFrom: string;
+  rcpts: string[];
+  raw: Buffer;
+  messageId: string;
+  headerFrom: string;
+  subject: string;
+  bodyHash: string;
+  client: string;
+  receivedAt: Date;
+}
+
+/** What the submission stage needs from the rest of the gateway (wired in src/app). */
+export interface SubmissionPorts {
+  authenticate(req: { username: string; password: string; ip: string; mechanism: string; sessionId: string }): Promise<AuthOutcome>;
+  /** The account as it is now: restriction and disabling take effect on the next command. */
+  currentAccount(address: string): Promise<Account | null>;
+  /** Runs the policy and commits the message; resolves with the queue id, or throws a GatewayError. */
+  submit(submission: Submission): Promise<{ queueId: string; held: boolean }>;
+}
+
+export type Session = SMTPServerSession & { user?: SessionUser };
