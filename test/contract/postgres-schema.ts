@@ -5,6 +5,17 @@ import { openPostgresStore } from '../../src/storage/postgres/index.js';
 
 export const postgresUrl = process.env.MAILWARDEN_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** The URL as it may appear in a log line: a password from the environment stays out of it. */
+export function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
 /** Why PostgreSQL cannot be used, or null when it answers. */
 export async function postgresUnavailable(url = postgresUrl): Promise<string | null> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
 import { describePostgresNodes } from './postgres-nodes.js';
-import { postgresUnavailable, postgresUrl, TestSchemas } from './postgres-schema.js';
+import { postgresUnavailable, postgresUrl, redacted, TestSchemas } from './postgres-schema.js';
 import { describeStoreContract } from './store.contract.js';
 
 /**
@@ -34,13 +34,13 @@ describeStoreContract(
 const whyNot = await postgresUnavailable();
 if (whyNot) {
   // Never a silent pass: the run says which backend was not tested and why.
-  console.warn(`PostgreSQL store tests SKIPPED: ${postgresUrl} is unreachable (${whyNot}).`);
+  console.warn(`PostgreSQL store tests SKIPPED: ${redacted(postgresUrl)} is unreachable (${whyNot}).`);
 }
 
 if (whyNot && process.env.CI) {
   describe('store contract: postgres', () => {
     it('has a reachable PostgreSQL (required when CI is set)', () => {
-      throw new Error(`PostgreSQL at ${postgresUrl} is unreachable: ${whyNot}`);
+      throw new Error(`PostgreSQL at ${redacted(postgresUrl)} is unreachable: ${whyNot}`);
     });
   });
 }
