@@ -57,7 +57,7 @@ export async function spfRecords(ctx: SpfContext, domain: string): Promise<strin
   if (hit) return hit;
   const res = await txtWith(ctx.resolver, key, /^v=spf1(\s|$)/i);
   const value = res.ok ? res.value : [];
-  if (!res.ok) ctx.failed.push(`${key} (${res.error})`);
+  if (!res.ok) ctx.failed.push(res.error);
   ctx.cache.set(key, value);
   return value;
 }
