@@ -87,7 +87,8 @@ function result(view: MailView, kind: BounceKind, recipients: BounceRecipient[],
   return {
     isBounce: kind === 'bounce' || kind === 'complaint',
     kind,
-    originalMessageId: originalMessageId(view),
+    // an ordinary message's In-Reply-To names a message it answers, not one that failed
+    originalMessageId: kind === 'none' ? null : originalMessageId(view),
     recipients: kind === 'autoreply' || kind === 'none' ? [] : recipients,
     ...(rp ? { returnPathToken: rp.token, returnPath: rp.address } : {}),
     ...(format ? { format } : {}),

@@ -23,8 +23,29 @@ export async function readMail(raw: Buffer): Promise<MailView> {
   const mail = await withTimeout(
     simpleParser(input, { keepDeliveryStatus: true, skipTextToHtml: true, skipImageLinks: true, maxHtmlLengthToParse: 2_000_000 }),
   );
-  if (mail.headerLines.length === 0) throw new MessageUnreadable('no message headers');
-  return toView(mail);
+  if (!mail.headerLines.some((h) => MESSAGE_HEADERS.has(h.key))) throw new MessageUnreadable('no message headers');
+  const view = toView(mail);
+  view.originalHeaders ??= inlineOriginalHeaders(input);
+  return view;
+}
+
+/** A message has at least one of these; binary junk that happens to contain a colon does not. */
+const MESSAGE_HEADERS = new Set(['from', 'to', 'subject', 'date', 'message-id', 'received', 'return-path']);
+
+/**
+ * mailparser renders an inline message/rfc822 part into the text (ARF reports do this) and drops
+ * its Message-ID. RFC 2046 §5.2.1 allows only 7bit, 8bit or binary for message/rfc822, so the
+ * header block of the enclosed message can be read straight from the raw input.
+ */
+function inlineOriginalHeaders(raw: Buffer): string | undefined {
+  const text = raw.subarray(0, 4 * 1024 * 1024).toString('latin1').replace(/\r\n?/g, '\n');
+  const part = /^Content-Type:[ \t]*(message\/(rfc822|global)|text\/rfc822-headers)\b/im.exec(text);
+  if (!part) return undefined;
+  const bodyStart = text.indexOf('\n\n', part.index);
+  if (bodyStart < 0) return undefined;
+  const rest = text.slice(bodyStart + 2);
+  const end = rest.indexOf('\n\n');
+  return Buffer.from(end < 0 ? rest : rest.slice(0, end), 'latin1').toString('utf8');
 }
 
 async function withTimeout<T>(work: Promise<T>): Promise<T> {

@@ -66,7 +66,7 @@ norelaying      relay(ing)? (access )?(denied|not permitted|prohibited)|unable t
 
 ## policyviolation: a local policy of the receiving organisation
 # 550 5.7.520 Access denied, Your organization does not allow external forwarding. Please contact your administrator for further assistance. AS(7555)
-# 550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required; Delivery restriction check failed as sender not authenticated
+# 550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; Delivery restriction check failed as sender not authenticated
 policyviolation does not allow external forwarding|delivery restriction|RESOLVER\.RST\.|policy (violation|reasons)|violates? (our |the )?policy|content policy|5\.7\.(520|133|134|135)\b
 
 ## toomanyconn and speeding: rate and concurrency limits

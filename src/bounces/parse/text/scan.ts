@@ -54,7 +54,7 @@ function splitBlocks(lines: string[], format: TextFormat): { blocks: Block[]; le
       else blocks.push({ address, lines: [m[2] ?? ''] });
     } else if (blocks.length > 0) {
       blocks[blocks.length - 1].lines.push(line);
-    } else if (i > 0) {
+    } else {
       lead.push(line);
     }
   }
