@@ -4,7 +4,7 @@
  * implicit TLS and AUTH. Used by the delivery tests and by end-to-end tests of the pipeline.
  */
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { testCert } from './tls.js';
 
 export interface ReceivedMessage {
@@ -51,21 +51,9 @@ function replyError(reply: string): Error {
   return err;
 }
 
-export async function startNextHop(options: NextHopOptions = {}): Promise<NextHop> {
-  const messages: ReceivedMessage[] = [];
-  const connectionIds = new Map<string, number>();
-  const tls = options.starttls || options.secure ? await testCert() : undefined;
-  const server = new SMTPServer({
-    secure: !!options.secure,
-    key: tls?.key,
-    cert: tls?.cert,
-    hideSTARTTLS: !options.starttls,
-    hideENHANCEDSTATUSCODES: true,
-    authOptional: !options.auth,
-    allowInsecureAuth: !options.starttls && !options.secure,
-    // A next hop without STARTTLS refuses the command, as a server that does not offer it does.
-    disabledCommands: [...(options.auth ? [] : ['AUTH']), ...(options.starttls ? [] : ['STARTTLS'])],
-    logger: false,
+/** The smtp-server hooks: scripted replies, and a record of every accepted message. */
+function hooks(options: NextHopOptions, messages: ReceivedMessage[], connectionIds: Map<string, number>): Partial<SMTPServerOptions> {
+  return {
     onConnect(session, cb) {
       connectionIds.set(session.id, connectionIds.size);
       cb();
@@ -101,6 +89,27 @@ export async function startNextHop(options: NextHopOptions = {}): Promise<NextHo
         cb(null, `2.0.0 Ok: queued as ${messages.length}`);
       });
     },
+  };
+}
+
+export async function startNextHop(options: NextHopOptions = {}): Promise<NextHop> {
+  const messages: ReceivedMessage[] = [];
+  const connectionIds = new Map<string, number>();
+  const tls = options.starttls || options.secure ? await testCert() : undefined;
+  const server = new SMTPServer({
+    secure: !!options.secure,
+    key: tls?.key,
+    cert: tls?.cert,
+    hideSTARTTLS: !options.starttls,
+    hideENHANCEDSTATUSCODES: true,
+    authOptional: !options.auth,
+    allowInsecureAuth: !options.starttls && !options.secure,
+    // A next hop without STARTTLS refuses the command, as a server that does not offer it does.
+    disabledCommands: [...(options.auth ? [] : ['AUTH']), ...(options.starttls ? [] : ['STARTTLS'])],
+    logger: false,
+    // Tests stop the server while clients may still hold idle connections.
+    closeTimeout: 500,
+    ...hooks(options, messages, connectionIds),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
