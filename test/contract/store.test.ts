@@ -11,12 +11,7 @@ import { describeStoreContract } from './store.contract.js';
  * Gaps in the SQLite adapter that the suite found; they run as expected failures until the
  * adapter is fixed (the suite then reports them as unexpectedly passing: delete the line).
  */
-const sqliteKnownFailures = [
-  // recordAttempt writes recipient updates before checking the lease owner.
-  'an owner whose lease was taken over cannot record over the new owner',
-  // recordAttempt overwrites "held" with "deferred" on a message quarantined mid-attempt.
-  'recipients deferred during an attempt on a message held meanwhile stay in quarantine',
-];
+const sqliteKnownFailures: string[] = [];
 
 describeStoreContract('sqlite :memory:', async () => openSqliteStore(':memory:'), undefined, {
   knownFailures: sqliteKnownFailures,

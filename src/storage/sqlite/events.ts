@@ -22,10 +22,22 @@ export class SqliteEvents implements EventStore {
   async query(q: EventQuery): Promise<StoredEvent[]> {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.afterId !== undefined) (where.push('id > ?'), args.push(q.afterId));
-    if (q.since) (where.push('ts >= ?'), args.push(q.since));
-    if (q.account) (where.push('account = ?'), args.push(q.account));
-    if (q.codes?.length) (where.push(`code IN (${q.codes.map(() => '?').join(',')})`), args.push(...q.codes));
+    if (q.afterId !== undefined) {
+      where.push('id > ?');
+      args.push(q.afterId);
+    }
+    if (q.since) {
+      where.push('ts >= ?');
+      args.push(q.since);
+    }
+    if (q.account) {
+      where.push('account = ?');
+      args.push(q.account);
+    }
+    if (q.codes?.length) {
+      where.push(`code IN (${q.codes.map(() => '?').join(',')})`);
+      args.push(...q.codes);
+    }
     const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY id ${q.newestFirst ? 'DESC' : 'ASC'} LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, q.limit ?? 1000) as (Omit<StoredEvent, 'data'> & { data: string })[];

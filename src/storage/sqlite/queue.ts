@@ -101,8 +101,14 @@ export class SqliteQueue implements QueueStore {
   async list(f: QueueFilter = {}): Promise<QueuedMessage[]> {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (f.state) (where.push('state = ?'), args.push(f.state));
-    if (f.account) (where.push('account = ?'), args.push(f.account));
+    if (f.state) {
+      where.push('state = ?');
+      args.push(f.state);
+    }
+    if (f.account) {
+      where.push('account = ?');
+      args.push(f.account);
+    }
     const sql = `SELECT * FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, f.limit ?? 1000) as MessageRow[];
     return rows.map((r) => this.toMessage(r));
@@ -116,7 +122,13 @@ export class SqliteQueue implements QueueStore {
   ): Promise<void> {
     const now = Date.now();
     return this.commits.run(() => {
-      for (const u of updates) this.stmts.updateRcpt.run({ id, index: u.index, status: u.status, reply: u.reply, now });
+      const row = this.stmts.get.get(id) as MessageRow | undefined;
+      // A node whose lease was taken over must not overwrite the new owner's outcomes.
+      if (!row || (row.lease_owner !== null && row.lease_owner !== owner)) return;
+      for (const u of updates) {
+        const status = row.state === 'held' && (u.status === 'deferred' || u.status === 'pending') ? 'held' : u.status;
+        this.stmts.updateRcpt.run({ id, index: u.index, status, reply: u.reply, now });
+      }
       // A message held by containment while its attempt ran stays held: only its delivered
       // recipients are recorded, the rest wait in quarantine.
       this.db
