@@ -43,13 +43,27 @@ export class CommonList {
     let hi = this.size - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const cmp = this.data.compare(key, 0, key.length, this.offsets[mid], this.offsets[mid + 1] - 1);
+      const cmp = compareEntry(this.data, this.offsets[mid], this.offsets[mid + 1] - 1, key);
       if (cmp === 0) return true;
       if (cmp < 0) lo = mid + 1;
       else hi = mid - 1;
     }
     return false;
   }
+}
+
+/**
+ * Byte-wise comparison of data[start, end) with key (UTF-8 byte order is code point order).
+ * A plain loop: Buffer#compare with ranges re-validates its five arguments on every call,
+ * which costs more than the few bytes compared.
+ */
+function compareEntry(data: Buffer, start: number, end: number, key: Buffer): number {
+  const len = Math.min(end - start, key.length);
+  for (let i = 0; i < len; i++) {
+    const d = data[start + i] - key[i];
+    if (d !== 0) return d;
+  }
+  return end - start - key.length;
 }
 
 /** Start offset of every line, plus one past the final newline, so entry i is [off[i], off[i+1]-1). */
