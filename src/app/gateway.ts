@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../cli/context.js';
 import { resolvePath } from '../config/load.js';
 import { DeliveryWorker } from '../delivery/worker.js';
 import { Containment } from '../incidents/containment.js';
+import { DecisionFollower } from '../incidents/follower.js';
 import { LivePolicy } from '../incidents/live-policy.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { loadTls, SubmissionService, type Listener } from '../smtp/server.js';
@@ -56,6 +57,8 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   const submission = new SubmissionService(config, pipeline, logger, tls);
   live.submission = submission;
   const listeners = await submission.start();
+  const follower = new DecisionFollower(store, policy, (a) => submission.closeSessionsOf(a), logger);
+  await follower.start();
   const delivery = new DeliveryWorker({
     queue: store.queue,
     config: { ...config.delivery, heloName: config.delivery.heloName || config.hostname },
@@ -73,6 +76,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     submission,
     delivery,
     async stop() {
+      follower.stop();
       await submission.stop();
       await delivery.stop();
       await policy.settled();

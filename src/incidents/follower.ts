@@ -1,0 +1,59 @@
+import type { Logger } from '../observability/logger.js';
+import type { Store } from '../storage/ports/index.js';
+import type { LivePolicy } from './live-policy.js';
+
+const CODES = ['account:restricted', 'account:released', 'incident:restricted'];
+
+/**
+ * Decisions made elsewhere (the CLI, the console, another gateway node) reach this node through
+ * the event record: polled every `intervalMs`, so a restriction holds everywhere within a second
+ * and this node's live sessions of the account are cut too.
+ */
+export class DecisionFollower {
+  private timer: NodeJS.Timeout | null = null;
+  private afterId = 0;
+  private polling = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly policy: LivePolicy,
+    private readonly closeSessionsOf: (account: string) => number,
+    private readonly logger: Logger,
+    private readonly intervalMs = 500,
+  ) {}
+
+  async start(): Promise<void> {
+    const last = await this.store.events.query({ newestFirst: true, limit: 1 });
+    this.afterId = last[0]?.id ?? 0;
+    this.timer = setInterval(() => void this.poll(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const events = await this.store.events.query({ afterId: this.afterId, codes: CODES, limit: 1000 });
+      for (const e of events) {
+        this.afterId = e.id;
+        if (!e.account) continue;
+        const reason = String((e.data as { reason?: string }).reason ?? 'decided elsewhere');
+        if (e.code === 'account:released') this.policy.engine.release(e.account, e.ts, reason);
+        else {
+          this.policy.engine.restrict(e.account, e.ts, reason);
+          this.closeSessionsOf(e.account);
+        }
+      }
+    } catch (err) {
+      // Fail open for this node's view only: the stored account state still refuses a restricted account.
+      this.logger.error({ err }, 'could not read decisions from the event record');
+    } finally {
+      this.polling = false;
+    }
+  }
+}
