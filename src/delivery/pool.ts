@@ -64,6 +64,11 @@ export class ConnectionPool {
     this.serveWaiters();
   }
 
+  /** Lets a pool closed by closeAll() keep connections idle again (worker restarted). */
+  reopen(): void {
+    this.closed = false;
+  }
+
   /** Closes every idle connection; busy ones close when released. */
   closeAll(): void {
     this.closed = true;

@@ -60,6 +60,7 @@ export class DeliveryWorker {
     if (this.running) return;
     this.running = true;
     this.stopping = false;
+    this.pool.reopen();
     this.loop = this.run();
   }
 

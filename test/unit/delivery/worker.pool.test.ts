@@ -117,4 +117,25 @@ describe('connections, leases and envelopes', () => {
     expect(stored?.state).toBe('done');
     expect(stored?.leaseOwner).toBeNull();
   });
+
+  it('on stop, finishes the attempt in flight and hands back claimed messages not yet started', async () => {
+    hop = await startNextHop();
+    let stopping: Promise<void> | undefined;
+    const sign = async (raw: Buffer) => {
+      stopping ??= h!.worker.stop();
+      return raw;
+    };
+    h = harness({ mode: 'mx', mxPort: hop.port, concurrency: 1 }, { resolver: mxTo('customer.example'), sign });
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await enqueue(h, { rcpts: [`u${i}@customer.example`] }));
+
+    expect(await h.worker.runOnce()).toBe(3);
+    await stopping;
+
+    expect(hop.messages).toHaveLength(1);
+    const stored = await Promise.all(ids.map((id) => h!.store.queue.get(id)));
+    expect(stored.map((m) => m?.state)).toEqual(['done', 'queued', 'queued']);
+    expect(stored.map((m) => m?.leaseOwner)).toEqual([null, null, null]);
+    expect(stored.map((m) => m?.attempts)).toEqual([1, 0, 0]);
+  });
 });
