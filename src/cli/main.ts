@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { say, type Text } from '../core/i18n.js';
 
 /**
@@ -70,4 +72,17 @@ async function printUsage(): Promise<void> {
     }
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Run directly (`node --import tsx src/cli/main.ts ...`, as tests do) rather than through bin/. */
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`${err?.stack ?? err}\n`);
+      process.exitCode = 2;
+    },
+  );
 }
