@@ -21,7 +21,15 @@ export class MessageUnreadable extends Error {}
 export async function readMail(raw: Buffer): Promise<MailView> {
   const input = raw.length > MAX_INPUT_BYTES ? raw.subarray(0, MAX_INPUT_BYTES) : raw;
   const mail = await withTimeout(
-    simpleParser(input, { keepDeliveryStatus: true, skipTextToHtml: true, skipImageLinks: true, maxHtmlLengthToParse: 2_000_000 }),
+    simpleParser(input, {
+      keepDeliveryStatus: true,
+      // only the plain text and the report parts matter here: skip HTML generation and hashing
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      skipImageLinks: true,
+      checksumAlgo: false,
+      maxHtmlLengthToParse: 2_000_000,
+    }),
   );
   if (!mail.headerLines.some((h) => MESSAGE_HEADERS.has(h.key))) throw new MessageUnreadable('no message headers');
   const view = toView(mail);
