@@ -11,7 +11,7 @@ function cli(args: string[], input: string, lang = 'en') {
     input,
     encoding: 'utf8',
     env: { ...process.env, MAILWARDEN_LANG: lang },
-    timeout: 30_000,
+    timeout: 55_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
