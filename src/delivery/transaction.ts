@@ -111,6 +111,10 @@ async function sendGroup(session: Session, group: UnitRecipient[], raw: Buffer):
   }
 }
 
+function droppedWhileIdle(session: Session, sent: RecipientResult[]): boolean {
+  return !session.alive && sent.every((r) => r.code === null && r.disposition === 'deferred');
+}
+
 /** Runs one destination job; never throws for SMTP or network failures (they become results). */
 export async function deliverToDestination(job: DestinationJob, config: DeliveryConfig, pool: ConnectionPool): Promise<RecipientResult[]> {
   if (!job.route.ok) return resultsFor(job.rcpts, job.route.result, null);
@@ -131,7 +135,15 @@ export async function deliverToDestination(job: DestinationJob, config: Delivery
         if (session) closeSession(session);
         session = opened.session;
       }
-      results.push(...(await sendGroup(session, groups[i], job.raw)));
+      let sent = await sendGroup(session, groups[i], job.raw);
+      if (i === 0 && session === slot.session && droppedWhileIdle(session, sent)) {
+        // A reused connection the server closed while it sat idle: not the message's fault.
+        closeSession(session);
+        const opened = await connectAny(job.route.hops, config, pool);
+        session = opened.session ?? null;
+        if (opened.session) sent = await sendGroup(opened.session, groups[i], job.raw);
+      }
+      results.push(...sent);
     }
   } finally {
     await pool.release(job.key, session, !!session?.alive);

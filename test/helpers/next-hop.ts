@@ -30,6 +30,8 @@ export interface NextHopOptions {
   rcptReply?: (address: string, session: SMTPServerSession) => string | undefined;
   /** Reply after DATA: return a full reply to refuse the message, or nothing to accept and record it. */
   dataReply?: (message: ReceivedMessage) => string | undefined;
+  /** Close connections idle for this long (as receivers do after a few minutes). */
+  idleTimeoutMs?: number;
   /** Reply to MAIL FROM: return a full reply to refuse the sender. */
   mailReply?: (address: string) => string | undefined;
 }
@@ -109,6 +111,9 @@ export async function startNextHop(options: NextHopOptions = {}): Promise<NextHo
     logger: false,
     // Tests stop the server while clients may still hold idle connections.
     closeTimeout: 500,
+    // Reverse DNS of 127.0.0.1 would only slow every session down.
+    disableReverseLookup: true,
+    ...(options.idleTimeoutMs ? { socketTimeout: options.idleTimeoutMs } : {}),
     ...hooks(options, messages, connectionIds),
   });
   await new Promise<void>((resolve, reject) => {

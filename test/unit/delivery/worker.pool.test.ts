@@ -138,4 +138,18 @@ describe('connections, leases and envelopes', () => {
     expect(stored.map((m) => m?.leaseOwner)).toEqual([null, null, null]);
     expect(stored.map((m) => m?.attempts)).toEqual([1, 0, 0]);
   });
+
+  it('delivers over a fresh connection when the server closed the idle one', async () => {
+    hop = await startNextHop({ idleTimeoutMs: 1000 });
+    h = harness({ mode: 'mx', mxPort: hop.port, idleCloseMs: 10_000 }, { resolver: mxTo('customer.example') });
+    await enqueue(h, { rcpts: ['a@customer.example'] });
+    await h.worker.runOnce();
+    await new Promise((r) => setTimeout(r, 1500));
+    const id = await enqueue(h, { rcpts: ['b@customer.example'] });
+
+    await h.worker.runOnce();
+
+    expect(hop.messages.map((m) => m.connection)).toEqual([0, 1]);
+    expect((await h.store.queue.get(id))?.recipients[0].status).toBe('delivered');
+  });
 });
