@@ -27,7 +27,7 @@ const USER = 'bench@example.co.jp';
 const PASS = 'benchmark passphrase that is long enough';
 
 async function startGatewayProcess(dir: string): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', join(dir, 'mailwarden.yaml')], {
+  const child = spawn(process.execPath, [...(process.env.MW_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.MW_BENCH_PROFILE] : []), '--import', 'tsx', 'src/cli/main.ts', 'start', '--config', join(dir, 'mailwarden.yaml')], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, MAILWARDEN_LANG: 'en' },
   });

@@ -56,8 +56,12 @@ function toColumnValue(value: unknown): unknown {
 
 export class SqliteAccounts implements AccountStore {
   private readonly insert: Database.Statement;
+  private readonly byAddress: Database.Statement;
+  private readonly appPasswords: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
+    this.byAddress = db.prepare('SELECT * FROM accounts WHERE address = ?');
+    this.appPasswords = db.prepare('SELECT * FROM app_passwords WHERE account = ? ORDER BY created_at');
     this.insert = db.prepare(
       `INSERT INTO accounts (address, name, password_hash, aliases, grp, lang, app_passwords_only, created_at, updated_at)
        VALUES (@address, @name, @passwordHash, @aliases, @group, @lang, @appPasswordsOnly, @now, @now)`,
@@ -87,7 +91,7 @@ export class SqliteAccounts implements AccountStore {
   }
 
   async get(address: string): Promise<Account | null> {
-    const row = this.db.prepare('SELECT * FROM accounts WHERE address = ?').get(address) as Row | undefined;
+    const row = this.byAddress.get(address) as Row | undefined;
     return row ? toAccount(row) : null;
   }
 
@@ -117,9 +121,7 @@ export class SqliteAccounts implements AccountStore {
   }
 
   async listAppPasswords(account: string): Promise<AppPassword[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM app_passwords WHERE account = ? ORDER BY created_at')
-      .all(account) as Record<string, string | null>[];
+    const rows = this.appPasswords.all(account) as Record<string, string | null>[];
     return rows.map((r) => ({
       id: r.id!,
       account: r.account!,

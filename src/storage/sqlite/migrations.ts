@@ -73,6 +73,33 @@ const migrations: string[] = [
    );
    CREATE INDEX events_ts ON events(ts);
    CREATE INDEX events_account ON events(account, id);`,
+  `CREATE TABLE admins (
+     id TEXT PRIMARY KEY,
+     username TEXT NOT NULL UNIQUE,
+     password_hash TEXT NOT NULL,
+     totp_secret TEXT,
+     totp_last_step INTEGER,
+     recovery_codes TEXT NOT NULL DEFAULT '[]',
+     role TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     last_login_at TEXT,
+     last_login_ip TEXT,
+     failed_logins INTEGER NOT NULL DEFAULT 0,
+     last_failed_at TEXT,
+     locked_until TEXT
+   );
+   CREATE TABLE audit (
+     seq INTEGER PRIMARY KEY,
+     ts TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     data TEXT NOT NULL,
+     prev_hash TEXT NOT NULL,
+     hash TEXT NOT NULL
+   );
+   CREATE INDEX audit_ts ON audit(ts);`,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -54,6 +54,12 @@ export class SqliteQueue implements QueueStore {
       rcpts: db.prepare('SELECT * FROM recipients WHERE message = ? ORDER BY idx'),
       get: db.prepare('SELECT * FROM messages WHERE id = ?'),
       raw: db.prepare('SELECT raw FROM bodies WHERE message = ?'),
+      finishAttempt: db.prepare(
+        `UPDATE messages SET attempts = attempts + 1, lease_owner = NULL, lease_until = NULL,
+           state = CASE WHEN state = 'held' THEN 'held' WHEN @finished = 1 THEN 'done' ELSE state END,
+           reason = COALESCE(@reason, reason), next_attempt_at = COALESCE(@next, next_attempt_at)
+         WHERE id = @id AND (lease_owner = @owner OR lease_owner IS NULL)`,
+      ),
       updateRcpt: db.prepare(
         `UPDATE recipients SET status = @status, last_reply = @reply, attempts = attempts + 1, updated_at = @now
          WHERE message = @id AND idx = @index`,
@@ -131,14 +137,7 @@ export class SqliteQueue implements QueueStore {
       }
       // A message held by containment while its attempt ran stays held: only its delivered
       // recipients are recorded, the rest wait in quarantine.
-      this.db
-        .prepare(
-          `UPDATE messages SET attempts = attempts + 1, lease_owner = NULL, lease_until = NULL,
-             state = CASE WHEN state = 'held' THEN 'held' WHEN @finished = 1 THEN 'done' ELSE state END,
-             reason = COALESCE(@reason, reason), next_attempt_at = COALESCE(@next, next_attempt_at)
-           WHERE id = @id AND (lease_owner = @owner OR lease_owner IS NULL)`,
-        )
-        .run({
+      this.stmts.finishAttempt.run({
           id,
           owner,
           finished: next.finished ? 1 : 0,
