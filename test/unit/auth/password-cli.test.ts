@@ -6,7 +6,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Runs `mailwarden password check ARGS` from the sources, with `input` on stdin. */
 function cli(args: string[], input: string, lang = 'en') {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/unit/auth/cli-entry.ts', 'password', ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'password', ...args], {
     cwd: root,
     input,
     encoding: 'utf8',
