@@ -11,6 +11,7 @@ import type { Store } from '../storage/ports/index.js';
 import { createAppPasswordVerifier } from './app-passwords.js';
 import { createGuard } from './guard.js';
 import { openStore } from './open-store.js';
+import { dkimSigner, returnPaths } from './outbound.js';
 import { Pipeline } from './pipeline.js';
 
 export interface Gateway {
@@ -63,6 +64,8 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     queue: store.queue,
     config: { ...config.delivery, heloName: config.delivery.heloName || config.hostname },
     resolver: options.resolver,
+    sign: dkimSigner(config, logger),
+    returnPath: returnPaths(config),
     owner: options.nodeId ?? `${osHostname()}:${process.pid}`,
     onEvent: (e) => void store.events.append(e).catch((err) => logger.error({ err }, 'delivery event lost')),
   });

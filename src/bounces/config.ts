@@ -11,6 +11,10 @@ export const bouncesConfigSchema = z
       .nullable()
       .default(null)
       .describe('Bounce domain used in return paths. null: "bounces." followed by the sender\'s domain, a subdomain so SPF stays aligned for relaxed DMARC.'),
+    perDomain: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Bounce domain per sender domain (e.g. {"example.co.jp": "bounce.example.co.jp"}), overriding `domain`.'),
     secret: z.string().default('').describe('HMAC secret of the return-path tokens. Secret: MAILWARDEN_BOUNCE_SECRET overrides it. Empty disables signed return paths.'),
     previousSecrets: z.array(z.string()).default([]).describe('Earlier secrets still accepted, so rotation loses no bounce of mail already sent.'),
     maxAgeDays: z.number().int().positive().default(14).describe('Age after which a return-path token is refused as expired.'),
