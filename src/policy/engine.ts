@@ -81,7 +81,7 @@ export class DetectionEngine {
     a.risk = 0;
     a.riskTs = Date.parse(ts);
     a.probation = null;
-    a.content.map.clear();
+    a.content.clear();
     if (a.state === 'active') return [];
     return [change(a, ts, 'active', [`released by administrator: ${reason}`])];
   }
@@ -113,7 +113,8 @@ export class DetectionEngine {
     }
     const a = this.account(ev.account);
     const origin = { ip: ev.ip, network: networkOf(ev.ip, ev.asn, this.cfg.network), country: ev.country };
-    const why = offFooting(a, origin, ts, this.cfg.network);
+    this.org.forgiveFailedLogin(ev.ip, ev.account);
+    const why = offFooting(a, this.org, origin, ts, this.cfg.network);
     const spray = this.org.sprayBreadth(ev.ip, ts);
     if (spray >= this.cfg.login.sprayAccounts)
       startProbation(a, ts, `login from IP ${ev.ip} that failed logins for ${spray} accounts`, this.cfg.probation);

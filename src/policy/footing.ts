@@ -33,7 +33,7 @@ export function established(f: Footing | undefined, ts: number, cfg: DetectionCo
 
 /** True when any entry of the map is established: the account has a home to compare with. */
 export function hasEstablished(map: LruMap<Footing>, ts: number, cfg: DetectionConfig['network']): boolean {
-  for (const f of map.map.values()) if (established(f, ts, cfg)) return true;
+  for (const f of map.values()) if (established(f, ts, cfg)) return true;
   return false;
 }
 
@@ -42,8 +42,22 @@ export function hasEstablished(map: LruMap<Footing>, ts: number, cfg: DetectionC
  * IPv4 /24 or IPv6 /48 (the usual allocation to one customer), so that DHCP churn inside one
  * provider's block does not look like a new origin.
  */
+const prefixes = new Map<string, string>();
+
 export function networkOf(ip: string, asn: number | undefined, cfg: DetectionConfig['network']): string {
   if (asn !== undefined) return `AS${asn}`;
+  const key = `${cfg.ipv4Prefix}/${cfg.ipv6Prefix}/${ip}`;
+  let net = prefixes.get(key);
+  if (net === undefined) {
+    // A pure cache (same input, same output), cleared wholesale to stay bounded.
+    if (prefixes.size > 50_000) prefixes.clear();
+    net = prefixOf(ip, cfg);
+    prefixes.set(key, net);
+  }
+  return net;
+}
+
+function prefixOf(ip: string, cfg: DetectionConfig['network']): string {
   if (ip.includes(':')) return ipv6Prefix(ip, cfg.ipv6Prefix);
   const parts = ip.split('.');
   if (parts.length !== 4) return ip;

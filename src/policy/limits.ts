@@ -57,18 +57,18 @@ export class LimitCounters {
   exceeded(limits: Limits, ts: number, rcpts: number, newDomains: number): string | null {
     if (rcpts > limits.recipientsPerMessage)
       return `over limit: ${rcpts} recipients in one message (limit ${limits.recipientsPerMessage})`;
-    const checks: [RollingCounter, number, number, string][] = [
-      [this.msgMinute, 1, limits.messagesPerMinute, 'messages in a minute'],
-      [this.msgHour, 1, limits.messagesPerHour, 'messages in an hour'],
-      [this.msgDay, 1, limits.messagesPerDay, 'messages in a day'],
-      [this.rcptMinute, rcpts, limits.recipientsPerMinute, 'recipients in a minute'],
-      [this.rcptHour, rcpts, limits.recipientsPerHour, 'recipients in an hour'],
-      [this.rcptDay, rcpts, limits.recipientsPerDay, 'recipients in a day'],
-    ];
-    for (const [counter, add, limit, what] of checks) {
+    const over = (counter: RollingCounter, add: number, limit: number, what: string): string | null => {
       const total = counter.sum(ts) + add;
-      if (total > limit) return `over limit: ${Math.round(total)} ${what} (limit ${limit})`;
-    }
+      return total > limit ? `over limit: ${Math.round(total)} ${what} (limit ${limit})` : null;
+    };
+    const hit =
+      over(this.msgMinute, 1, limits.messagesPerMinute, 'messages in a minute') ??
+      over(this.msgHour, 1, limits.messagesPerHour, 'messages in an hour') ??
+      over(this.msgDay, 1, limits.messagesPerDay, 'messages in a day') ??
+      over(this.rcptMinute, rcpts, limits.recipientsPerMinute, 'recipients in a minute') ??
+      over(this.rcptHour, rcpts, limits.recipientsPerHour, 'recipients in an hour') ??
+      over(this.rcptDay, rcpts, limits.recipientsPerDay, 'recipients in a day');
+    if (hit) return hit;
     const domains = this.domainsHour.count(ts) + newDomains;
     if (domains > limits.domainsPerHour)
       return `over limit: ${domains} recipient domains in an hour (limit ${limits.domainsPerHour})`;

@@ -4,6 +4,13 @@ import { LruMap, RecentSet } from './window.js';
 
 const HOUR = 3_600_000;
 
+/** A place (network, country, client) as the organisation knows it. */
+export interface OrgPlace {
+  first: number;
+  firstAccount: string;
+  accounts: number;
+}
+
 /** An IP's failed logins across accounts: the trace of password spraying. */
 export interface SprayTrace {
   accounts: RecentSet;
@@ -18,9 +25,9 @@ export interface SprayTrace {
 export class OrgMemory {
   readonly recipients: LruMap<number>;
   /** Place -> the first account seen there, so an account's own first use is not "known to the organisation". */
-  readonly networks: LruMap<string>;
-  readonly countries: LruMap<string>;
-  readonly clients: LruMap<string>;
+  readonly networks: LruMap<OrgPlace>;
+  readonly countries: LruMap<OrgPlace>;
+  readonly clients: LruMap<OrgPlace>;
   readonly failedIps: LruMap<SprayTrace>;
   readonly accepted: LruMap<string>;
   readonly profile = new OrgProfile();
@@ -46,9 +53,23 @@ export class OrgMemory {
   }
 
   /** Whether someone other than `account` has used this place. */
-  knownToOthers(map: LruMap<string>, key: string, account: string): boolean {
-    const first = map.get(key);
-    return first !== undefined && first !== account;
+  knownToOthers(map: LruMap<OrgPlace>, key: string, account: string): boolean {
+    const place = map.get(key);
+    return place !== undefined && (place.accounts > 1 || place.firstAccount !== account);
+  }
+
+  /**
+   * A place that is home to the organisation: several accounts have used it for a day or more
+   * (the office, a provider most staff have at home). Arriving there is not a new footing.
+   */
+  isOrgHome(map: LruMap<OrgPlace>, key: string, ts: number): boolean {
+    const place = map.get(key);
+    return place !== undefined && place.accounts >= 3 && ts - place.first >= this.cfg.network.establishHours * HOUR;
+  }
+
+  /** A successful login by the same account from the same IP: the failure was a typo, not spraying. */
+  forgiveFailedLogin(ip: string, account: string): void {
+    this.failedIps.get(ip)?.accounts.delete(account);
   }
 
   /** Number of accounts this IP failed to log into within the spray window (0 when unknown). */

@@ -1,5 +1,6 @@
 import type { AccountRecord } from './account.js';
 import type { DetectionConfig } from './config.js';
+import { M_NOVEL, M_RECIPIENTS } from './profile.js';
 import { RollingCounter } from './window.js';
 
 const MINUTE = 60_000;
@@ -35,10 +36,21 @@ export function expireProbation(a: AccountRecord, ts: number, cfg: ProbationConf
   if (a.probation && ts - a.probation.since >= cfg.maxHours * HOUR) a.probation = null;
 }
 
-/** The budget line this submission would cross, as a reason, or null. */
-export function overProbationBudget(a: AccountRecord, ts: number, rcpts: number, novel: number, cfg: ProbationConfig): string | null {
+/**
+ * The budget line this submission would cross, as a reason, or null. Only external recipients
+ * count: the budget protects the outside world and the domain's reputation. The budget is never
+ * below what the account's own profile says it does in this hour, so that a traveller keeps their
+ * usual pace and a young account (whose recipients are all new) is not starved.
+ */
+export function overProbationBudget(a: AccountRecord, ts: number, rcpts: number, novel: number, all: DetectionConfig): string | null {
   const p = a.probation;
   if (!p) return null;
+  const pr = all.profile;
+  const cfg = {
+    ...all.probation,
+    recipientsPerHour: Math.max(all.probation.recipientsPerHour, Math.round(a.profile.expected(ts, M_RECIPIENTS, pr.floorRecipientsPerHour))),
+    novelRecipientsPerHour: Math.max(all.probation.novelRecipientsPerHour, Math.round(a.profile.expected(ts, M_NOVEL, pr.floorNovelPerHour))),
+  };
   const why = `probation since ${new Date(p.since).toISOString()} (${p.reason})`;
   if (rcpts > cfg.recipientsPerMessage) return `${why}: ${rcpts} recipients in one message (budget ${cfg.recipientsPerMessage})`;
   if (p.messages.sum(ts) + 1 > cfg.messagesPerHour) return `${why}: more than ${cfg.messagesPerHour} messages in an hour`;

@@ -73,9 +73,25 @@ export class AccountProfile {
     }
   }
 
-  /** What this account is expected to do at most in one hour at this time of week. */
+  private cacheHour = -1;
+  private readonly cache = new Float64Array(METRICS);
+
+  /**
+   * What this account is expected to do at most in one hour at this time of week. Peaks change
+   * only when an hour closes, so the answer is kept for the rest of the hour (hot path).
+   */
   expected(ts: number, metric: number, floor: number): number {
     this.roll(ts);
+    const hour = Math.floor(ts / HOUR);
+    if (hour !== this.cacheHour) {
+      this.cacheHour = hour;
+      this.cache.fill(-1);
+    }
+    if (this.cache[metric] < 0) this.cache[metric] = this.compute(ts, metric);
+    return Math.max(floor, this.cache[metric]);
+  }
+
+  private compute(ts: number, metric: number): number {
     const bucket = hourOfWeek(ts);
     let own = 0;
     for (let d = -1; d <= 1; d++) own = Math.max(own, this.peakAt((bucket + d + WEEK_HOURS) % WEEK_HOURS, metric, ts));
@@ -83,7 +99,7 @@ export class AccountProfile {
     own = Math.max(own, 0.35 * this.overall[metric] * this.fade(ts - this.overallTs));
     const confidence = Math.min(1, this.activeDays / Math.max(1, this.cfg.learnDays));
     const prior = this.cfg.orgPriorFactor * this.org.prior(bucket, metric);
-    return Math.max(floor, confidence * own + (1 - confidence) * prior);
+    return confidence * own + (1 - confidence) * prior;
   }
 
   get confidence(): number {

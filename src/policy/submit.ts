@@ -28,7 +28,7 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   const origin: Origin = { ip: ev.ip, network: networkOf(ev.ip, ev.asn, cfg.network), country: ev.country, client: ev.client };
   const c = analyseRecipients(ev, ts, a, org, cfg, origin.network);
   recordAttempt(c);
-  probationIfOffFooting(a, origin, ts, cfg);
+  probationIfOffFooting(a, org, origin, ts, cfg);
   const s = scoreSignals(c, origin);
   rememberOrigin(a, org, origin, ts);
   const score = s.total(cfg.scoring.synergyScale);
@@ -42,9 +42,9 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   return { decision, changes };
 }
 
-function probationIfOffFooting(a: AccountRecord, origin: Origin, ts: number, cfg: DetectionConfig): void {
+function probationIfOffFooting(a: AccountRecord, org: OrgMemory, origin: Origin, ts: number, cfg: DetectionConfig): void {
   if (a.probation) return;
-  const why = offFooting(a, origin, ts, cfg.network);
+  const why = offFooting(a, org, origin, ts, cfg.network);
   if (why) startProbation(a, ts, `submission from ${why}`, cfg.probation);
 }
 
@@ -52,9 +52,9 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   const s = new Score();
   // Declared bulk senders mail lists by design; their content signals are damped, not their origin.
   const damp = c.acct.bulk ? 0.2 : 1;
-  scoreVolume(c, s, damp);
-  scoreNovelty(c, s, damp);
-  scoreDomainSpread(c, s, damp);
+  const share = scoreNovelty(c, s, damp);
+  scoreVolume(c, s, damp, share);
+  scoreDomainSpread(c, s, damp, share);
   scoreSameContent(c, s, damp);
   scoreBounces(c.acct, c.ts, c.cfg.bounces, s);
   scoreFooting(c, origin, s);
@@ -83,7 +83,7 @@ function chooseVerdict(c: SubmitContext, score: number, reasons: string[]): Verd
     reasons.unshift(limit);
     return 'defer';
   }
-  const budget = overProbationBudget(a, c.ts, c.recipients.length, c.novelAccount, cfg.probation);
+  const budget = overProbationBudget(a, c.ts, c.external, c.novelAccount, cfg);
   if (budget) {
     reasons.unshift(budget);
     return 'defer';
@@ -105,7 +105,7 @@ function learnAccepted(c: SubmitContext, score: number): void {
   a.sentDay.add(ts, c.recipients.length);
   a.messages++;
   org.accepted.set(c.ev.messageId, a.name);
-  progressProbation(a, ts, { rcpts: c.recipients.length, novel: c.novelAccount, external: c.external, score }, c.cfg.scoring.riskFloor / 2, c.cfg.probation);
+  progressProbation(a, ts, { rcpts: c.external, novel: c.novelAccount, external: c.external, score }, c.cfg.scoring.riskFloor / 2, c.cfg.probation);
 }
 
 /**

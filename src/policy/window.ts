@@ -49,31 +49,55 @@ export class RollingCounter {
   }
 }
 
-/** A map that keeps at most `cap` entries, dropping the least recently touched. */
+/**
+ * A map of at most about `cap` entries that forgets what has not been used for a while. It is
+ * generational rather than a strict LRU: entries live in a young map, which becomes the old map
+ * when half full, and a hit in the old map moves the entry back. V8 maps slow down badly under
+ * the delete-oldest pattern of a strict LRU (the front fills with tombstones), this never deletes.
+ */
 export class LruMap<V> {
-  readonly map = new Map<string, V>();
-  constructor(private readonly cap: number) {}
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
+  private readonly half: number;
+
+  constructor(cap: number) {
+    this.half = Math.max(1, Math.ceil(cap / 2));
+  }
 
   get(key: string): V | undefined {
-    return this.map.get(key);
+    const v = this.young.get(key);
+    if (v !== undefined) return v;
+    const o = this.old.get(key);
+    if (o !== undefined) this.set(key, o);
+    return o;
   }
 
   has(key: string): boolean {
-    return this.map.has(key);
+    return this.get(key) !== undefined;
   }
 
-  /** Sets and marks as most recently used. */
+  /** Sets and marks as recently used. */
   set(key: string, value: V): void {
-    if (this.map.has(key)) this.map.delete(key);
-    else if (this.map.size >= this.cap) {
-      const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
+    this.young.set(key, value);
+    if (this.young.size >= this.half) {
+      this.old = this.young;
+      this.young = new Map();
     }
-    this.map.set(key, value);
+  }
+
+  /** Every remembered value (an entry moved back from the old map may appear twice). */
+  *values(): IterableIterator<V> {
+    yield* this.young.values();
+    yield* this.old.values();
+  }
+
+  clear(): void {
+    this.young.clear();
+    this.old.clear();
   }
 
   get size(): number {
-    return this.map.size;
+    return this.young.size + this.old.size;
   }
 }
 
@@ -93,6 +117,10 @@ export class RecentSet {
 
   has(key: string): boolean {
     return this.seen.has(key);
+  }
+
+  delete(key: string): void {
+    this.seen.delete(key);
   }
 
   count(ts: number): number {

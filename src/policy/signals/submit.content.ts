@@ -12,14 +12,15 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number): void
   let body = 0;
   let subject = 0;
   if (c.ev.bodyHash) body = bump(c, `b:${c.ev.bodyHash}`, weight);
-  if (c.ev.subject) subject = bump(c, `s:${c.ev.subject}`, weight);
+  // A shared subject is normal for a run of personal mails (invoices, invitations); only new recipients count.
+  if (c.ev.subject) subject = bump(c, `s:${c.ev.subject}`, c.novelWeight);
   const bodyPoints = overBy(body, 4, 10, 30);
   const subjectPoints = overBy(subject, 8, 6, 15);
   if (bodyPoints >= subjectPoints) {
     if (bodyPoints * damp >= 1)
       s.addContent(bodyPoints * damp, `same body to ${Math.round(body)} recipients (new ones counted in full) within a day`);
   } else if (subjectPoints * damp >= 1) {
-    s.addContent(subjectPoints * damp, `same subject to ${Math.round(subject)} recipients (new ones counted in full) within a day`);
+    s.addContent(subjectPoints * damp, `same subject to ${Math.round(subject)} new recipients within a day`);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { AccountRecord } from '../account.js';
 import type { DetectionConfig } from '../config.js';
 import { established, hasEstablished, touch, type Footing } from '../footing.js';
-import type { OrgMemory } from '../org.js';
+import type { OrgMemory, OrgPlace } from '../org.js';
 import type { LruMap } from '../window.js';
 import type { Score, SubmitContext } from './context.js';
 
@@ -73,27 +73,25 @@ export function scoreLogin(c: SubmitContext, ip: string, s: Score): void {
 /** Remembers the place for the account and the organisation (after it was judged). */
 export function rememberOrigin(a: AccountRecord, org: OrgMemory, o: Origin, ts: number): void {
   touch(a.ips, o.ip, ts);
-  touch(a.networks, o.network, ts);
-  remember(org.networks, o.network, a.name);
-  if (o.country !== undefined) {
-    touch(a.countries, o.country, ts);
-    remember(org.countries, o.country, a.name);
-  }
-  if (o.client) {
-    touch(a.clients, o.client, ts);
-    remember(org.clients, o.client, a.name);
-  }
+  remember(org.networks, a.networks, o.network, a.name, ts);
+  if (o.country !== undefined) remember(org.countries, a.countries, o.country, a.name, ts);
+  if (o.client) remember(org.clients, a.clients, o.client, a.name, ts);
 }
 
-function remember(map: LruMap<string>, key: string, account: string): void {
-  map.set(key, map.get(key) ?? account);
+function remember(orgMap: LruMap<OrgPlace>, own: LruMap<Footing>, key: string, account: string, ts: number): void {
+  const firstForAccount = own.get(key) === undefined;
+  touch(own, key, ts);
+  const place = orgMap.get(key);
+  if (!place) orgMap.set(key, { first: ts, firstAccount: account, accounts: 1 });
+  else if (firstForAccount) place.accounts++;
 }
 
 /** Whether the place is outside an established footing (used by probation on login and submit). */
-export function offFooting(a: AccountRecord, o: Origin, ts: number, cfg: DetectionConfig['network']): string | null {
+export function offFooting(a: AccountRecord, org: OrgMemory, o: Origin, ts: number, cfg: DetectionConfig['network']): string | null {
   if (!hasEstablished(a.networks, ts, cfg)) return null;
-  if (!isHome(a.networks, o.network, ts, cfg)) return `new network ${o.network} (IP ${o.ip})`;
-  if (o.country !== undefined && a.countries.size > 0 && !isHome(a.countries, o.country, ts, cfg))
+  if (!isHome(a.networks, o.network, ts, cfg) && !org.isOrgHome(org.networks, o.network, ts))
+    return `new network ${o.network} (IP ${o.ip})`;
+  if (o.country !== undefined && !isHome(a.countries, o.country, ts, cfg) && !org.isOrgHome(org.countries, o.country, ts))
     return `new country ${o.country} (IP ${o.ip})`;
   return null;
 }

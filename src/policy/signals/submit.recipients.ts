@@ -53,28 +53,35 @@ export function recordAttempt(c: SubmitContext): void {
  * Share of recipients never mailed before, by this account or anyone in the organisation. Honest
  * mail goes mostly to people already written to; a stolen password mails a list.
  */
-export function scoreNovelty(c: SubmitContext, s: Score, damp: number): void {
+export function scoreNovelty(c: SubmitContext, s: Score, damp: number): number {
   const a = c.acct;
   const novel = a.novel60m.sum(c.ts);
   const external = a.external60m.sum(c.ts);
-  if (novel < 1 || external === 0) return;
+  if (novel < 0.5 || external === 0) return 0;
   const share = clamp(novel / external, 0, 1);
   const expected = a.profile.expected(c.ts, M_NOVEL, c.cfg.profile.floorNovelPerHour);
   const strength = clamp(Math.log2(1 + novel / expected) / 2.5, 0, 1);
   const points = 25 * share * strength * damp;
-  if (points < 1) return;
+  if (points < 1) return share;
   s.addContent(
     points,
     `${pct(share)} of ${Math.round(external)} external recipients in the last hour never mailed before (usual: up to ${Math.round(expected)} new an hour)`,
   );
+  return share;
 }
 
+/**
+ * How much volume and spread count: in full when the recipients are new, less than half when they
+ * are the usual people (a month-end invoice run to regular customers is busy, not suspicious).
+ */
+export const noveltyWeight = (share: number): number => 0.3 + 0.7 * share;
+
 /** Spread of recipient domains in the last hour against the account's usual spread. */
-export function scoreDomainSpread(c: SubmitContext, s: Score, damp: number): void {
+export function scoreDomainSpread(c: SubmitContext, s: Score, damp: number, share: number): void {
   const a = c.acct;
   const spread = a.domains60m.count(c.ts);
   const expected = a.profile.expected(c.ts, M_DOMAINS, c.cfg.profile.floorDomainsPerHour);
-  const points = overBy(spread, expected, 8, 20) * damp;
+  const points = overBy(spread, expected, 8, 20) * damp * noveltyWeight(share);
   if (points < 1) return;
   s.addContent(points, `${spread} recipient domains in the last hour; usual maximum is ${Math.round(expected)}`);
 }

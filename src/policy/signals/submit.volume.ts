@@ -1,12 +1,13 @@
 import { M_MESSAGES, M_RECIPIENTS } from '../profile.js';
 import { overBy, type Score, type SubmitContext } from './context.js';
+import { noveltyWeight } from './submit.recipients.js';
 
 /**
  * Volume spike against the account's hour-of-week profile, over three windows. A person can send
  * a good part of their busiest hour in ten minutes, and a few messages in one minute, but not
  * dozens: the short windows are what catch a blast within seconds.
  */
-export function scoreVolume(c: SubmitContext, s: Score, damp: number): void {
+export function scoreVolume(c: SubmitContext, s: Score, damp: number, share: number): void {
   const a = c.acct;
   const p = c.cfg.profile;
   const msgs = a.profile.expected(c.ts, M_MESSAGES, p.floorMessagesPerHour);
@@ -20,7 +21,7 @@ export function scoreVolume(c: SubmitContext, s: Score, damp: number): void {
   const ratios = [m1 / perMinute, m10 / (msgs * 0.6), m60 / msgs, r10 / (rcpts * 0.6), r60 / rcpts];
   let worst = 0;
   for (let i = 1; i < ratios.length; i++) if (ratios[i] > ratios[worst]) worst = i;
-  const points = overBy(ratios[worst], 1, 12, 35) * damp;
+  const points = overBy(ratios[worst], 1, 12, 35) * damp * noveltyWeight(share);
   if (points < 1) return;
   const what = [
     `${m1} messages in a minute`,

@@ -1,0 +1,104 @@
+import type { ReplayEvent, StateChange, SubmitDecision } from '../../events/replay.js';
+import type { DetectionConfig } from '../config.js';
+import { DetectionEngine } from '../engine.js';
+import { ATTACK_ID_PREFIX } from './sink.js';
+import type { Simulation } from './stream.js';
+
+/**
+ * Scores the engine on a simulated stream. Attack messages are recognised by their message-id
+ * marker, which only this measurement reads; the engine sees the same events as in production.
+ */
+export interface AttackResult {
+  kind: string;
+  victim: string;
+  messages: number;
+  accepted: number;
+  /** Attack messages submitted up to and including the one that got the account restricted. */
+  untilRestricted: number | null;
+  secondsToRestriction: number | null;
+  /** Attack messages accepted after the account was restricted (must be 0). */
+  acceptedAfter: number;
+}
+
+export interface LegitResult {
+  submits: number;
+  deferred: number;
+  held: number;
+  rejected: number;
+  restrictedAccounts: string[];
+  watchedAccounts: number;
+  samples: SubmitDecision[];
+}
+
+export interface Measurement {
+  attacks: AttackResult[];
+  legit: LegitResult;
+  events: number;
+  engineSeconds: number;
+}
+
+export function replayInProcess(events: readonly ReplayEvent[], cfg: DetectionConfig): { decisions: SubmitDecision[]; changes: StateChange[]; seconds: number } {
+  const engine = new DetectionEngine(cfg);
+  const decisions: SubmitDecision[] = [];
+  const changes: StateChange[] = [];
+  const t0 = process.hrtime.bigint();
+  for (const ev of events) {
+    const out = engine.process(ev);
+    if (out.decision) decisions.push(out.decision);
+    for (const c of out.changes) changes.push(c);
+  }
+  return { decisions, changes, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+export function measure(sim: Simulation, cfg: DetectionConfig): Measurement {
+  const { decisions, changes, seconds } = replayInProcess(sim.events, cfg);
+  const restrictedAt = new Map<string, number>();
+  for (const c of changes) if (c.state === 'restricted' && !restrictedAt.has(c.account)) restrictedAt.set(c.account, Date.parse(c.ts));
+  const attacks = sim.attacks.map((plan) => attackResult(plan.kind, plan.victim.address, decisions, restrictedAt.get(plan.victim.address)));
+  const victimsFrom = new Map(sim.attacks.map((p) => [p.victim.address, p.at - 2 * 3_600_000]));
+  return { attacks, legit: legitResult(decisions, changes, restrictedAt, victimsFrom), events: sim.events.length, engineSeconds: seconds };
+}
+
+function attackResult(kind: string, victim: string, decisions: SubmitDecision[], restricted: number | undefined): AttackResult {
+  const mine = decisions.filter((d) => d.account === victim && d.messageId.startsWith(`${ATTACK_ID_PREFIX}${kind}-`));
+  const first = mine.length ? Date.parse(mine[0].ts) : 0;
+  let untilRestricted: number | null = null;
+  let acceptedAfter = 0;
+  mine.forEach((d, i) => {
+    const at = Date.parse(d.ts);
+    if (restricted !== undefined && at >= restricted) {
+      if (untilRestricted === null) untilRestricted = i + 1;
+      if (d.verdict === 'accept') acceptedAfter++;
+    }
+  });
+  // The restricting message itself is the last one counted before the account was closed.
+  if (restricted !== undefined && untilRestricted === null) untilRestricted = mine.length;
+  return {
+    kind,
+    victim,
+    messages: mine.length,
+    accepted: mine.filter((d) => d.verdict === 'accept').length,
+    untilRestricted,
+    secondsToRestriction: restricted === undefined ? null : (restricted - first) / 1000,
+    acceptedAfter,
+  };
+}
+
+/** Honest mail: everything not marked as attack, except a victim's own mail from two hours before the attack on. */
+function legitResult(decisions: SubmitDecision[], changes: StateChange[], restrictedAt: Map<string, number>, victimsFrom: Map<string, number>): LegitResult {
+  const r: LegitResult = { submits: 0, deferred: 0, held: 0, rejected: 0, restrictedAccounts: [], watchedAccounts: 0, samples: [] };
+  for (const d of decisions) {
+    if (d.messageId.startsWith(ATTACK_ID_PREFIX)) continue;
+    const from = victimsFrom.get(d.account);
+    if (from !== undefined && Date.parse(d.ts) >= from) continue;
+    r.submits++;
+    if (d.verdict === 'accept') continue;
+    if (d.verdict === 'defer') r.deferred++;
+    else if (d.verdict === 'hold') r.held++;
+    else r.rejected++;
+    if (r.samples.length < 20) r.samples.push(d);
+  }
+  r.restrictedAccounts = [...restrictedAt.keys()].filter((a) => !victimsFrom.has(a));
+  r.watchedAccounts = new Set(changes.filter((c) => c.state === 'watch' && !victimsFrom.has(c.account)).map((c) => c.account)).size;
+  return r;
+}
