@@ -20,6 +20,8 @@ const groups: Record<string, () => Promise<CommandGroup>> = {
   dmarc: () => import('./dmarc.js'),
   replay: () => import('./replay.js'),
   simulate: () => import('./simulate.js'),
+  admin: () => import('./admin.js'),
+  audit: () => import('./audit.js'),
 };
 
 export interface CommandGroup {

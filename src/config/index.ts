@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adminConfigSchema } from '../admin/config.js';
 import { authConfigSchema } from '../auth/config.js';
 import { bouncesConfigSchema } from '../bounces/config.js';
 import { deliveryConfigSchema } from '../delivery/config.js';
@@ -15,6 +16,7 @@ export const configSchema = baseConfigSchema
     delivery: deliveryConfigSchema.prefault({}),
     detection: detectionConfigSchema.prefault({}),
     bounces: bouncesConfigSchema.prefault({}),
+    admin: adminConfigSchema.prefault({}),
   })
   .strict();
 

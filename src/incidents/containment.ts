@@ -6,6 +6,8 @@ import type { Store } from '../storage/ports/index.js';
 export interface ContainmentTargets {
   closeSessionsOf(account: string): number;
   alert?(change: StateChange, evidence: { held: string[]; sessionsClosed: number; appPasswordsRevoked: number }): Promise<void>;
+  /** Records the change in the tamper-evident audit log (who: the detection engine; why: its reasons). */
+  audit?(entry: { action: string; target: string; reason: string; data: Record<string, unknown> }): Promise<unknown>;
 }
 
 /**
@@ -27,6 +29,7 @@ export class Containment {
     if (change.state !== 'restricted') {
       if (existing) await this.store.accounts.update(account, { state: change.state });
       await this.record(change.ts, `incident:${change.state}`, account, { reasons: change.reasons });
+      await this.audited(`account.${change.state}`, account, change.reasons, {});
       return;
     }
     if (existing) await this.store.accounts.update(account, { state: 'restricted', mustChangePassword: true });
@@ -35,10 +38,16 @@ export class Containment {
     const appPasswordsRevoked = existing ? await this.store.accounts.revokeAppPasswords(account) : 0;
     const evidence = { held, sessionsClosed, appPasswordsRevoked };
     await this.record(change.ts, 'incident:restricted', account, { reasons: change.reasons, ...evidence, heldCount: held.length });
+    await this.audited('account.restrict', account, change.reasons, { ...evidence });
     this.logger.warn({ account, reasons: change.reasons, held: held.length, sessionsClosed }, 'account restricted');
     if (this.targets.alert) {
       await this.targets.alert(change, evidence).catch((err) => this.logger.error({ err, account }, 'alert failed'));
     }
+  }
+
+  /** An audit failure is logged, never allowed to undo or block the containment itself. */
+  private async audited(action: string, target: string, reasons: string[], data: Record<string, unknown>): Promise<void> {
+    await this.targets.audit?.({ action, target, reason: reasons.join('; '), data }).catch((err) => this.logger.error({ err, account: target }, 'audit entry lost'));
   }
 
   private record(ts: string, code: string, account: string, data: Record<string, unknown>): Promise<void> {

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect } from 'vitest';
 import type { Store } from '../../src/storage/ports/index.js';
 import { accountsContract } from './accounts.contract.js';
+import { adminsContract } from './admins.contract.js';
+import { auditContract } from './audit.contract.js';
 import { eventsContract } from './events.contract.js';
 import { contractContext, message, type ContractOptions } from './fixtures.js';
 import { leasesContract } from './leases.contract.js';
@@ -38,6 +40,8 @@ export function describeStoreContract(
     queueContract(ctx);
     leasesContract(ctx);
     eventsContract(ctx);
+    adminsContract(ctx);
+    auditContract(ctx);
   });
 }
 

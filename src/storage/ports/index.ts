@@ -1,8 +1,12 @@
 import type { AccountStore } from './accounts.js';
+import type { AdminStore } from './admins.js';
+import type { AuditStore } from './audit.js';
 import type { EventStore } from './events.js';
 import type { QueueStore } from './queue.js';
 
 export type * from './accounts.js';
+export type * from './admins.js';
+export type * from './audit.js';
 export type * from './events.js';
 export type * from './queue.js';
 
@@ -12,5 +16,7 @@ export interface Store {
   accounts: AccountStore;
   queue: QueueStore;
   events: EventStore;
+  admins: AdminStore;
+  audit: AuditStore;
   close(): Promise<void>;
 }

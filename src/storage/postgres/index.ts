@@ -1,6 +1,8 @@
 import pg from 'pg';
 import type { Store } from '../ports/index.js';
 import { PostgresAccounts } from './accounts.js';
+import { PostgresAdmins } from './admins.js';
+import { PostgresAudit } from './audit.js';
 import { PostgresEvents } from './events.js';
 import { migrate } from './migrations.js';
 import { PostgresQueue } from './queue.js';
@@ -48,6 +50,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
       accounts: new PostgresAccounts(pool),
       queue,
       events,
+      admins: new PostgresAdmins(pool),
+      audit: new PostgresAudit(pool),
       close() {
         // Commit what was already requested, then end the pool; a second close is a no-op.
         closed ??= Promise.all([queue.flush(), events.flush()]).then(() => pool.end());

@@ -76,6 +76,35 @@ const migrations: string[] = [
    );
    CREATE INDEX events_ts ON events(ts);
    CREATE INDEX events_account ON events(account, id);`,
+  `CREATE TABLE admins (
+     id text PRIMARY KEY,
+     username text NOT NULL UNIQUE,
+     password_hash text NOT NULL,
+     totp_secret text,
+     totp_last_step bigint,
+     recovery_codes text[] NOT NULL DEFAULT '{}',
+     role text NOT NULL,
+     created_at timestamptz NOT NULL,
+     last_login_at timestamptz,
+     last_login_ip text,
+     failed_logins integer NOT NULL DEFAULT 0,
+     last_failed_at timestamptz,
+     locked_until timestamptz
+   );
+   -- seq is assigned by the writer under a lock, not by a sequence: sequences leave gaps on
+   -- rollback, and a gap is how the verifier recognises a deleted entry.
+   CREATE TABLE audit (
+     seq bigint PRIMARY KEY,
+     ts timestamptz NOT NULL,
+     actor text NOT NULL,
+     action text NOT NULL,
+     target text NOT NULL,
+     reason text NOT NULL,
+     data jsonb NOT NULL,
+     prev_hash text NOT NULL,
+     hash text NOT NULL
+   );
+   CREATE INDEX audit_ts ON audit(ts);`,
 ];
 
 /** Any fixed number works; it only has to be the same on every node of one deployment. */
