@@ -3,10 +3,12 @@ import type { Store } from '../../src/storage/ports/index.js';
 import { accountsContract } from './accounts.contract.js';
 import { adminsContract } from './admins.contract.js';
 import { auditContract } from './audit.contract.js';
+import { bouncesContract } from './bounces.contract.js';
 import { eventsContract } from './events.contract.js';
 import { contractContext, message, type ContractOptions } from './fixtures.js';
 import { leasesContract } from './leases.contract.js';
 import { queueContract } from './queue.contract.js';
+import { suppressionContract } from './suppression.contract.js';
 
 export type { ContractOptions } from './fixtures.js';
 
@@ -42,6 +44,8 @@ export function describeStoreContract(
     eventsContract(ctx);
     adminsContract(ctx);
     auditContract(ctx);
+    bouncesContract(ctx);
+    suppressionContract(ctx);
   });
 }
 

@@ -1,6 +1,7 @@
 /** The durable queue: messages that got "250", until delivered, bounced or deleted. */
 export type MessageState = 'queued' | 'held' | 'done';
-export type RcptStatus = 'pending' | 'deferred' | 'delivered' | 'failed' | 'held' | 'suppressed';
+/** `bounced` and `complaint` are set after delivery, when a bounce or a complaint comes back. */
+export type RcptStatus = 'pending' | 'deferred' | 'delivered' | 'failed' | 'held' | 'suppressed' | 'bounced' | 'complaint';
 
 export interface QueuedRecipient {
   index: number;
@@ -83,4 +84,8 @@ export interface QueueStore {
   retryNow(id: string): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   counts(): Promise<Record<MessageState, number>>;
+  /** Sets one recipient's status after the fact (a bounce or complaint); false when there is none. */
+  markRecipient(id: string, index: number, status: RcptStatus, reply: string | null): Promise<boolean>;
+  /** Messages with this Message-ID header (a bounce without a usable token names only that), oldest first. */
+  findByMessageId(messageId: string): Promise<QueuedMessage[]>;
 }

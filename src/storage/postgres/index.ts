@@ -3,9 +3,11 @@ import type { Store } from '../ports/index.js';
 import { PostgresAccounts } from './accounts.js';
 import { PostgresAdmins } from './admins.js';
 import { PostgresAudit } from './audit.js';
+import { PostgresBounces } from './bounces.js';
 import { PostgresEvents } from './events.js';
 import { migrate } from './migrations.js';
 import { PostgresQueue } from './queue.js';
+import { PostgresSuppression } from './suppression.js';
 
 const INT8_OID = 20;
 
@@ -44,6 +46,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     const prelude = await durablePrelude(pool);
     const queue = new PostgresQueue(pool, prelude);
     const events = new PostgresEvents(pool, prelude);
+    const bounces = new PostgresBounces(pool, prelude);
     let closed: Promise<void> | null = null;
     return {
       backend: 'postgres',
@@ -52,9 +55,11 @@ export async function openPostgresStore(url: string): Promise<Store> {
       events,
       admins: new PostgresAdmins(pool),
       audit: new PostgresAudit(pool),
+      bounces,
+      suppression: new PostgresSuppression(pool),
       close() {
         // Commit what was already requested, then end the pool; a second close is a no-op.
-        closed ??= Promise.all([queue.flush(), events.flush()]).then(() => pool.end());
+        closed ??= Promise.all([queue.flush(), events.flush(), bounces.flush()]).then(() => pool.end());
         return closed;
       },
     };

@@ -105,6 +105,36 @@ const migrations: string[] = [
      hash text NOT NULL
    );
    CREATE INDEX audit_ts ON audit(ts);`,
+  `CREATE TABLE bounces (
+     id text PRIMARY KEY,
+     received_at timestamptz NOT NULL,
+     source text NOT NULL,
+     remote text NOT NULL,
+     mail_from text NOT NULL,
+     rcpts text[] NOT NULL,
+     size integer NOT NULL,
+     raw bytea NOT NULL,
+     state text NOT NULL DEFAULT 'pending',
+     kind text,
+     account text,
+     queue_id text,
+     summary jsonb NOT NULL DEFAULT '{}',
+     error text,
+     handled_at timestamptz
+   );
+   CREATE INDEX bounces_received ON bounces(received_at);
+   CREATE INDEX bounces_account ON bounces(account, received_at);
+   -- Only unhandled rows are looked for at start, so the index leaves the rest out.
+   CREATE INDEX bounces_pending ON bounces(received_at) WHERE state <> 'handled';
+   CREATE TABLE suppression (
+     address text PRIMARY KEY,
+     reason text NOT NULL,
+     status text NOT NULL,
+     source_queue_id text,
+     created_by text NOT NULL,
+     created_at timestamptz NOT NULL
+   );
+   CREATE INDEX suppression_created ON suppression(created_at);`,
 ];
 
 /** Any fixed number works; it only has to be the same on every node of one deployment. */

@@ -5,6 +5,7 @@ import type {
   QueueFilter,
   QueueStore,
   QueuedMessage,
+  RcptStatus,
   RecipientUpdate,
 } from '../ports/index.js';
 import { GroupCommit } from './group-commit.js';
@@ -153,6 +154,22 @@ export class PostgresQueue implements QueueStore {
   async delete(id: string): Promise<boolean> {
     const { rowCount } = await this.pool.query('DELETE FROM messages WHERE id = $1', [id]);
     return (rowCount ?? 0) > 0;
+  }
+
+  async markRecipient(id: string, index: number, status: RcptStatus, reply: string | null): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      'UPDATE recipients SET status = $3, last_reply = $4, updated_at = $5 WHERE message = $1 AND idx = $2',
+      [id, index, status, reply, new Date()],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async findByMessageId(messageId: string): Promise<QueuedMessage[]> {
+    const { rows } = await this.pool.query<MessageRow>(
+      `SELECT m.*, ${RCPTS_COLUMN} FROM messages m WHERE m.message_id = $1 ORDER BY m.created_at, m.id LIMIT 100`,
+      [messageId],
+    );
+    return rows.map(toMessage);
   }
 
   async counts(): Promise<Record<MessageState, number>> {

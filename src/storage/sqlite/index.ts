@@ -5,10 +5,12 @@ import type { Store } from '../ports/index.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteAdmins } from './admins.js';
 import { SqliteAudit } from './audit.js';
+import { SqliteBounces } from './bounces.js';
 import { SqliteEvents } from './events.js';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
 import { SqliteQueue } from './queue.js';
+import { SqliteSuppression } from './suppression.js';
 
 /**
  * The embedded store, in WAL mode. Writes go through group commit, which fsyncs the WAL before
@@ -31,6 +33,8 @@ export function openSqliteStore(path: string): Store {
     events: new SqliteEvents(db, commits),
     admins: new SqliteAdmins(db),
     audit: new SqliteAudit(db),
+    bounces: new SqliteBounces(db, commits),
+    suppression: new SqliteSuppression(db),
     async close() {
       commits.close();
       db.close();

@@ -100,6 +100,35 @@ const migrations: string[] = [
      hash TEXT NOT NULL
    );
    CREATE INDEX audit_ts ON audit(ts);`,
+  `CREATE TABLE bounces (
+     id TEXT PRIMARY KEY,
+     received_at TEXT NOT NULL,
+     source TEXT NOT NULL,
+     remote TEXT NOT NULL,
+     mail_from TEXT NOT NULL,
+     rcpts TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     raw BLOB NOT NULL,
+     state TEXT NOT NULL DEFAULT 'pending',
+     kind TEXT,
+     account TEXT,
+     queue_id TEXT,
+     summary TEXT NOT NULL DEFAULT '{}',
+     error TEXT,
+     handled_at TEXT
+   );
+   CREATE INDEX bounces_received ON bounces(received_at);
+   CREATE INDEX bounces_account ON bounces(account, received_at);
+   CREATE INDEX bounces_state ON bounces(state);
+   CREATE TABLE suppression (
+     address TEXT PRIMARY KEY,
+     reason TEXT NOT NULL,
+     status TEXT NOT NULL,
+     source_queue_id TEXT,
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX suppression_created ON suppression(created_at);`,
 ];
 
 export function migrate(db: Database.Database): void {

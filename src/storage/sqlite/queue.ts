@@ -6,6 +6,7 @@ import type {
   QueueStore,
   QueuedMessage,
   QueuedRecipient,
+  RcptStatus,
   RecipientUpdate,
 } from '../ports/index.js';
 import type { GroupCommit } from './group-commit.js';
@@ -193,6 +194,22 @@ export class SqliteQueue implements QueueStore {
     }[];
     for (const r of rows) out[r.state] = r.n;
     return out;
+  }
+
+  async markRecipient(id: string, index: number, status: RcptStatus, reply: string | null): Promise<boolean> {
+    const at = Date.now();
+    let changed = 0;
+    await this.commits.run(() => {
+      changed = this.db
+        .prepare('UPDATE recipients SET status = ?, last_reply = ?, updated_at = ? WHERE message = ? AND idx = ?')
+        .run(status, reply, at, id, index).changes;
+    });
+    return changed > 0;
+  }
+
+  async findByMessageId(messageId: string): Promise<QueuedMessage[]> {
+    const rows = this.db.prepare('SELECT * FROM messages WHERE message_id = ? ORDER BY created_at LIMIT 100').all(messageId) as MessageRow[];
+    return rows.map((r) => this.toMessage(r));
   }
 
   private toMessage(r: MessageRow): QueuedMessage {
