@@ -4,7 +4,7 @@ import type { Footing } from './footing.js';
 import { isBulk, LimitCounters, resolveLimits } from './limits.js';
 import type { OrgMemory } from './org.js';
 import { AccountProfile } from './profile.js';
-import { LruMap, RecentSet, RollingCounter } from './window.js';
+import { LruMap, RecentSet, RollingCounter, SmallRecentSet } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -53,8 +53,8 @@ export class AccountRecord {
   readonly external60m = new RollingCounter(HOUR, 30);
   readonly novel60m = new RollingCounter(HOUR, 30);
   readonly domains60m: RecentSet;
-  readonly ips10m = new RecentSet(10 * MINUTE, 256);
-  readonly ips60m = new RecentSet(HOUR, 256);
+  readonly ips10m = new SmallRecentSet(10 * MINUTE, 256);
+  readonly ips60m = new SmallRecentSet(HOUR, 256);
   readonly recipients: LruMap<number>;
   readonly ips: LruMap<Footing>;
   readonly networks: LruMap<Footing>;
@@ -66,6 +66,9 @@ export class AccountRecord {
   readonly failedLogins = new RollingCounter(HOUR, 12);
   readonly profile: AccountProfile;
   messages = 0;
+  hasHome = false;
+  /** Networks and countries where a probation ended well: not a new footing any more. */
+  readonly earned: string[] = [];
   login: LoginTrace | null = null;
   probation: Probation | null = null;
 
@@ -90,6 +93,19 @@ export class AccountRecord {
     this.sentDay = new RollingCounter(window, 48);
     this.hardDay = new RollingCounter(window, 48);
     this.profile = new AccountProfile(cfg.profile, org.profile);
+  }
+
+  /**
+   * After an administrator's release the attacker's burst must not count against the owner: the
+   * short windows of attempts and content start afresh (accepted-mail limits and history stay).
+   */
+  forgetRecentAttempts(): void {
+    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.rcpts10m, this.rcpts60m, this.external60m, this.novel60m, this.failedLogins])
+      c.reset();
+    this.domains60m.clear();
+    this.ips10m.clear();
+    this.ips60m.clear();
+    this.content.clear();
   }
 
   /** Risk decays with a half-life, so old suspicion fades and only sustained anomalies restrict. */

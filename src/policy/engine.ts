@@ -81,7 +81,7 @@ export class DetectionEngine {
     a.risk = 0;
     a.riskTs = Date.parse(ts);
     a.probation = null;
-    a.content.clear();
+    a.forgetRecentAttempts();
     if (a.state === 'active') return [];
     return [change(a, ts, 'active', [`released by administrator: ${reason}`])];
   }

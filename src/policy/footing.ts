@@ -15,11 +15,11 @@ export interface Footing {
 }
 
 export function touch(map: LruMap<Footing>, key: string, ts: number): Footing {
+  // get() already marks the entry as recently used; the entry is updated in place.
   const seen = map.get(key);
   if (seen) {
     seen.last = ts;
     seen.uses++;
-    map.set(key, seen);
     return seen;
   }
   const fresh = { first: ts, last: ts, uses: 1 };
@@ -31,10 +31,18 @@ export function established(f: Footing | undefined, ts: number, cfg: DetectionCo
   return f !== undefined && f.uses >= 2 && ts - f.first >= cfg.establishHours * HOUR;
 }
 
-/** True when any entry of the map is established: the account has a home to compare with. */
+/**
+ * True when any network of the account is established: it has a home to compare with. Once true
+ * it stays true (the flag is kept by the caller), so the scan runs only while an account is young.
+ */
 export function hasEstablished(map: LruMap<Footing>, ts: number, cfg: DetectionConfig['network']): boolean {
   for (const f of map.values()) if (established(f, ts, cfg)) return true;
   return false;
+}
+
+export function hasHome(a: { hasHome: boolean; networks: LruMap<Footing> }, ts: number, cfg: DetectionConfig['network']): boolean {
+  if (!a.hasHome) a.hasHome = hasEstablished(a.networks, ts, cfg);
+  return a.hasHome;
 }
 
 /**

@@ -36,7 +36,7 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   const changes = a.state === 'restricted' ? [] : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring);
   // The message that tips the account over is kept for review rather than sent.
   if (verdict === 'accept' && a.state === 'restricted') verdict = 'hold';
-  if (verdict === 'accept') learnAccepted(c, score);
+  if (verdict === 'accept') learnAccepted(c, s.content);
   const decision: SubmitDecision = { ts: ev.ts, account: ev.account, messageId: ev.messageId, verdict, score, reasons: s.reasons };
   if (cfg.shadow) shadowed(decision, c);
   return { decision, changes };
@@ -93,19 +93,31 @@ function chooseVerdict(c: SubmitContext, score: number, reasons: string[]): Verd
 }
 
 /** Only accepted mail teaches the account and the organisation what is usual. */
-function learnAccepted(c: SubmitContext, score: number): void {
+function learnAccepted(c: SubmitContext, contentPoints: number): void {
   const { acct: a, org, ts } = c;
   const external = c.domains.filter((d) => d !== a.domain && !org.domains.has(d));
   a.accepted.record(ts, c.recipients.length, c.domains);
   a.profile.learn(ts, c.recipients.length, c.novelAccount, external);
-  for (const r of c.recipients) {
+  // Known recipients were refreshed by the lookup itself; only new ones need writing.
+  for (const r of c.unknown) {
     a.recipients.set(r, ts);
     org.recipients.set(r, ts);
   }
   a.sentDay.add(ts, c.recipients.length);
   a.messages++;
   org.accepted.set(c.ev.messageId, a.name);
-  progressProbation(a, ts, { rcpts: c.external, novel: c.novelAccount, external: c.external, score }, c.cfg.scoring.riskFloor / 2, c.cfg.probation);
+  // Probation ends on what the mail looks like (content points), not on where it comes from:
+  // a traveller stays at the hotel, but writes to the usual people.
+  const ended = progressProbation(a, ts, { rcpts: c.external, novel: c.novelAccount, external: c.external, score: contentPoints }, c.cfg.scoring.riskFloor / 2, c.cfg.probation);
+  if (ended) earn(a, c.network, c.ev.country);
+}
+
+function earn(a: AccountRecord, network: string, country: string | undefined): void {
+  for (const key of [network, country === undefined ? '' : `country:${country}`]) {
+    if (key === '' || a.earned.includes(key)) continue;
+    if (a.earned.length >= 16) a.earned.shift();
+    a.earned.push(key);
+  }
 }
 
 /**

@@ -22,6 +22,12 @@ export class RollingCounter {
     this.total += value;
   }
 
+  reset(): void {
+    this.slots.fill(0);
+    this.total = 0;
+    this.head = -1;
+  }
+
   sum(ts: number): number {
     this.advance(ts);
     return this.total < 1e-9 ? 0 : this.total;
@@ -66,7 +72,7 @@ export class LruMap<V> {
 
   get(key: string): V | undefined {
     const v = this.young.get(key);
-    if (v !== undefined) return v;
+    if (v !== undefined || this.old.size === 0) return v;
     const o = this.old.get(key);
     if (o !== undefined) this.set(key, o);
     return o;
@@ -101,17 +107,22 @@ export class LruMap<V> {
   }
 }
 
-/** Keys seen within the last `windowMs`, e.g. recipient domains in the last hour. */
+/**
+ * Keys seen within the last `windowMs`, e.g. recipient domains in the last hour. A key seen again
+ * only has its time updated (no delete and re-insert, which is slow on V8 maps); expired keys
+ * are swept at most once per tenth of the window, so `count` may include keys that expired since.
+ */
 export class RecentSet {
   private readonly seen = new Map<string, number>();
+  private nextSweep = 0;
+
   constructor(
     private readonly windowMs: number,
     private readonly cap: number,
   ) {}
 
   add(key: string, ts: number): void {
-    if (this.seen.has(key)) this.seen.delete(key);
-    else if (this.seen.size >= this.cap) this.prune(ts, true);
+    if (this.seen.size >= this.cap && !this.seen.has(key)) this.sweep(ts, true);
     this.seen.set(key, ts);
   }
 
@@ -123,18 +134,69 @@ export class RecentSet {
     this.seen.delete(key);
   }
 
+  clear(): void {
+    this.seen.clear();
+  }
+
   count(ts: number): number {
-    this.prune(ts, false);
+    if (ts >= this.nextSweep) this.sweep(ts, false);
     return this.seen.size;
   }
 
-  /** Insertion order is last-seen order, so expired keys are at the front. */
-  private prune(ts: number, force: boolean): void {
+  /** Drops expired keys; when full, also the oldest half so that the cap holds under a flood. */
+  private sweep(ts: number, full: boolean): void {
+    this.nextSweep = ts + this.windowMs / 10;
+    let cutoff = ts - this.windowMs;
+    if (full) {
+      const times = [...this.seen.values()].sort((a, b) => a - b);
+      cutoff = Math.max(cutoff, times[Math.floor(times.length / 2)]);
+    }
+    for (const [key, at] of this.seen) if (at < cutoff || (full && at === cutoff)) this.seen.delete(key);
+  }
+}
+
+/** The same for a handful of keys (the IPs an account uses): a linear scan beats any map. */
+export class SmallRecentSet {
+  private readonly keys: string[] = [];
+  private readonly at: number[] = [];
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly cap: number,
+  ) {}
+
+  add(key: string, ts: number): void {
+    const i = this.keys.indexOf(key);
+    if (i >= 0) {
+      this.at[i] = ts;
+      return;
+    }
+    this.prune(ts);
+    if (this.keys.length >= this.cap) {
+      this.keys.shift();
+      this.at.shift();
+    }
+    this.keys.push(key);
+    this.at.push(ts);
+  }
+
+  count(ts: number): number {
+    this.prune(ts);
+    return this.keys.length;
+  }
+
+  clear(): void {
+    this.keys.length = 0;
+    this.at.length = 0;
+  }
+
+  private prune(ts: number): void {
     const cutoff = ts - this.windowMs;
-    for (const [key, at] of this.seen) {
-      if (at >= cutoff && !force) break;
-      this.seen.delete(key);
-      if (force && at >= cutoff) break;
+    for (let i = this.keys.length - 1; i >= 0; i--) {
+      if (this.at[i] < cutoff) {
+        this.keys.splice(i, 1);
+        this.at.splice(i, 1);
+      }
     }
   }
 }

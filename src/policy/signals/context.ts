@@ -22,6 +22,8 @@ export interface SubmitContext {
   novelOrg: number;
   /** Novelty weighted: new to the organisation counts 1, new only to this account counts 1/2. */
   novelWeight: number;
+  /** Recipients this account never mailed (internal ones included), learnt if the mail is accepted. */
+  unknown: string[];
   network: string;
 }
 

@@ -1,6 +1,6 @@
 import type { AccountRecord } from '../account.js';
 import type { DetectionConfig } from '../config.js';
-import { established, hasEstablished, touch, type Footing } from '../footing.js';
+import { established, hasHome, touch, type Footing } from '../footing.js';
 import type { OrgMemory, OrgPlace } from '../org.js';
 import type { LruMap } from '../window.js';
 import type { Score, SubmitContext } from './context.js';
@@ -29,7 +29,7 @@ function freshness(f: Footing | undefined, ts: number, cfg: DetectionConfig['net
 export function scoreFooting(c: SubmitContext, o: Origin, s: Score): void {
   const a = c.acct;
   const n = c.cfg.network;
-  const f = hasEstablished(a.networks, c.ts, n) ? 1 : 0.3;
+  const f = hasHome(a, c.ts, n) ? 1 : 0.3;
   if (freshness(a.ips.get(o.ip), c.ts, n) === 'new') s.addOrigin(5 * f, `first use of IP ${o.ip}`);
   const net = freshness(a.networks.get(o.network), c.ts, n);
   const orgNet = c.org.knownToOthers(c.org.networks, o.network, a.name);
@@ -55,7 +55,7 @@ export function scoreParallel(c: SubmitContext, s: Score): void {
 
 /** A mail client this account has never used, once the account has enough history to know its clients. */
 export function scoreClient(c: SubmitContext, client: string | undefined, s: Score): void {
-  if (!client || c.acct.messages < 20) return;
+  if (!client || c.acct.messages < 20 || !hasHome(c.acct, c.ts, c.cfg.network)) return;
   if (freshness(c.acct.clients.get(client), c.ts, c.cfg.network) !== 'new') return;
   s.addOrigin(c.org.knownToOthers(c.org.clients, client, c.acct.name) ? 6 : 10, `unusual client "${client}"`);
 }
@@ -79,8 +79,7 @@ export function rememberOrigin(a: AccountRecord, org: OrgMemory, o: Origin, ts: 
 }
 
 function remember(orgMap: LruMap<OrgPlace>, own: LruMap<Footing>, key: string, account: string, ts: number): void {
-  const firstForAccount = own.get(key) === undefined;
-  touch(own, key, ts);
+  const firstForAccount = touch(own, key, ts).uses === 1;
   const place = orgMap.get(key);
   if (!place) orgMap.set(key, { first: ts, firstAccount: account, accounts: 1 });
   else if (firstForAccount) place.accounts++;
@@ -88,10 +87,11 @@ function remember(orgMap: LruMap<OrgPlace>, own: LruMap<Footing>, key: string, a
 
 /** Whether the place is outside an established footing (used by probation on login and submit). */
 export function offFooting(a: AccountRecord, org: OrgMemory, o: Origin, ts: number, cfg: DetectionConfig['network']): string | null {
-  if (!hasEstablished(a.networks, ts, cfg)) return null;
-  if (!isHome(a.networks, o.network, ts, cfg) && !org.isOrgHome(org.networks, o.network, ts))
+  if (!hasHome(a, ts, cfg)) return null;
+  if (!isHome(a.networks, o.network, ts, cfg) && !org.isOrgHome(org.networks, o.network, ts) && !a.earned.includes(o.network))
     return `new network ${o.network} (IP ${o.ip})`;
-  if (o.country !== undefined && !isHome(a.countries, o.country, ts, cfg) && !org.isOrgHome(org.countries, o.country, ts))
+  const country = `country:${o.country}`;
+  if (o.country !== undefined && !isHome(a.countries, o.country, ts, cfg) && !org.isOrgHome(org.countries, o.country, ts) && !a.earned.includes(country))
     return `new country ${o.country} (IP ${o.ip})`;
   return null;
 }

@@ -16,6 +16,7 @@ export function analyseRecipients(
 ): SubmitContext {
   const recipients: string[] = [];
   const domains: string[] = [];
+  const unknown: string[] = [];
   let external = 0;
   let novelAccount = 0;
   let novelOrg = 0;
@@ -24,14 +25,16 @@ export function analyseRecipients(
     recipients.push(rcpt);
     const domain = rcpt.slice(rcpt.lastIndexOf('@') + 1);
     if (!domains.includes(domain)) domains.push(domain);
+    const known = acct.recipients.has(rcpt);
+    if (!known) unknown.push(rcpt);
     if (domain === acct.domain || org.domains.has(domain)) continue;
     external++;
-    if (acct.recipients.has(rcpt)) continue;
+    if (known) continue;
     novelAccount++;
     if (!org.recipients.has(rcpt)) novelOrg++;
   }
   const novelWeight = novelOrg + (novelAccount - novelOrg) / 2;
-  return { ev, ts, acct, org, cfg, recipients, domains, external, novelAccount, novelOrg, novelWeight, network };
+  return { ev, ts, acct, org, cfg, recipients, domains, external, novelAccount, novelOrg, novelWeight, unknown, network };
 }
 
 /** Counts this attempt into the account's short windows (whatever its verdict: pace is the signal). */

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { auth, bounce, contacts, engine, HOUR, MIN, submit, warmUp } from './events.js';
+
+const A = 'tanaka@example.co.jp';
+const reasonsOf = (d: { reasons: string[] } | undefined) => d!.reasons.join(' | ');
+
+describe('anomaly signals against the account\'s own history', () => {
+  it('an ordinary message to a usual contact from the office scores low and has no reasons', () => {
+    const e = engine();
+    const t = warmUp(e, A) + 10 * HOUR;
+    const d = e.process(submit(A, t, [contacts[3]])).decision!;
+    expect(d.score).toBe(0);
+    expect(d.reasons).toEqual([]);
+  });
+
+  it('reports a volume spike against the usual maximum', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    let last;
+    for (let i = 0; i < 12; i++) last = e.process(submit(A, (t += 5000), [contacts[i % 12]])).decision;
+    expect(reasonsOf(last)).toMatch(/12 messages in a minute; this account's usual maximum is \d+ messages an hour/);
+  });
+
+  it('reports the share of recipients never mailed before, and spread of domains', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    let last;
+    for (let i = 0; i < 10; i++) last = e.process(submit(A, (t += 2 * MIN), [`new${i}@d${i}.example`, `other${i}@e${i}.example`])).decision;
+    expect(reasonsOf(last)).toMatch(/100% of 20 external recipients in the last hour never mailed before/);
+    expect(reasonsOf(last)).toMatch(/20 recipient domains in the last hour; usual maximum is \d+/);
+  });
+
+  it('reports the same body sent to many new recipients', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    let last;
+    for (let i = 0; i < 8; i++) last = e.process(submit(A, (t += 3 * MIN), [`n${i}@x${i}.example`], { bodyHash: 'spam', subject: 'Hi' })).decision;
+    expect(reasonsOf(last)).toMatch(/same body to 8 recipients/);
+  });
+
+  it('reports a first use of IP, network and country', () => {
+    const e = engine();
+    const t = warmUp(e, A) + 10 * HOUR;
+    const d = e.process(submit(A, t, [contacts[0]], { ip: '203.0.113.5', asn: 64999, country: 'BR' })).decision!;
+    expect(d.reasons).toEqual(expect.arrayContaining(['first use of IP 203.0.113.5', 'new network AS64999', 'new country BR']));
+  });
+
+  it('falls back to the IPv4 /24 as network when the event carries no ASN', () => {
+    const e = engine();
+    const t = warmUp(e, A) + 10 * HOUR;
+    const d = e.process(submit(A, t, [contacts[0]], { ip: '203.0.113.5', asn: undefined, country: undefined })).decision!;
+    expect(d.reasons).toContain('new network 203.0.113.0/24');
+  });
+
+  it('reports several IPs submitting in parallel', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    let last;
+    for (let i = 1; i <= 4; i++) last = e.process(submit(A, (t += 30_000), [contacts[i]], { ip: `192.0.2.${i}`, asn: 65000 + i })).decision;
+    expect(reasonsOf(last)).toMatch(/4 IPs submitting for this account within 10 minutes/);
+  });
+
+  it('reports an unusual client once the account has a history', () => {
+    const e = engine();
+    const t = warmUp(e, A) + 10 * HOUR;
+    const d = e.process(submit(A, t, [contacts[0]], { client: 'PHPMailer 6.8' })).decision!;
+    expect(d.reasons).toContain('unusual client "PHPMailer 6.8"');
+  });
+
+  it('reports the hard-bounce rate once the minimum sample is reached, and ignores soft bounces', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    const sent = [];
+    for (let i = 0; i < 30; i++) sent.push(e.process(submit(A, (t += MIN), [contacts[i % 12]])).decision!);
+    e.process(bounce(A, (t += MIN), sent[0].messageId, contacts[0], '4.2.2'));
+    expect(reasonsOf(e.process(submit(A, (t += MIN), [contacts[1]])).decision)).not.toMatch(/hard-bounce/);
+    for (let i = 1; i <= 8; i++) e.process(bounce(A, (t += 1000), sent[i].messageId, contacts[i % 12]));
+    expect(reasonsOf(e.process(submit(A, (t += MIN), [contacts[1]])).decision)).toMatch(/hard-bounce rate \d+% \(8 of \d+ recipients in 24 hours\)/);
+  });
+
+  it('ignores bounces for messages it did not accept', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    for (let i = 0; i < 40; i++) e.process(bounce(A, (t += 1000), `<never-sent-${i}@x>`, 'x@y.example'));
+    expect(reasonsOf(e.process(submit(A, (t += MIN), [contacts[1]])).decision)).not.toMatch(/hard-bounce/);
+  });
+
+  it('reports failed logins and logins from an IP that failed for many accounts', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    for (let i = 0; i < 5; i++) e.process(auth(A, (t += 1000), { ok: false }));
+    for (const who of ['x@example.co.jp', 'y@example.co.jp', 'z@example.co.jp']) e.process(auth(who, (t += 1000), { ip: '192.0.2.99', ok: false }));
+    const d = e.process(submit(A, (t += 1000), [contacts[0]], { ip: '192.0.2.99', asn: 65099 })).decision!;
+    expect(d.reasons).toEqual(expect.arrayContaining(['5 failed logins in the last hour', 'IP 192.0.2.99 failed logins for 3 accounts']));
+  });
+
+  it('forgives a mistyped password followed by a successful login from the same IP', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    for (const who of ['x@example.co.jp', 'y@example.co.jp', 'z@example.co.jp']) {
+      e.process(auth(who, (t += 1000), { ok: false }));
+      e.process(auth(who, (t += 1000)));
+    }
+    expect(reasonsOf(e.process(submit(A, (t += 1000), [contacts[0]])).decision)).not.toMatch(/failed logins for/);
+  });
+});

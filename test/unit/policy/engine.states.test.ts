@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { StateChange, SubmitDecision } from '../../../src/events/replay.js';
+import type { DetectionEngine } from '../../../src/policy/engine.js';
+import { auth, contacts, engine, HOUR, MIN, submit, warmUp } from './events.js';
+
+const A = 'tanaka@example.co.jp';
+const FOREIGN = { ip: '203.0.113.5', asn: 64999, country: 'BR' };
+
+/** A blast from a foreign IP at 20 messages a second, 40 messages long. */
+function blast(e: DetectionEngine, from: number, origin: object = FOREIGN) {
+  const decisions: SubmitDecision[] = [];
+  const changes: StateChange[] = [];
+  e.process(auth(A, from - 2000, origin));
+  for (let i = 0; i < 40; i++) {
+    const out = e.process(submit(A, from + i * 50, [`v${i}@spam${i}.example`], { ...origin, bodyHash: 'spam', subject: 'Win', client: undefined }));
+    decisions.push(out.decision!);
+    changes.push(...out.changes);
+  }
+  return { decisions, changes };
+}
+
+describe('account states', () => {
+  it('goes active -> watch -> restricted during a blast and rejects every further message', () => {
+    const e = engine();
+    const { decisions, changes } = blast(e, warmUp(e, A) + 10 * HOUR);
+    expect(changes.map((c) => c.state)).toEqual(['watch', 'restricted']);
+    expect(changes[1].reasons[0]).toMatch(/^risk \d+ reached the restriction threshold 250$/);
+    const first = decisions.findIndex((d) => d.verdict === 'reject');
+    expect(first).toBeGreaterThan(0);
+    expect(decisions.slice(first).every((d) => d.verdict === 'reject' && d.reasons[0] === 'account restricted')).toBe(true);
+    expect(decisions.filter((d) => d.verdict === 'accept').length).toBeLessThanOrEqual(5);
+    expect(e.stateOf(A)).toBe('restricted');
+  });
+
+  it('holds messages whose score reaches the hold threshold', () => {
+    const e = engine();
+    const { decisions } = blast(e, warmUp(e, A) + 10 * HOUR);
+    const held = decisions.find((d) => d.verdict === 'hold')!;
+    expect(held.score).toBeGreaterThanOrEqual(55);
+    expect(held.reasons[0]).toMatch(/^score \d+ at or above the hold threshold/);
+  });
+
+  it('is released by an administrator to active, with probation and suspicion cleared', () => {
+    const e = engine();
+    const t = warmUp(e, A) + 10 * HOUR;
+    blast(e, t);
+    const changes = e.release(A, new Date(Date.parse('2026-01-05T00:00:00Z') + t + 5 * MIN).toISOString(), 'password reset');
+    expect(changes).toEqual([expect.objectContaining({ account: A, type: 'state', state: 'active', reasons: ['released by administrator: password reset'] })]);
+    expect(e.inspect(A, changes[0].ts)).toEqual({ state: 'active', risk: 0, probation: null });
+    expect(e.process(submit(A, t + 6 * MIN, [contacts[0]])).decision!.verdict).toBe('accept');
+  });
+
+  it('is restricted by an administrator, once', () => {
+    const e = engine();
+    expect(e.restrict(A, '2026-01-05T10:00:00Z', 'reported phishing')[0]).toMatchObject({ state: 'restricted', reasons: ['restricted by administrator: reported phishing'] });
+    expect(e.restrict(A, '2026-01-05T10:00:01Z', 'again')).toEqual([]);
+    expect(e.process(submit(A, 11 * HOUR, [contacts[0]])).decision!.verdict).toBe('reject');
+  });
+
+  it('does not change state on failed logins alone (no lock-out by mistyping)', () => {
+    const e = engine();
+    for (let i = 0; i < 50; i++) expect(e.process(auth(A, i * 1000, { ok: false })).changes).toEqual([]);
+    expect(e.stateOf(A)).toBe('active');
+  });
+});
+
+describe('shadow mode', () => {
+  it('accepts everything but reports the would-have verdicts and the state changes', () => {
+    const e = engine({ shadow: true });
+    const { decisions, changes } = blast(e, warmUp(e, A) + 10 * HOUR);
+    expect(decisions.every((d) => d.verdict === 'accept')).toBe(true);
+    expect(decisions.some((d) => d.reasons[0] === 'shadow: would reject')).toBe(true);
+    expect(decisions.some((d) => d.reasons[0] === 'shadow: would hold')).toBe(true);
+    expect(changes.map((c) => c.state)).toEqual(['watch', 'restricted']);
+  });
+});
+
+describe('probation', () => {
+  it('puts an account on a small budget of new recipients after a password change', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    e.process({ ts: new Date(Date.parse('2026-01-05T00:00:00Z') + t).toISOString(), type: 'credential', account: A, kind: 'password' });
+    const verdicts = [];
+    for (let i = 0; i < 7; i++) verdicts.push(e.process(submit(A, (t += 5 * MIN), [`fresh${i}@new.example`])).decision!);
+    expect(verdicts.slice(0, 5).every((d) => d.verdict === 'accept')).toBe(true);
+    expect(verdicts[5].verdict).toBe('defer');
+    expect(verdicts[5].reasons[0]).toMatch(/^probation since .* \(password changed\): more than 5 new recipients in an hour$/);
+  });
+
+  it('starts after a login from a new network and ends once mail looks like the account again', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    e.process(auth(A, t, { ip: '192.0.2.7', asn: 65077, country: 'DE' }));
+    expect(e.inspect(A, new Date(Date.parse('2026-01-05T00:00:00Z') + t).toISOString()).probation).toBe('login from new network AS65077 (IP 192.0.2.7)');
+    for (let i = 0; i < 6; i++) {
+      const d = e.process(submit(A, (t += 8 * MIN), [contacts[i]], { ip: '192.0.2.7', asn: 65077, country: 'DE' })).decision!;
+      expect(d.verdict).toBe('accept');
+    }
+    expect(e.inspect(A, new Date(Date.parse('2026-01-05T00:00:00Z') + t).toISOString()).probation).toBeNull();
+  });
+
+  it('does not start for a login from the account\'s usual network', () => {
+    const e = engine();
+    const t = warmUp(e, A) + 10 * HOUR;
+    e.process(auth(A, t));
+    expect(e.inspect(A, new Date(Date.parse('2026-01-05T00:00:00Z') + t).toISOString()).probation).toBeNull();
+  });
+});
