@@ -1,4 +1,5 @@
 import { hostname as osHostname } from 'node:os';
+import { containmentAuditor, startAdminIfEnabled, watchEvents } from '../admin/server.js';
 import type { LoadedConfig } from '../cli/context.js';
 import { resolvePath } from '../config/load.js';
 import { DeliveryWorker } from '../delivery/worker.js';
@@ -21,6 +22,8 @@ export interface Gateway {
   policy: LivePolicy;
   submission: SubmissionService;
   delivery: DeliveryWorker;
+  /** Port of the console/API/metrics server; null when disabled or it could not listen. */
+  adminPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -40,9 +43,10 @@ export interface GatewayOptions {
 export async function startGateway(config: LoadedConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.log.level);
   const store = await openStore(config.store, config.configDir);
+  const metrics = watchEvents(store);
   const tls = loadTls({ key: resolvePath(config, config.tls.key), cert: resolvePath(config, config.tls.cert) });
   const live: { submission?: SubmissionService } = {};
-  const containment = new Containment(store, { closeSessionsOf: (a) => live.submission?.closeSessionsOf(a) ?? 0 }, logger);
+  const containment = new Containment(store, { closeSessionsOf: (a) => live.submission?.closeSessionsOf(a) ?? 0, audit: containmentAuditor(store) }, logger);
   const policy = new LivePolicy(config.detection, (change) => containment.apply(change), logger, (change) =>
     void store.events.append({ ts: change.ts, code: `incident:shadow-${change.state}`, account: change.account, data: { reasons: change.reasons } }),
   );
@@ -60,6 +64,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   const listeners = await submission.start();
   const follower = new DecisionFollower(store, policy, (a) => submission.closeSessionsOf(a), logger);
   await follower.start();
+  const admin = await startAdminIfEnabled({ config, store, logger, policy, metrics });
   const delivery = new DeliveryWorker({
     queue: store.queue,
     config: { ...config.delivery, heloName: config.delivery.heloName || config.hostname },
@@ -78,7 +83,9 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     policy,
     submission,
     delivery,
+    adminPort: admin?.port ?? null,
     async stop() {
+      await admin?.close();
       follower.stop();
       await submission.stop();
       await delivery.stop();

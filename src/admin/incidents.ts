@@ -1,0 +1,86 @@
+import type { Store, StoredEvent } from '../storage/ports/index.js';
+
+/**
+ * Incidents are not a table of their own: they are read from the event record. Each
+ * `incident:restricted` (or `incident:watch`, or in shadow mode `incident:shadow-restricted`)
+ * opens one; the next release or return to active of that account closes it. Notes and the
+ * response checklist are `incident:note` / `incident:checklist` events naming the incident.
+ */
+export const OPENING = ['incident:restricted', 'incident:watch', 'incident:shadow-restricted', 'incident:shadow-watch'];
+const CLOSING = ['incident:active', 'account:released'];
+export const CHECKLIST = ['reset-password', 'check-devices', 'warn-recipients'] as const;
+export type ChecklistItem = (typeof CHECKLIST)[number];
+
+export interface Incident {
+  id: number;
+  account: string;
+  kind: string;
+  openedAt: string;
+  closedAt: string | null;
+  status: 'open' | 'closed';
+  reasons: string[];
+  evidence: Record<string, unknown>;
+}
+
+export interface IncidentDetail extends Incident {
+  timeline: StoredEvent[];
+  notes: { ts: string; by: string; text: string }[];
+  checklist: Record<ChecklistItem, { done: boolean; by: string | null; ts: string | null }>;
+  accountState: string | null;
+  held: number;
+}
+
+function toIncident(open: StoredEvent, closer: StoredEvent | undefined): Incident {
+  const { reasons, ...evidence } = open.data as { reasons?: string[] };
+  return {
+    id: open.id,
+    account: open.account ?? '',
+    kind: open.code.slice('incident:'.length),
+    openedAt: open.ts,
+    closedAt: closer?.ts ?? null,
+    status: closer ? 'closed' : 'open',
+    reasons: reasons ?? [],
+    evidence,
+  };
+}
+
+/** Newest first. The closer of an incident is the first closing event of its account after it. */
+export async function listIncidents(store: Store, limit = 200): Promise<Incident[]> {
+  const events = await store.events.query({ codes: [...OPENING, ...CLOSING], newestFirst: true, limit: limit * 4 });
+  const out: Incident[] = [];
+  const laterCloser = new Map<string, StoredEvent>();
+  // Walking newest to oldest, the closer seen last for an account is the first one after this opening.
+  for (const e of events) {
+    if (!e.account) continue;
+    if (CLOSING.includes(e.code)) laterCloser.set(e.account, e);
+    else out.push(toIncident(e, laterCloser.get(e.account)));
+  }
+  return out.slice(0, limit);
+}
+
+export async function incidentDetail(store: Store, id: number): Promise<IncidentDetail | null> {
+  const found = (await listIncidents(store, 1000)).find((i) => i.id === id);
+  if (!found) return null;
+  const since = new Date(Date.parse(found.openedAt) - 3_600_000).toISOString();
+  const [timeline, annotations, account, held] = await Promise.all([
+    store.events.query({ account: found.account, since, limit: 500 }),
+    store.events.query({ codes: ['incident:note', 'incident:checklist'], since: found.openedAt, limit: 5000 }),
+    store.accounts.get(found.account),
+    store.queue.list({ account: found.account, state: 'held', limit: 100_000 }),
+  ]);
+  const mine = annotations.filter((e) => e.data.incident === id);
+  const checklist = Object.fromEntries(CHECKLIST.map((c) => [c, { done: false, by: null, ts: null }])) as IncidentDetail['checklist'];
+  for (const e of mine.filter((x) => x.code === 'incident:checklist')) {
+    const item = e.data.item as ChecklistItem;
+    if (item in checklist) checklist[item] = { done: e.data.done === true, by: String(e.data.by ?? ''), ts: e.ts };
+  }
+  const end = found.closedAt ? Date.parse(found.closedAt) + 60_000 : Infinity;
+  return {
+    ...found,
+    timeline: timeline.filter((e) => Date.parse(e.ts) <= end && e.code !== 'incident:note' && e.code !== 'incident:checklist'),
+    notes: mine.filter((e) => e.code === 'incident:note').map((e) => ({ ts: e.ts, by: String(e.data.by ?? ''), text: String(e.data.text ?? '') })),
+    checklist,
+    accountState: account?.state ?? null,
+    held: held.length,
+  };
+}

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { Containment } from '../../incidents/containment.js';
+import { audit, obj, reasonBody, requireReason, route, str, type AdminDeps } from '../http.js';
+import { addressParam, mustGetAccount } from './accounts.js';
+
+/**
+ * Restrict and release by hand, with a reason. With a live gateway the decision goes through
+ * the detection engine (`LivePolicy`), so the engine, the stored state and every node agree;
+ * the `account:*` event lets other nodes follow and a restart remember.
+ */
+export function containmentRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  route(app, deps, {
+    method: 'POST', url: '/api/accounts/:address/restrict', permission: 'contain', tag: 'incidents', params: addressParam, body: reasonBody,
+    summary: 'Restrict an account now: quarantine its queue, cut its sessions, revoke app passwords', summaryJa: 'アカウントを即時停止 (キュー隔離・セッション切断・アプリパスワード失効)',
+    handler: async (req) => {
+      const a = await mustGetAccount(deps, (req.params as { address: string }).address);
+      const reason = requireReason(req.body as { reason?: string });
+      const by = `admin:${req.admin!.username}`;
+      await deps.store.events.append({ ts: new Date().toISOString(), code: 'account:restricted', account: a.address, data: { reason, by } });
+      if (deps.policy) {
+        deps.policy.restrict(a.address, reason);
+        await deps.policy.settled();
+      } else {
+        const containment = new Containment(deps.store, { closeSessionsOf: () => 0 }, deps.logger);
+        await containment.apply({ ts: new Date().toISOString(), account: a.address, type: 'state', state: 'restricted', reasons: [`restricted by administrator: ${reason}`] });
+      }
+      // Restricting an account already restricted changes nothing in the engine; the state is stored anyway.
+      if ((await deps.store.accounts.get(a.address))?.state !== 'restricted') await deps.store.accounts.update(a.address, { state: 'restricted', mustChangePassword: true });
+      await audit(deps, req, 'account.restrict', a.address, reason);
+      return { state: 'restricted', held: (await deps.store.queue.list({ account: a.address, state: 'held', limit: 100_000 })).length };
+    },
+  });
+
+  route(app, deps, {
+    method: 'POST', url: '/api/accounts/:address/release', permission: 'contain', tag: 'incidents', params: addressParam,
+    body: obj({ reason: str({ minLength: 1, maxLength: 2000 }), releaseHeld: { type: 'boolean' } }, ['reason']),
+    summary: 'Release a restricted account (optionally its quarantined mail too)', summaryJa: '停止を解除 (隔離メールの解放も選択可)',
+    handler: async (req) => {
+      const a = await mustGetAccount(deps, (req.params as { address: string }).address);
+      const body = req.body as { reason: string; releaseHeld?: boolean };
+      const reason = requireReason(body);
+      deps.policy?.release(a.address, reason);
+      await deps.policy?.settled();
+      await deps.store.accounts.update(a.address, { state: 'active' });
+      let requeued = 0;
+      if (body.releaseHeld) {
+        for (const m of await deps.store.queue.list({ account: a.address, state: 'held', limit: 100_000 })) requeued += (await deps.store.queue.release(m.id)) ? 1 : 0;
+      }
+      await deps.store.events.append({ ts: new Date().toISOString(), code: 'account:released', account: a.address, data: { reason, by: `admin:${req.admin!.username}`, requeued } });
+      await audit(deps, req, 'account.release', a.address, reason, { requeued });
+      return { state: 'active', requeued };
+    },
+  });
+}
+
