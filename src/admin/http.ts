@@ -77,18 +77,19 @@ export function authenticate(deps: AdminDeps) {
 
 function refuseCrossSite(req: FastifyRequest): void {
   const origin = req.headers.origin;
-  if (origin && origin !== 'null') {
-    let host = '';
-    try {
-      host = new URL(origin).host;
-    } catch {
-      throw new ApiError('BAD_ORIGIN');
-    }
-    if (host !== req.headers.host) throw new ApiError('BAD_ORIGIN');
-  } else if (origin === 'null') throw new ApiError('BAD_ORIGIN');
+  if (origin !== undefined && originHost(origin) !== req.headers.host) throw new ApiError('BAD_ORIGIN');
   const type = String(req.headers['content-type'] ?? '');
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !type.toLowerCase().startsWith('application/json')) throw new ApiError('UNSUPPORTED_MEDIA');
+}
+
+/** The host of an Origin header; null for "null" (sandboxed or opaque origins) or garbage. */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host || null;
+  } catch {
+    return null;
+  }
 }
 
 export function sessionOf(req: FastifyRequest): AdminSession {

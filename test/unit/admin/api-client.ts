@@ -1,0 +1,77 @@
+import { createAdmin, totpOf } from '../../../src/admin/admins.js';
+import { startAdminServer, type AdminServer, type AdminServerOptions } from '../../../src/admin/server.js';
+import { parseConfig } from '../../../src/config/load.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import type { AdminRole, Store } from '../../../src/storage/ports/index.js';
+import { openSqliteStore } from '../../../src/storage/sqlite/index.js';
+
+export const ADMIN_PASSWORD = 'violet kettle 山道 quietly 42';
+
+/** A signed-in (or not) API caller that keeps its cookie and CSRF token like the console does. */
+export class ApiClient {
+  cookie = '';
+  csrf = '';
+  setCookie = '';
+
+  constructor(readonly base: string) {}
+
+  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers; text: string }> {
+    const h: Record<string, string> = { ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}) };
+    if (body !== undefined) h['content-type'] = 'application/json';
+    const res = await fetch(this.base + path, { method, headers: { ...h, ...headers }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await res.text();
+    let json: any = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    return { status: res.status, json, headers: res.headers, text };
+  }
+
+  async signIn(username: string, code: string, password = ADMIN_PASSWORD) {
+    const r = await this.call('POST', '/api/session', { username, password, code });
+    if (r.status === 200) {
+      this.setCookie = r.headers.get('set-cookie') ?? '';
+      this.cookie = this.setCookie.split(';')[0];
+      this.csrf = r.json.csrfToken;
+    }
+    return r;
+  }
+}
+
+export interface ApiFixture {
+  store: Store;
+  server: AdminServer;
+  base: string;
+  codes: Record<string, string[]>;
+  totp(username: string, offsetSteps?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** An admin server on 127.0.0.1:0 over an in-memory store, with one administrator per role. */
+export async function startApiFixture(admin: Record<string, unknown> = {}, extra: Partial<AdminServerOptions> = {}): Promise<ApiFixture> {
+  const store = openSqliteStore(':memory:');
+  const config = { ...parseConfig({ lang: 'en', admin: { port: 0, secureCookies: false, ...admin } }), configDir: process.cwd() };
+  const codes: Record<string, string[]> = {};
+  for (const role of ['admin', 'operator', 'auditor'] as AdminRole[]) {
+    const r = await createAdmin(store, { username: role, role, password: ADMIN_PASSWORD, issuer: 'Mailwarden' });
+    if (!r.ok) throw new Error(`fixture admin ${role} refused`);
+    codes[role] = r.enrolment.recoveryCodes;
+  }
+  const server = await startAdminServer({ config, store, logger: createLogger('silent'), ...extra });
+  return {
+    store,
+    server,
+    base: `http://127.0.0.1:${server.port}`,
+    codes,
+    async totp(username, offsetSteps = 0) {
+      const a = (await store.admins.get(username))!;
+      return totpOf(a, 'Mailwarden')!.generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+    },
+    async close() {
+      await server.close();
+      await store.close();
+    },
+  };
+}
