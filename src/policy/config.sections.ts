@@ -49,6 +49,7 @@ export const probationSchema = section(
     exitMessages: int(5, 'Ordinary-looking messages (mostly known recipients, low score) that end probation...'),
     exitMinutes: num(30, '...once at least this many minutes have passed since it began.'),
     maxHours: num(72, 'Probation ends by itself after this long without an anomaly.'),
+    minHistoryDays: int(2, 'Days with mail an account needs before a change of footing starts probation (a new account has no footing to leave).'),
   },
   'The tight budget on a new footing (new network or country, new credential).',
 );

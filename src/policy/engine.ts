@@ -114,7 +114,7 @@ export class DetectionEngine {
     const a = this.account(ev.account);
     const origin = { ip: ev.ip, network: networkOf(ev.ip, ev.asn, this.cfg.network), country: ev.country };
     this.org.forgiveFailedLogin(ev.ip, ev.account);
-    const why = offFooting(a, this.org, origin, ts, this.cfg.network);
+    const why = offFooting(a, this.org, origin, ts, this.cfg);
     const spray = this.org.sprayBreadth(ev.ip, ts);
     if (spray >= this.cfg.login.sprayAccounts)
       startProbation(a, ts, `login from IP ${ev.ip} that failed logins for ${spray} accounts`, this.cfg.probation);

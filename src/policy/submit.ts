@@ -44,7 +44,7 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
 
 function probationIfOffFooting(a: AccountRecord, org: OrgMemory, origin: Origin, ts: number, cfg: DetectionConfig): void {
   if (a.probation) return;
-  const why = offFooting(a, org, origin, ts, cfg.network);
+  const why = offFooting(a, org, origin, ts, cfg);
   if (why) startProbation(a, ts, `submission from ${why}`, cfg.probation);
 }
 

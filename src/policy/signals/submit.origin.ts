@@ -86,8 +86,9 @@ function remember(orgMap: LruMap<OrgPlace>, own: LruMap<Footing>, key: string, a
 }
 
 /** Whether the place is outside an established footing (used by probation on login and submit). */
-export function offFooting(a: AccountRecord, org: OrgMemory, o: Origin, ts: number, cfg: DetectionConfig['network']): string | null {
-  if (!hasHome(a, ts, cfg)) return null;
+export function offFooting(a: AccountRecord, org: OrgMemory, o: Origin, ts: number, all: DetectionConfig): string | null {
+  const cfg = all.network;
+  if (a.profile.activeDays < all.probation.minHistoryDays || !hasHome(a, ts, cfg)) return null;
   if (!isHome(a.networks, o.network, ts, cfg) && !org.isOrgHome(org.networks, o.network, ts) && !a.earned.includes(o.network))
     return `new network ${o.network} (IP ${o.ip})`;
   const country = `country:${o.country}`;

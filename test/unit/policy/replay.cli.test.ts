@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '../../..');
+/** `src/cli/main.ts` once it runs itself when executed (the contract's entry), else the equivalent test entry. */
+const entry = /process\.argv/.test(readFileSync(join(root, 'src/cli/main.ts'), 'utf8')) ? 'src/cli/main.ts' : 'test/unit/policy/cli-entry.ts';
+
+function replay(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, 'replay', ...args], { cwd: root, input, encoding: 'utf8', env: { ...process.env, MAILWARDEN_LANG: 'en' } });
+  return { code: r.status, lines: r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)), stderr: r.stderr };
+}
+
+const fixture = 'test/fixtures/replay/basic.jsonl';
+
+describe('mailwarden replay', () => {
+  it('prints a line per submit and a summary, and warns on stderr about a malformed line', () => {
+    const r = replay([fixture]);
+    expect(r.code).toBe(0);
+    expect(r.lines).toEqual([
+      {
+        ts: '2026-01-05T09:00:02Z',
+        account: 'tanaka@example.co.jp',
+        messageId: '<m1@example.co.jp>',
+        verdict: 'accept',
+        score: 12,
+        reasons: [
+          '100% of 2 external recipients in the last hour never mailed before (usual: up to 5 new an hour)',
+          'first use of IP 203.0.113.5',
+          'new network 203.0.113.0/24',
+        ],
+      },
+      { type: 'summary', submits: 1, accepted: 1, deferred: 0, rejected: 0, held: 0, restricted: [] },
+    ]);
+    expect(r.stderr).toMatch(/^line 3: not a JSON object .*; skipped$/m);
+  });
+
+  it('reads stdin with -, and prints state changes and rejections after a restriction', () => {
+    const lines = readFileSync(join(root, 'test/fixtures/replay/restriction.jsonl'), 'utf8');
+    const r = replay(['--config', 'test/fixtures/replay/strict.yaml', '-'], lines);
+    expect(r.code).toBe(0);
+    const novel = (n: number) => `100% of ${n} external recipients in the last hour never mailed before (usual: up to 5 new an hour)`;
+    const origin = ['first use of IP 198.51.100.1', 'new network 198.51.100.0/24'];
+    const same = 'same body to 6 recipients (new ones counted in full) within a day';
+    const base = { account: 'a@example.co.jp' };
+    expect(r.lines).toEqual([
+      { ts: '2026-01-05T09:00:00Z', ...base, messageId: '<r0@example.co.jp>', verdict: 'accept', score: 14, reasons: [novel(3), ...origin] },
+      { ts: '2026-01-05T09:00:01Z', ...base, messageId: '<r1@example.co.jp>', verdict: 'hold', score: 26, reasons: [novel(6), same, ...origin] },
+      { ts: '2026-01-05T09:00:01Z', ...base, type: 'state', state: 'restricted', reasons: ['risk 40 reached the restriction threshold 30', novel(6), same, ...origin] },
+      {
+        ts: '2026-01-05T09:00:02Z',
+        ...base,
+        messageId: '<r2@example.co.jp>',
+        verdict: 'reject',
+        score: 37,
+        reasons: ['account restricted', novel(9), same.replace('6', '9'), ...origin],
+      },
+      { type: 'summary', submits: 3, accepted: 1, deferred: 0, rejected: 1, held: 1, restricted: ['a@example.co.jp'] },
+    ]);
+  });
+
+  it('uses the detection: key of a YAML file, or the whole document', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mw-replay-'));
+    const events = [0, 1, 2].map((i) => JSON.stringify({ ts: `2026-01-05T09:00:0${i}Z`, type: 'submit', account: 'a@example.co.jp', ip: '198.51.100.1', messageId: `<m${i}@x>`, mailFrom: 'a@example.co.jp', headerFrom: 'a@example.co.jp', rcpts: ['b@example.co.jp'] }));
+    writeFileSync(join(dir, 'e.jsonl'), `${events.join('\n')}\n`);
+    writeFileSync(join(dir, 'nested.yaml'), 'detection:\n  limits:\n    messagesPerMinute: 1\n');
+    writeFileSync(join(dir, 'whole.yaml'), 'limits:\n  messagesPerMinute: 2\n');
+    const count = (cfg: string) => replay(['--config', join(dir, cfg), join(dir, 'e.jsonl')]).lines.at(-1).accepted;
+    expect(count('nested.yaml')).toBe(1);
+    expect(count('whole.yaml')).toBe(2);
+  });
+
+  it('exits 2 with a message on a configuration error, and 0 with --help', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mw-replay-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'limits:\n  messagesPerMinute: -3\n');
+    const bad = replay(['--config', join(dir, 'bad.yaml'), fixture]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Cannot use configuration .*limits\.messagesPerMinute/);
+    expect(bad.lines).toEqual([]);
+    const help = spawnSync(process.execPath, ['--import', 'tsx', entry, 'replay', '--help'], { cwd: root, encoding: 'utf8', env: { ...process.env, MAILWARDEN_LANG: 'en' } });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: mailwarden replay/);
+  });
+});

@@ -1,0 +1,50 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { detectionConfigSchema } from '../../../src/policy/config.js';
+import { ATTACKS } from '../../../src/policy/simulation/attacks.js';
+import { measure, type Measurement } from '../../../src/policy/simulation/measure.js';
+import { simulate, simulationConfig } from '../../../src/policy/simulation/stream.js';
+
+/**
+ * The product targets, asserted on a replayed simulation: a 50-account organisation over 10 days
+ * (22-31 January, so that the month-end invoice run falls in it)
+ * with every legitimate pattern and every attack (each on a different account).
+ */
+let m: Measurement;
+
+beforeAll(() => {
+  const sim = simulate({ accounts: 50, days: 10, seed: 11, attacks: [...ATTACKS], start: Date.parse('2026-01-22T00:00:00+09:00') });
+  m = measure(sim, detectionConfigSchema.parse(simulationConfig(sim.org).detection));
+});
+
+const attack = (kind: string) => m.attacks.find((a) => a.kind === kind)!;
+
+describe('detection targets on a simulated organisation', () => {
+  it('lets at most 5 messages of a blast from a new foreign IP through and restricts within 2 seconds', () => {
+    const a = attack('blast');
+    expect(a.messages).toBe(2000);
+    expect(a.accepted).toBeLessThanOrEqual(5);
+    expect(a.secondsToRestriction).not.toBeNull();
+    expect(a.secondsToRestriction!).toBeLessThanOrEqual(2);
+  });
+
+  it.each(['lowslow', 'hijack', 'spray'])('contains the %s attack within 50 messages', (kind) => {
+    const a = attack(kind);
+    expect(a.untilRestricted).not.toBeNull();
+    expect(a.untilRestricted!).toBeLessThanOrEqual(50);
+    expect(a.acceptedAfter).toBe(0);
+  });
+
+  it('also contains blasts it was not tuned on: from the usual IP with the usual client, and paced slowly', () => {
+    for (const kind of ['blast-usual', 'blast-slow']) {
+      expect(attack(kind).untilRestricted!).toBeLessThanOrEqual(50);
+      expect(attack(kind).accepted).toBeLessThanOrEqual(15);
+    }
+  });
+
+  it('restricts no honest account and defers or holds fewer than 1 in 10,000 honest messages', () => {
+    expect(m.legit.restrictedAccounts).toEqual([]);
+    expect(m.legit.submits).toBeGreaterThan(2000);
+    expect((m.legit.deferred + m.legit.held) / m.legit.submits).toBeLessThan(1 / 10_000);
+    expect(m.legit.rejected).toBe(0);
+  });
+});
