@@ -15,6 +15,8 @@ export interface LoadOptions {
   size: number;
   connections: number;
   rcpt: (i: number) => string;
+  /** Called with the message number of each "250" to DATA. */
+  onAccepted?: (i: number) => void;
 }
 
 export interface LoadResult {
@@ -23,6 +25,8 @@ export interface LoadResult {
   seconds: number;
   latenciesMs: number[];
   firstReplies: string[];
+  /** Connections that broke (e.g. the gateway was killed). */
+  broken: number;
 }
 
 class Lines {
@@ -37,6 +41,8 @@ class Lines {
       this.buf += d.toString('latin1');
       this.wait?.();
     });
+    sock.on('close', () => this.wait?.());
+    sock.on('error', () => this.wait?.());
   }
   async reply(): Promise<string> {
     for (;;) {
@@ -80,7 +86,7 @@ async function open(o: LoadOptions): Promise<{ sock: TLSSocket; lines: Lines }> 
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
-  const result: LoadResult = { accepted: 0, refused: 0, seconds: 0, latenciesMs: [], firstReplies: [] };
+  const result: LoadResult = { accepted: 0, refused: 0, seconds: 0, latenciesMs: [], firstReplies: [], broken: 0 };
   let next = 0;
   const started = performance.now();
   const worker = async () => {
@@ -100,15 +106,21 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       const t0 = performance.now();
       const final = await lines.reply();
       result.latenciesMs.push(performance.now() - t0);
-      if (final.startsWith('250')) result.accepted++;
-      else {
+      if (final.startsWith('250')) {
+        result.accepted++;
+        o.onAccepted?.(i);
+      } else {
         result.refused++;
         if (result.firstReplies.length < 5) result.firstReplies.push(final);
       }
     }
     sock.end('QUIT\r\n');
   };
-  await Promise.all(Array.from({ length: o.connections }, worker));
+  const guarded = () =>
+    worker().catch(() => {
+      result.broken++;
+    });
+  await Promise.all(Array.from({ length: o.connections }, guarded));
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }

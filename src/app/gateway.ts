@@ -14,6 +14,7 @@ import { createGuard } from './guard.js';
 import { openStore } from './open-store.js';
 import { dkimSigner, returnPaths } from './outbound.js';
 import { Pipeline } from './pipeline.js';
+import { recoverLocalLeases } from './recover-leases.js';
 
 export interface Gateway {
   store: Store;
@@ -65,17 +66,19 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   const follower = new DecisionFollower(store, policy, (a) => submission.closeSessionsOf(a), logger);
   await follower.start();
   const admin = await startAdminIfEnabled({ config, store, logger, policy, metrics });
+  const owner = options.nodeId ?? `${osHostname()}:${process.pid}`;
+  const recovered = await recoverLocalLeases(store, owner);
   const delivery = new DeliveryWorker({
     queue: store.queue,
     config: { ...config.delivery, heloName: config.delivery.heloName || config.hostname },
     resolver: options.resolver,
     sign: dkimSigner(config, logger),
     returnPath: returnPaths(config),
-    owner: options.nodeId ?? `${osHostname()}:${process.pid}`,
+    owner,
     onEvent: (e) => void store.events.append(e).catch((err) => logger.error({ err }, 'delivery event lost')),
   });
   delivery.start();
-  logger.info({ listeners, warmedEvents: warmed, store: store.backend }, 'gateway started');
+  logger.info({ listeners, warmedEvents: warmed, recoveredLeases: recovered, store: store.backend }, 'gateway started');
   return {
     store,
     logger,
