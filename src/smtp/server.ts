@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { SMTPServer, SMTPServerOptions } from 'smtp-server';
 import type { Config } from '../config/index.js';
 import { GatewayError } from '../errors/catalogue.js';
 import type { Logger } from '../observability/logger.js';
 import { onData } from './data.js';
+import { ProxyAwareSmtpServer } from './proxy-server.js';
 import { checkEnvelopeSender } from './mail-from.identity.js';
 import type { Session, SubmissionPorts } from './types.js';
 
 export interface Listener {
-  name: 'starttls' | 'tls' | 'plain';
+  name: 'starttls' | 'tls' | 'plain' | 'bounce';
   port: number;
 }
 
@@ -39,7 +40,7 @@ export class SubmissionService {
     ];
     for (const [name, port] of wanted) {
       if (port === null) continue;
-      const server = new SMTPServer(this.options(name));
+      const server = new ProxyAwareSmtpServer(this.options(name), s.trustedProxies);
       server.on('error', (err) => this.logger.error({ err, listener: name }, 'smtp listener error'));
       server.listen(port, s.host);
       await once(server.server, 'listening');
@@ -95,7 +96,6 @@ export class SubmissionService {
       maxCommandLength: s.maxCommandLength,
       socketTimeout: s.socketTimeoutSeconds * 1000,
       disableReverseLookup: true,
-      useProxy: s.trustedProxies.length > 0 ? s.trustedProxies : false,
       logger: false,
       onConnect: (session, cb) => {
         // AUTH is not even advertised before TLS (RFC 8314): a client must never be invited to
@@ -125,7 +125,11 @@ export class SubmissionService {
       onMailFrom: (address, session, cb) => {
         this.onMailFrom(address.address, session as Session).then(() => cb(), (err) => cb(err));
       },
-      onRcptTo: (_address, session, cb) => cb(this.countCommand(session as Session)),
+      onRcptTo: (address, session, cb) => {
+        const over = this.countCommand(session as Session);
+        if (over || !this.ports.checkRecipient) return cb(over);
+        this.ports.checkRecipient(address.address).then((refused) => cb(refused), (err) => cb(this.internal(err)));
+      },
       onData: (stream, session, cb) => {
         onData(stream, session as Session, this.config, this.ports).then(
           (reply) => cb(null, reply),

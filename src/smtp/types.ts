@@ -34,6 +34,8 @@ export interface SubmissionPorts {
   currentAccount(address: string): Promise<Account | null>;
   /** Runs the policy and commits the message; resolves with the queue id, or throws a GatewayError. */
   submit(submission: Submission): Promise<{ queueId: string; held: boolean }>;
+  /** RCPT TO: a refusal for this recipient (e.g. suppressed after a hard bounce), or null. */
+  checkRecipient?(address: string): Promise<GatewayError | null>;
 }
 
 export type Session = SMTPServerSession & { user?: SessionUser };
