@@ -5,7 +5,9 @@ import { resolvePath } from '../config/load.js';
 import { DeliveryWorker } from '../delivery/worker.js';
 import { Containment } from '../incidents/containment.js';
 import { DecisionFollower } from '../incidents/follower.js';
-import { LivePolicy } from '../incidents/live-policy.js';
+import { startBounceService, type BounceService } from '../bounces/service.js';
+import { suppressionCheck } from '../bounces/suppression.js';
+import { bounceFromDelivery, LivePolicy } from '../incidents/live-policy.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { loadTls, SubmissionService, type Listener } from '../smtp/server.js';
 import type { Store } from '../storage/ports/index.js';
@@ -23,6 +25,8 @@ export interface Gateway {
   policy: LivePolicy;
   submission: SubmissionService;
   delivery: DeliveryWorker;
+  /** The bounce receiver, when `bounces.enabled`. */
+  bounces: BounceService | null;
   /** Port of the console/API/metrics server; null when disabled or it could not listen. */
   adminPort: number | null;
   stop(): Promise<void>;
@@ -59,10 +63,15 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     guard: createGuard(config, (e) => void store.events.append({ ts: new Date(e.ts).toISOString(), code: e.code, account: e.account ?? null, data: { ...e } })),
     appPasswords: createAppPasswordVerifier(config, store),
     lifetimeHours: config.delivery.lifetimeHours,
+    checkRecipient: suppressionCheck(store, logger),
   });
   const submission = new SubmissionService(config, pipeline, logger, tls);
   live.submission = submission;
   const listeners = await submission.start();
+  const bounces = config.bounces.enabled
+    ? await startBounceService({ config: config.bounces, hostname: config.hostname, store, policy, tls, logger })
+    : null;
+  if (bounces) listeners.push({ name: 'bounce', port: bounces.port });
   const follower = new DecisionFollower(store, policy, (a) => submission.closeSessionsOf(a), logger);
   await follower.start();
   const admin = await startAdminIfEnabled({ config, store, logger, policy, metrics });
@@ -75,7 +84,12 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     sign: dkimSigner(config, logger),
     returnPath: returnPaths(config),
     owner,
-    onEvent: (e) => void store.events.append(e).catch((err) => logger.error({ err }, 'delivery event lost')),
+    onEvent: (e) => {
+      // A recipient refused by the remote side is a bounce too: the detection engine counts it.
+      const bounce = bounceFromDelivery(e);
+      if (bounce) policy.observe(bounce);
+      void store.events.append(e).catch((err) => logger.error({ err }, 'delivery event lost'));
+    },
   });
   delivery.start();
   logger.info({ listeners, warmedEvents: warmed, recoveredLeases: recovered, store: store.backend }, 'gateway started');
@@ -86,11 +100,13 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     policy,
     submission,
     delivery,
+    bounces,
     adminPort: admin?.port ?? null,
     async stop() {
       await admin?.close();
       follower.stop();
       await submission.stop();
+      await bounces?.stop();
       await delivery.stop();
       await policy.settled();
       await store.close();

@@ -1,12 +1,26 @@
 import type { PolicyPort } from '../app/pipeline.js';
-import type { AuthEvent, ReplayEvent, StateChange, SubmitEvent, Verdict } from '../events/replay.js';
+import type { AuthEvent, BounceEvent, ReplayEvent, StateChange, SubmitEvent, Verdict } from '../events/replay.js';
 import type { Logger } from '../observability/logger.js';
 import type { DetectionConfig } from '../policy/config.js';
 import { DetectionEngine } from '../policy/engine.js';
 import type { Store, StoredEvent } from '../storage/ports/index.js';
 
 /** Event codes that carry detection input, and how each becomes a replay event. */
-const INPUT_CODES = ['smtp:auth-ok', 'smtp:auth-failed', 'queue:accepted', 'queue:held', 'policy:refused', 'bounce:received', 'account:password-changed', 'account:app-password-created', 'account:released', 'account:restricted'];
+const INPUT_CODES = ['delivery:failed', 'smtp:auth-ok', 'smtp:auth-failed', 'queue:accepted', 'queue:held', 'policy:refused', 'bounce:received', 'bounce:complaint', 'account:password-changed', 'account:app-password-created', 'account:released', 'account:restricted'];
+
+/** A recipient refused permanently during delivery (a synchronous bounce), as a replay bounce event. */
+export function bounceFromDelivery(e: { ts: string; code: string; account: string | null; data: Record<string, unknown> }): BounceEvent | null {
+  if (e.code !== 'delivery:failed' || !e.account || typeof e.data.rcpt !== 'string') return null;
+  return {
+    ts: e.ts,
+    type: 'bounce',
+    account: e.account,
+    messageId: String(e.data.messageId ?? ''),
+    rcpt: e.data.rcpt,
+    status: String(e.data.status ?? '5.0.0'),
+    ...(typeof e.data.reason === 'string' ? { reason: e.data.reason } : {}),
+  };
+}
 
 /**
  * The detection engine in the live gateway: the same code as `mailwarden replay`, fed the same
@@ -94,6 +108,8 @@ export class LivePolicy implements PolicyPort {
 
   private replayStored(e: StoredEvent): boolean {
     const d = e.data as Record<string, unknown>;
+    const bounce = bounceFromDelivery(e);
+    if (bounce) return (this.engine.process(bounce), true);
     if (e.code === 'account:released') return (this.engine.release(String(e.account), e.ts, String(d.reason ?? '')), true);
     if (e.code === 'account:restricted') return (this.engine.restrict(String(e.account), e.ts, String(d.reason ?? '')), true);
     if (d.type === 'auth' || d.type === 'submit' || d.type === 'bounce' || d.type === 'credential') {
