@@ -1,0 +1,65 @@
+import { get } from '../api.js';
+import { useT } from '../i18n.js';
+import { Card, Empty, ErrorBox, HourChart, Loading, useLoad } from '../ui.js';
+
+interface Dashboard {
+  perHour: { hour: string; count: number }[];
+  usualPerHour: { hour: string; count: number }[];
+  topSenders: { key: string; count: number }[];
+  authFailures: number;
+  bans: number;
+  openIncidents: { id: number; account: string; openedAt: string; reasons: string[] }[];
+  queue: { queued: number; held: number };
+  bounceRate: number;
+  bounces: number;
+}
+
+export function DashboardPage() {
+  const { t, time } = useT();
+  const { data, error } = useLoad(() => get<Dashboard>('/api/dashboard'));
+  if (error) return <ErrorBox error={error} />;
+  if (!data) return <Loading />;
+  const total = data.perHour.reduce((n, h) => n + h.count, 0);
+  return (
+    <div className="grid">
+      <Card title={t('messagesPerHour')} className="wide">
+        {total === 0 ? <Empty>{t('noSending')}</Empty> : null}
+        <HourChart series={data.perHour} usual={data.usualPerHour} labels={[t('today'), t('usual')]} />
+      </Card>
+      <Card title={t('openIncidents')}>
+        {data.openIncidents.length === 0 ? (
+          <Empty>{t('noIncidents')}</Empty>
+        ) : (
+          <ul className="list">
+            {data.openIncidents.map((i) => (
+              <li key={i.id}>
+                <a href={`#/incidents/${i.id}`}>#{i.id} {i.account}</a> <span className="muted">{time(i.openedAt)}</span>
+                <div className="muted">{i.reasons.join('; ')}</div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <Card title={t('topSenders')}>
+        {data.topSenders.length === 0 ? <Empty>{t('noSending')}</Empty> : (
+          <table>
+            <tbody>
+              {data.topSenders.map((s) => (
+                <tr key={s.key}><td><a href={`#/accounts/${encodeURIComponent(s.key)}`}>{s.key}</a></td><td className="num">{s.count}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+      <Card title={`${t('authFailures')} / ${t('bans')}`}>
+        <p className="stat">{data.authFailures} / {data.bans}</p>
+      </Card>
+      <Card title={t('queueDepth')}>
+        <p className="stat">{data.queue.queued} <span className="muted">/ {t('held')} {data.queue.held}</span></p>
+      </Card>
+      <Card title={t('bounceRate')}>
+        <p className="stat">{(data.bounceRate * 100).toFixed(1)}% <span className="muted">({data.bounces})</span></p>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { get } from '../api.js';
+import { useT } from '../i18n.js';
+import { Card, Empty, ErrorBox, Loading, useLoad } from '../ui.js';
+
+export interface IncidentRow {
+  id: number;
+  account: string;
+  kind: string;
+  openedAt: string;
+  closedAt: string | null;
+  status: 'open' | 'closed';
+  reasons: string[];
+}
+
+export function IncidentsPage() {
+  const { t, time } = useT();
+  const { data, error } = useLoad(() => get<{ incidents: IncidentRow[] }>('/api/incidents'));
+  if (error) return <ErrorBox error={error} />;
+  if (!data) return <Loading />;
+  return (
+    <Card title={t('navIncidents')}>
+      {data.incidents.length === 0 ? <Empty>{t('noIncidents')}</Empty> : (
+        <table>
+          <thead><tr><th>#</th><th>{t('account')}</th><th>{t('status')}</th><th>{t('opened')}</th><th>{t('reasons')}</th></tr></thead>
+          <tbody>
+            {data.incidents.map((i) => (
+              <tr key={i.id} className={i.status === 'open' ? 'open' : ''}>
+                <td><a href={`#/incidents/${i.id}`}>#{i.id}</a></td>
+                <td>{i.account}</td>
+                <td>{i.status === 'open' ? t('open') : t('closedStatus')} <span className="muted">{i.kind}</span></td>
+                <td>{time(i.openedAt)}</td>
+                <td>{i.reasons.join('; ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
+  );
+}
