@@ -1,5 +1,5 @@
 import type { DetectionConfig } from './config.js';
-import type { LruMap } from './window.js';
+import type { BoundedMap } from './window.js';
 
 const HOUR = 3_600_000;
 
@@ -14,7 +14,7 @@ export interface Footing {
   uses: number;
 }
 
-export function touch(map: LruMap<Footing>, key: string, ts: number): Footing {
+export function touch(map: BoundedMap<Footing>, key: string, ts: number): Footing {
   // get() already marks the entry as recently used; the entry is updated in place.
   const seen = map.get(key);
   if (seen) {
@@ -35,12 +35,12 @@ export function established(f: Footing | undefined, ts: number, cfg: DetectionCo
  * True when any network of the account is established: it has a home to compare with. Once true
  * it stays true (the flag is kept by the caller), so the scan runs only while an account is young.
  */
-export function hasEstablished(map: LruMap<Footing>, ts: number, cfg: DetectionConfig['network']): boolean {
+export function hasEstablished(map: BoundedMap<Footing>, ts: number, cfg: DetectionConfig['network']): boolean {
   for (const f of map.values()) if (established(f, ts, cfg)) return true;
   return false;
 }
 
-export function hasHome(a: { hasHome: boolean; networks: LruMap<Footing> }, ts: number, cfg: DetectionConfig['network']): boolean {
+export function hasHome(a: { hasHome: boolean; networks: BoundedMap<Footing> }, ts: number, cfg: DetectionConfig['network']): boolean {
   if (!a.hasHome) a.hasHome = hasEstablished(a.networks, ts, cfg);
   return a.hasHome;
 }

@@ -1,6 +1,6 @@
 import type { DetectionConfig } from './config.js';
 import { OrgProfile } from './profile.js';
-import { LruMap, RecentSet } from './window.js';
+import { BoundedMap, RecentSet } from './window.js';
 
 const HOUR = 3_600_000;
 
@@ -23,24 +23,24 @@ export interface SprayTrace {
  * to. A recipient or network new to one account but known to the organisation is less alarming.
  */
 export class OrgMemory {
-  readonly recipients: LruMap<number>;
+  readonly recipients: BoundedMap<number>;
   /** Place -> the first account seen there, so an account's own first use is not "known to the organisation". */
-  readonly networks: LruMap<OrgPlace>;
-  readonly countries: LruMap<OrgPlace>;
-  readonly clients: LruMap<OrgPlace>;
-  readonly failedIps: LruMap<SprayTrace>;
-  readonly accepted: LruMap<string>;
+  readonly networks: BoundedMap<OrgPlace>;
+  readonly countries: BoundedMap<OrgPlace>;
+  readonly clients: BoundedMap<OrgPlace>;
+  readonly failedIps: BoundedMap<SprayTrace>;
+  readonly accepted: BoundedMap<string>;
   readonly profile = new OrgProfile();
   readonly domains: Set<string>;
 
   constructor(private readonly cfg: DetectionConfig) {
     const m = cfg.memory;
-    this.recipients = new LruMap(m.orgRecipients);
-    this.networks = new LruMap(m.orgFooting);
-    this.countries = new LruMap(m.orgFooting);
-    this.clients = new LruMap(m.orgFooting);
-    this.failedIps = new LruMap(m.orgFooting);
-    this.accepted = new LruMap(m.acceptedMessages);
+    this.recipients = new BoundedMap(m.orgRecipients);
+    this.networks = new BoundedMap(m.orgFooting);
+    this.countries = new BoundedMap(m.orgFooting);
+    this.clients = new BoundedMap(m.orgFooting);
+    this.failedIps = new BoundedMap(m.orgFooting);
+    this.accepted = new BoundedMap(m.acceptedMessages);
     this.domains = new Set(cfg.orgDomains.map((d) => d.toLowerCase()));
   }
 
@@ -53,7 +53,7 @@ export class OrgMemory {
   }
 
   /** Whether someone other than `account` has used this place. */
-  knownToOthers(map: LruMap<OrgPlace>, key: string, account: string): boolean {
+  knownToOthers(map: BoundedMap<OrgPlace>, key: string, account: string): boolean {
     const place = map.get(key);
     return place !== undefined && (place.accounts > 1 || place.firstAccount !== account);
   }
@@ -62,7 +62,7 @@ export class OrgMemory {
    * A place that is home to the organisation: several accounts have used it for a day or more
    * (the office, a provider most staff have at home). Arriving there is not a new footing.
    */
-  isOrgHome(map: LruMap<OrgPlace>, key: string, ts: number): boolean {
+  isOrgHome(map: BoundedMap<OrgPlace>, key: string, ts: number): boolean {
     const place = map.get(key);
     return place !== undefined && place.accounts >= 3 && ts - place.first >= this.cfg.network.establishHours * HOUR;
   }

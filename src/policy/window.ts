@@ -56,54 +56,50 @@ export class RollingCounter {
 }
 
 /**
- * A map of at most about `cap` entries that forgets what has not been used for a while. It is
- * generational rather than a strict LRU: entries live in a young map, which becomes the old map
- * when half full, and a hit in the old map moves the entry back. V8 maps slow down badly under
- * the delete-oldest pattern of a strict LRU (the front fills with tombstones), this never deletes.
+ * A map of at most `cap` entries that forgets the oldest first (first in, first out). A ring of
+ * keys makes eviction O(1): V8 maps slow down badly when the oldest entry is found by iterating
+ * (the front fills with tombstones), and a strict LRU would cost a delete and re-insert per hit.
+ * A contact evicted while still in use is simply learnt again.
  */
-export class LruMap<V> {
-  private young = new Map<string, V>();
-  private old = new Map<string, V>();
-  private readonly half: number;
+export class BoundedMap<V> {
+  private readonly map = new Map<string, V>();
+  private readonly ring: string[] = [];
+  private pos = 0;
 
-  constructor(cap: number) {
-    this.half = Math.max(1, Math.ceil(cap / 2));
-  }
+  constructor(private readonly cap: number) {}
 
   get(key: string): V | undefined {
-    const v = this.young.get(key);
-    if (v !== undefined || this.old.size === 0) return v;
-    const o = this.old.get(key);
-    if (o !== undefined) this.set(key, o);
-    return o;
+    return this.map.get(key);
   }
 
   has(key: string): boolean {
-    return this.get(key) !== undefined;
+    return this.map.has(key);
   }
 
-  /** Sets and marks as recently used. */
   set(key: string, value: V): void {
-    this.young.set(key, value);
-    if (this.young.size >= this.half) {
-      this.old = this.young;
-      this.young = new Map();
+    if (!this.map.has(key)) {
+      if (this.ring.length < this.cap) this.ring.push(key);
+      else {
+        this.map.delete(this.ring[this.pos]);
+        this.ring[this.pos] = key;
+        this.pos = (this.pos + 1) % this.cap;
+      }
     }
+    this.map.set(key, value);
   }
 
-  /** Every remembered value (an entry moved back from the old map may appear twice). */
-  *values(): IterableIterator<V> {
-    yield* this.young.values();
-    yield* this.old.values();
+  values(): IterableIterator<V> {
+    return this.map.values();
   }
 
   clear(): void {
-    this.young.clear();
-    this.old.clear();
+    this.map.clear();
+    this.ring.length = 0;
+    this.pos = 0;
   }
 
   get size(): number {
-    return this.young.size + this.old.size;
+    return this.map.size;
   }
 }
 

@@ -2,7 +2,7 @@ import type { AccountRecord } from '../account.js';
 import type { DetectionConfig } from '../config.js';
 import { established, hasHome, touch, type Footing } from '../footing.js';
 import type { OrgMemory, OrgPlace } from '../org.js';
-import type { LruMap } from '../window.js';
+import type { BoundedMap } from '../window.js';
 import type { Score, SubmitContext } from './context.js';
 
 const HOUR = 3_600_000;
@@ -78,7 +78,7 @@ export function rememberOrigin(a: AccountRecord, org: OrgMemory, o: Origin, ts: 
   if (o.client) remember(org.clients, a.clients, o.client, a.name, ts);
 }
 
-function remember(orgMap: LruMap<OrgPlace>, own: LruMap<Footing>, key: string, account: string, ts: number): void {
+function remember(orgMap: BoundedMap<OrgPlace>, own: BoundedMap<Footing>, key: string, account: string, ts: number): void {
   const firstForAccount = touch(own, key, ts).uses === 1;
   const place = orgMap.get(key);
   if (!place) orgMap.set(key, { first: ts, firstAccount: account, accounts: 1 });
@@ -97,6 +97,6 @@ export function offFooting(a: AccountRecord, org: OrgMemory, o: Origin, ts: numb
   return null;
 }
 
-function isHome(map: LruMap<Footing>, key: string, ts: number, cfg: DetectionConfig['network']): boolean {
+function isHome(map: BoundedMap<Footing>, key: string, ts: number, cfg: DetectionConfig['network']): boolean {
   return established(map.get(key), ts, cfg);
 }
