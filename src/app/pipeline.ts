@@ -26,6 +26,8 @@ export interface PipelineDeps {
   guard: GuardPort;
   appPasswords: AppPasswordVerifier;
   lifetimeHours: number;
+  /** RCPT TO check (the suppression list); none when absent. */
+  checkRecipient?: (address: string) => Promise<GatewayError | null>;
 }
 
 /**
@@ -56,6 +58,10 @@ export class Pipeline implements SubmissionPorts {
 
   currentAccount(address: string) {
     return this.deps.store.accounts.get(address);
+  }
+
+  async checkRecipient(address: string): Promise<GatewayError | null> {
+    return this.deps.checkRecipient ? this.deps.checkRecipient(address) : null;
   }
 
   async submit(s: Submission): Promise<{ queueId: string; held: boolean }> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bounceImapSchema, bounceRatesSchema } from './config.sections.js';
 
 /** The bounce listener and the signed return paths (`bounces+TOKEN@<domain>`). */
 export const bouncesConfigSchema = z
@@ -22,6 +23,13 @@ export const bouncesConfigSchema = z
       .array(z.string())
       .default([])
       .describe('Extra addresses the listener accepts (e.g. the DMARC rua address dmarc-reports@...).'),
+    maxMessageBytes: z.number().int().positive().default(10 * 1024 * 1024).describe('Largest message the bounce listener accepts (a DSN returns at most the original message).'),
+    maxClientsPerIp: z.number().int().positive().default(10).describe('Concurrent connections from one IP to the bounce listener.'),
+    maxClients: z.number().int().positive().default(200).describe('Concurrent connections to the bounce listener.'),
+    maxRecipients: z.number().int().positive().default(100).describe('Recipients per message on the bounce listener.'),
+    socketTimeoutSeconds: z.number().int().positive().default(60).describe('Idle time after which a bounce listener session is closed.'),
+    rates: bounceRatesSchema,
+    imap: bounceImapSchema,
   })
   .describe('Bounces: where the gateway receives the bounces of the mail it sent.');
 

@@ -5,7 +5,10 @@
  */
 import { open } from 'node:fs/promises';
 import { say, type Text } from '../core/i18n.js';
+import { existsSync } from 'node:fs';
+import { storedReports } from '../bounces/reports.js';
 import { fail, parseCommand, printJsonLine } from './args.js';
+import { loadForCommand, withStore } from './context.js';
 import { DEFAULT_LIMITS, DmarcParseError, parseDmarcReport, summariseSources, type DmarcReport } from '../domain/dmarc/index.js';
 
 export const summary: Text = { en: 'DMARC aggregate reports: parse, sending sources', ja: 'DMARC 集計レポートの解析と送信元の集計' };
@@ -14,6 +17,8 @@ const help: Text = {
   en: `Usage:
   mailwarden dmarc parse [--json] FILE...      one JSON line per file ("-" reads stdin)
   mailwarden dmarc sources [--json] [--known IP,...] FILE...
+  mailwarden dmarc sources [--json] [--known IP,...] [--config FILE] [DOMAIN...]
+                                               reports received by the bounce listener
 
 Reads DMARC aggregate reports: raw XML, .gz, .zip, or an email carrying one as an attachment.
 Each line holds orgName, reportId, begin, end, policy and records; a file that cannot be read
@@ -22,6 +27,8 @@ decompressed XML ${DEFAULT_LIMITS.maxXmlBytes} bytes; DOCTYPE and ENTITY declara
   ja: `使い方:
   mailwarden dmarc parse [--json] ファイル...      ファイルごとに JSON を 1 行出力 ("-" で標準入力)
   mailwarden dmarc sources [--json] [--known IP,...] ファイル...
+  mailwarden dmarc sources [--json] [--known IP,...] [--config FILE] [ドメイン...]
+                                               バウンス受信で受け取ったレポート
 
 DMARC 集計レポート (XML・.gz・.zip、またはそれを添付したメール) を読みます。各行には orgName、
 reportId、begin、end、policy、records が入ります。読めないファイルは {"file":...,"error":"..."}
@@ -36,7 +43,7 @@ const T = {
   sourcesHeader: { en: 'SOURCE IP / MESSAGES / DMARC PASS / FAIL / FROM', ja: '送信元 IP / 通数 / DMARC 合格 / 失敗 / From ドメイン' },
 } satisfies Record<string, Text>;
 
-const options = { json: { type: 'boolean' }, known: { type: 'string' } } as const;
+const options = { json: { type: 'boolean' }, known: { type: 'string' }, config: { type: 'string' } } as const;
 
 class InputError extends Error {}
 
@@ -89,6 +96,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(`${say(help)}\n`);
     return sub ? 2 : 0;
   }
+  if (sub === 'sources' && !files.some(isInputFile)) return storedSources(files, r.parsed.values);
   if (files.length === 0) return fail(T.noFiles, {}, 2);
   if (sub === 'parse') {
     for (const file of files) {
@@ -100,6 +108,19 @@ export async function run(args: string[]): Promise<number> {
   return sources(files, r.parsed.values);
 }
 
+/** An argument that names input rather than a domain: stdin, an existing path, or a report file name. */
+function isInputFile(arg: string): boolean {
+  return arg === '-' || existsSync(arg) || /[/\\]|\.(xml|gz|zip|eml)$/i.test(arg);
+}
+
+/** Without files: the reports the bounce listener received, for the given domains or all. */
+async function storedSources(domains: string[], values: Record<string, unknown>): Promise<number> {
+  const config = loadForCommand(values.config as string | undefined);
+  if (!config) return 2;
+  const reports = await withStore(config, (store) => storedReports(store, domains));
+  return printSources(reports, values);
+}
+
 async function sources(files: string[], values: Record<string, unknown>): Promise<number> {
   const reports: DmarcReport[] = [];
   for (const file of files) {
@@ -107,6 +128,10 @@ async function sources(files: string[], values: Record<string, unknown>): Promis
     if ('report' in out) reports.push(out.report);
     else process.stderr.write(`${file}: ${out.error}\n`);
   }
+  return printSources(reports, values);
+}
+
+function printSources(reports: DmarcReport[], values: Record<string, unknown>): number {
   const known = typeof values.known === 'string' ? values.known.split(',').map((s) => s.trim()) : [];
   const result = summariseSources(reports, { knownSources: known });
   if (values.json) {

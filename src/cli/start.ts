@@ -18,6 +18,7 @@ const t = {
   starttls: { en: '  submission (STARTTLS)   {host}:{port}', ja: '  送信受付 (STARTTLS)     {host}:{port}' },
   tls: { en: '  submission (implicit TLS) {host}:{port}', ja: '  送信受付 (暗黙的 TLS)   {host}:{port}' },
   plain: { en: '  plain port for tests (no AUTH) {host}:{port}', ja: '  テスト用平文ポート (AUTH なし) {host}:{port}' },
+  bounce: { en: '  bounces and DMARC reports {host}:{port}', ja: '  バウンス・DMARC レポート受信 {host}:{port}' },
   store: { en: '  store: {store}', ja: '  ストア: {store}' },
   stopping: { en: 'Stopping: finishing sessions in flight...', ja: '停止中: 処理中のセッションを完了させています...' },
   stopped: { en: 'Stopped.', ja: '停止しました。' },
@@ -33,7 +34,7 @@ export async function run(args: string[]): Promise<number> {
   if (!config) return 2;
   const gateway = await startGateway(config);
   const lines = [say(t.listening)];
-  for (const l of gateway.listeners) lines.push(say(t[l.name], { host: config.submission.host, port: l.port }));
+  for (const l of gateway.listeners) lines.push(say(t[l.name], { host: l.name === 'bounce' ? config.bounces.host : config.submission.host, port: l.port }));
   lines.push(say(t.store, { store: config.store }));
   if ((await gateway.store.accounts.list()).length === 0) lines.push(say(t.noUsers));
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -128,6 +128,42 @@ export const errors = {
     http: 503,
     text: { en: 'Message could not be stored; try again later', ja: 'メッセージを保存できませんでした。しばらくしてから再試行してください' },
   },
+  RCPT_SUPPRESSED: {
+    smtp: 550,
+    enhanced: '5.1.1',
+    http: 409,
+    text: {
+      en: '<{address}>: suppressed after a hard bounce on {date} ({reason}); ask your IT administrator to remove it',
+      ja: '<{address}>: {date} に恒久的な配送エラー ({reason}) があったため送信を停止しています。解除は IT 管理者に依頼してください',
+    },
+  },
+  BOUNCE_NO_SUCH_ADDRESS: {
+    smtp: 550,
+    enhanced: '5.1.1',
+    http: 404,
+    text: {
+      en: '<{address}>: no such bounce address; this server accepts only bounces of mail it sent and does not relay',
+      ja: '<{address}>: このバウンス用アドレスはありません。このサーバーは自身が送ったメールのバウンスだけを受け付け、中継はしません',
+    },
+  },
+  BOUNCE_TOKEN_FORGED: {
+    smtp: 550,
+    enhanced: '5.7.1',
+    http: 403,
+    text: {
+      en: '<{address}>: return-path signature does not match; this gateway did not send mail with this return path',
+      ja: '<{address}>: 返送先アドレスの署名が一致しません。このゲートウェイはこの返送先でメールを送っていません',
+    },
+  },
+  BOUNCE_TOKEN_EXPIRED: {
+    smtp: 550,
+    enhanced: '5.7.1',
+    http: 410,
+    text: {
+      en: '<{address}>: return path expired (older than {days} days); bounces are accepted only for recent mail',
+      ja: '<{address}>: 返送先アドレスの有効期限 ({days} 日) が切れています。バウンスは最近送ったメールについてのみ受け付けます',
+    },
+  },
   SHUTTING_DOWN: {
     smtp: 421,
     enhanced: '4.3.2',
