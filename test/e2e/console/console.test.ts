@@ -1,0 +1,155 @@
+import { mkdirSync } from 'node:fs';
+import nodemailer from 'nodemailer';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdmin, totpOf } from '../../../src/admin/admins.js';
+import { startTestGateway, PASSWORD, type TestGateway } from '../../helpers/gateway.js';
+import { startNextHop, type NextHop } from '../../helpers/next-hop.js';
+import { browserUnavailable, ensureConsoleBuilt, launchChromium } from './browser.js';
+
+const ARTIFACTS = 'test-artifacts/console';
+const ADMIN_PASSWORD = 'violet kettle 山道 quietly 42';
+const VICTIM = 'tanaka@example.co.jp';
+const whyNot = browserUnavailable();
+
+if (whyNot) {
+  // Never a silent pass: the run says the browser test did not run and why.
+  console.warn(`Console browser test SKIPPED: ${whyNot}.`);
+  if (process.env.CI) {
+    describe('console in a browser', () => {
+      it('has Chromium (required when CI is set)', () => {
+        throw new Error(`Console browser test cannot run: ${whyNot}`);
+      });
+    });
+  }
+}
+
+/** A leaked password in action: one session, many messages, every recipient new. */
+async function blast(gw: TestGateway, count: number): Promise<number> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: gw.starttlsPort, secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: VICTIM, pass: PASSWORD }, pool: true, maxConnections: 1, maxMessages: Infinity });
+  let accepted = 0;
+  try {
+    for (let i = 0; i < count; i++) {
+      const to = [0, 1, 2].map((j) => `buyer${i}-${j}@shop${i % 17}.example`);
+      await transport.sendMail({ from: VICTIM, to, subject: `Invoice ${i} <b>overdue</b>`, html: `<p>Pay now <script>alert(${i})</script></p>`, text: `Pay now, invoice ${i}` }).then(
+        () => accepted++,
+        () => undefined,
+      );
+    }
+  } finally {
+    transport.close();
+  }
+  return accepted;
+}
+
+describe.skipIf(whyNot !== null)('console in a browser', () => {
+  let hop: NextHop;
+  let gw: TestGateway;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // The next hop defers everything, so the attack's mail is still queued when containment holds it.
+    hop = await startNextHop({ rcptReply: () => '451 4.7.1 Try again later' });
+    gw = await startTestGateway({ nextHopPort: hop.port, accounts: [{ address: VICTIM }], config: { admin: { port: 0, secureCookies: false } } });
+    base = `http://127.0.0.1:${gw.gateway.adminPort}`;
+    const r = await createAdmin(gw.gateway.store, { username: 'sato', role: 'admin', password: ADMIN_PASSWORD, issuer: 'Mailwarden' });
+    if (!r.ok) throw new Error('admin refused');
+    browser = await launchChromium();
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.on('console', (m) => void (/Content Security Policy/i.test(m.text()) && cspViolations.push(m.text())));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.stop();
+    await hop?.stop();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+  const go = async (hash: string, waitFor: string) => {
+    await page.goto(`${base}/#/${hash}`);
+    await page.getByText(waitFor, { exact: false }).first().waitFor();
+  };
+
+  it('an attack over SMTP is restricted by the detection engine', { timeout: 120_000 }, async () => {
+    const accepted = await blast(gw, 70);
+    await gw.gateway.policy.settled();
+    expect(accepted).toBeGreaterThan(0);
+    expect((await gw.gateway.store.accounts.get(VICTIM))!.state).toBe('restricted');
+    expect((await gw.gateway.store.queue.list({ state: 'held', account: VICTIM })).length).toBeGreaterThan(0);
+    const audit = await gw.gateway.store.audit.query({ actor: 'system:containment' });
+    expect(audit.map((e) => e.action)).toContain('account.restrict');
+  });
+
+  it('signs in with a TOTP code', { timeout: 60_000 }, async () => {
+    await page.goto(base);
+    await page.locator('input[name=username]').waitFor();
+    await shot('sign-in');
+    await page.fill('input[name=username]', 'sato');
+    await page.fill('input[name=password]', ADMIN_PASSWORD);
+    const admin = (await gw.gateway.store.admins.get('sato'))!;
+    await page.fill('input[name=code]', totpOf(admin, 'Mailwarden')!.generate());
+    await page.click('button[type=submit]');
+    await page.getByText('Messages per hour').waitFor();
+    await shot('dashboard');
+  });
+
+  it('finds the incident the attack created', { timeout: 60_000 }, async () => {
+    await go('incidents', VICTIM);
+    await shot('incidents');
+    await page.getByRole('link', { name: /^#\d+$/ }).first().click();
+    await page.getByText('Response checklist').waitFor();
+    await expect(page.getByText(VICTIM).first().isVisible()).resolves.toBe(true);
+    await page.getByText('Timeline').waitFor();
+    await shot('incident');
+  });
+
+  it('releases one held message from quarantine, reading it as plain text first', { timeout: 60_000 }, async () => {
+    const before = (await gw.gateway.store.queue.list({ state: 'held' })).length;
+    await go('quarantine', 'Quarantine');
+    await page.getByRole('button', { name: 'View' }).first().click();
+    await page.getByText('Plain-text view').waitFor();
+    expect(await page.locator('pre.body').innerText()).toContain('Pay now');
+    await shot('quarantine');
+    await page.locator('tbody input[type=checkbox]').first().check();
+    await page.fill('input.reason', 'confirmed legitimate with the sender');
+    await page.getByRole('button', { name: 'Release selected' }).click();
+    await expect.poll(async () => (await gw.gateway.store.queue.list({ state: 'held' })).length).toBe(before - 1);
+    await expect.poll(async () => (await gw.gateway.store.audit.query({ action: 'quarantine.release' }))[0]).toMatchObject({ actor: 'admin:sato', reason: 'confirmed legitimate with the sender' });
+  });
+
+  it('shows every other page', { timeout: 60_000 }, async () => {
+    await go('accounts', VICTIM);
+    await shot('accounts');
+    await go(`accounts/${encodeURIComponent(VICTIM)}`, 'Login history');
+    await shot('account');
+    await go('queue', 'Queue');
+    await shot('queue');
+    await go('bounces', 'Bounces');
+    await shot('bounces');
+    await go('audit', 'account.restrict');
+    await shot('audit');
+    await go('settings', 'Shadow mode');
+    await shot('settings');
+  });
+
+  it('switches to Japanese and stays there', { timeout: 60_000 }, async () => {
+    await go('dashboard', 'Messages per hour');
+    await page.getByRole('button', { name: '日本語' }).click();
+    await page.getByText('ダッシュボード').first().waitFor();
+    await shot('dashboard-ja');
+    await go('incidents', 'インシデント');
+    await shot('incidents-ja');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ja');
+  });
+
+  it('ran without a single Content-Security-Policy violation', () => {
+    expect(cspViolations).toEqual([]);
+  });
+});
