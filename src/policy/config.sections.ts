@@ -43,9 +43,9 @@ export const probationSchema = section(
   {
     enabled: z.boolean().default(true).describe('Put accounts on a small budget after a login from a new footing or a credential change.'),
     messagesPerHour: int(20, 'Messages per hour allowed in probation.'),
-    recipientsPerHour: int(40, 'Recipients per hour allowed in probation.'),
-    novelRecipientsPerHour: int(5, 'Never-mailed-before external recipients per hour allowed in probation.'),
-    recipientsPerMessage: int(15, 'Recipients of one message allowed in probation.'),
+    recipientsPerHour: int(40, 'External recipients per hour allowed in probation (at least the account\'s usual hourly peak).'),
+    novelRecipientsPerHour: int(5, 'Never-mailed-before external recipients per hour allowed in probation (at least the account\'s usual).'),
+    recipientsPerMessage: int(15, 'External recipients of one message allowed in probation.'),
     exitMessages: int(5, 'Ordinary-looking messages (mostly known recipients, low score) that end probation...'),
     exitMinutes: num(30, '...once at least this many minutes have passed since it began.'),
     maxHours: num(72, 'Probation ends by itself after this long without an anomaly.'),
@@ -87,7 +87,7 @@ export const loginSchema = section(
 
 export const memorySchema = section(
   {
-    recipientsPerAccount: int(5000, 'Known recipients remembered per account (least recently used forgotten first).'),
+    recipientsPerAccount: int(5000, 'Known recipients remembered per account (the earliest learnt are forgotten first).'),
     orgRecipients: int(200000, 'Known recipients remembered for the organisation.'),
     acceptedMessages: int(200000, 'Accepted message ids remembered to tie bounces to accounts.'),
     footingPerAccount: int(64, 'IPs, networks, countries and clients remembered per account.'),

@@ -40,14 +40,14 @@ const limitOverrideSchema = z
 export type LimitOverride = z.infer<typeof limitOverrideSchema>;
 
 const bulkLimitsSchema = z.object({
-  messagesPerMinute: limitShape.messagesPerMinute.unwrap().default(600),
-  messagesPerHour: limitShape.messagesPerHour.unwrap().default(6000),
-  messagesPerDay: limitShape.messagesPerDay.unwrap().default(20000),
-  recipientsPerMinute: limitShape.recipientsPerMinute.unwrap().default(1200),
-  recipientsPerHour: limitShape.recipientsPerHour.unwrap().default(12000),
-  recipientsPerDay: limitShape.recipientsPerDay.unwrap().default(40000),
-  recipientsPerMessage: limitShape.recipientsPerMessage.unwrap().default(100),
-  domainsPerHour: limitShape.domainsPerHour.unwrap().default(5000),
+  messagesPerMinute: limitShape.messagesPerMinute.unwrap().default(600).describe(`${limitShape.messagesPerMinute.description} (bulk senders)`),
+  messagesPerHour: limitShape.messagesPerHour.unwrap().default(6000).describe(`${limitShape.messagesPerHour.description} (bulk senders)`),
+  messagesPerDay: limitShape.messagesPerDay.unwrap().default(20000).describe(`${limitShape.messagesPerDay.description} (bulk senders)`),
+  recipientsPerMinute: limitShape.recipientsPerMinute.unwrap().default(1200).describe(`${limitShape.recipientsPerMinute.description} (bulk senders)`),
+  recipientsPerHour: limitShape.recipientsPerHour.unwrap().default(12000).describe(`${limitShape.recipientsPerHour.description} (bulk senders)`),
+  recipientsPerDay: limitShape.recipientsPerDay.unwrap().default(40000).describe(`${limitShape.recipientsPerDay.description} (bulk senders)`),
+  recipientsPerMessage: limitShape.recipientsPerMessage.unwrap().default(100).describe(`${limitShape.recipientsPerMessage.description} (bulk senders)`),
+  domainsPerHour: limitShape.domainsPerHour.unwrap().default(5000).describe(`${limitShape.domainsPerHour.description} (bulk senders)`),
 });
 
 const groupSchema = z

@@ -52,9 +52,9 @@ export function overProbationBudget(a: AccountRecord, ts: number, rcpts: number,
     novelRecipientsPerHour: Math.max(all.probation.novelRecipientsPerHour, Math.round(a.profile.expected(ts, M_NOVEL, pr.floorNovelPerHour))),
   };
   const why = `probation since ${new Date(p.since).toISOString()} (${p.reason})`;
-  if (rcpts > cfg.recipientsPerMessage) return `${why}: ${rcpts} recipients in one message (budget ${cfg.recipientsPerMessage})`;
+  if (rcpts > cfg.recipientsPerMessage) return `${why}: ${rcpts} external recipients in one message (budget ${cfg.recipientsPerMessage})`;
   if (p.messages.sum(ts) + 1 > cfg.messagesPerHour) return `${why}: more than ${cfg.messagesPerHour} messages in an hour`;
-  if (p.recipients.sum(ts) + rcpts > cfg.recipientsPerHour) return `${why}: more than ${cfg.recipientsPerHour} recipients in an hour`;
+  if (p.recipients.sum(ts) + rcpts > cfg.recipientsPerHour) return `${why}: more than ${cfg.recipientsPerHour} external recipients in an hour`;
   if (novel > 0 && p.novel.sum(ts) + novel > cfg.novelRecipientsPerHour)
     return `${why}: more than ${cfg.novelRecipientsPerHour} new recipients in an hour`;
   return null;
