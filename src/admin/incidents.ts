@@ -49,11 +49,18 @@ export async function listIncidents(store: Store, limit = 200): Promise<Incident
   const events = await store.events.query({ codes: [...OPENING, ...CLOSING], newestFirst: true, limit: limit * 4 });
   const out: Incident[] = [];
   const laterCloser = new Map<string, StoredEvent>();
-  // Walking newest to oldest, the closer seen last for an account is the first one after this opening.
+  const laterOpening = new Map<string, StoredEvent>();
+  // Walking newest to oldest, the closer seen last for an account is the first one after this
+  // opening. A watch that escalated is closed by the incident it became.
   for (const e of events) {
     if (!e.account) continue;
     if (CLOSING.includes(e.code)) laterCloser.set(e.account, e);
-    else out.push(toIncident(e, laterCloser.get(e.account)));
+    else {
+      const closer = laterCloser.get(e.account);
+      const escalated = e.code.endsWith('watch') ? laterOpening.get(e.account) : undefined;
+      out.push(toIncident(e, escalated && (!closer || escalated.id < closer.id) ? escalated : closer));
+      laterOpening.set(e.account, e);
+    }
   }
   return out.slice(0, limit);
 }

@@ -43,6 +43,12 @@ const addBody = obj(
 
 /** Mail accounts: the same rules as `mailwarden user`, through src/app/accounts.ts. */
 export function accountRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  readRoutes(app, deps);
+  createRoutes(app, deps);
+  lifecycleRoutes(app, deps);
+}
+
+function readRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { store } = deps;
   route(app, deps, { method: 'GET', url: '/api/accounts', permission: 'read', tag: 'accounts', summary: 'List accounts', summaryJa: 'アカウント一覧',
     handler: async () => ({ accounts: (await store.accounts.list()).map(publicAccount) }) });
@@ -54,6 +60,10 @@ export function accountRoutes(app: FastifyInstance, deps: AdminDeps): void {
       return { account: publicAccount(a), ...(await accountActivity(deps, a.address)) };
     } });
 
+}
+
+function createRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  const { store } = deps;
   route(app, deps, { method: 'POST', url: '/api/accounts', permission: 'manage-accounts', tag: 'accounts', body: addBody, summary: 'Add an account', summaryJa: 'アカウントを追加',
     handler: async (req) => {
       const b = req.body as { address: string; name?: string; password: string; aliases?: string[]; group?: string; lang?: 'en' | 'ja'; appPasswordsOnly?: boolean };
@@ -80,6 +90,10 @@ export function accountRoutes(app: FastifyInstance, deps: AdminDeps): void {
       return { ok: true };
     } });
 
+}
+
+function lifecycleRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  const { store } = deps;
   for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
     route(app, deps, { method: 'POST', url: `/api/accounts/:address/${verb}`, permission: 'manage-accounts', tag: 'accounts', params: addressParam,
       body: obj({ reason: str({ maxLength: 2000 }) }), summary: `${verb === 'disable' ? 'Disable' : 'Enable'} an account`, summaryJa: disabled ? 'アカウントを無効化' : 'アカウントを有効化',

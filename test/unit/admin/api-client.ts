@@ -7,6 +7,14 @@ import { openSqliteStore } from '../../../src/storage/sqlite/index.js';
 
 export const ADMIN_PASSWORD = 'violet kettle 山道 quietly 42';
 
+function parseJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** A signed-in (or not) API caller that keeps its cookie and CSRF token like the console does. */
 export class ApiClient {
   cookie = '';
@@ -20,13 +28,7 @@ export class ApiClient {
     if (body !== undefined) h['content-type'] = 'application/json';
     const res = await fetch(this.base + path, { method, headers: { ...h, ...headers }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
     const text = await res.text();
-    let json: any = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
-    return { status: res.status, json, headers: res.headers, text };
+    return { status: res.status, json: parseJson(text), headers: res.headers, text };
   }
 
   async signIn(username: string, code: string, password = ADMIN_PASSWORD) {
