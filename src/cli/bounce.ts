@@ -23,6 +23,11 @@ const subcommands: Record<string, Subcommand> = {
     run: runParse,
     summary: { en: 'parse raw messages and print one JSON line per file', ja: 'メールを解析し、ファイルごとに JSON を 1 行出力' },
   },
+  list: {
+    // loaded on use, so that `parse` never loads the store modules
+    run: async (args) => (await import('./bounce-list.js')).runList(args),
+    summary: { en: 'list received bounces, complaints and reports from the store', ja: '受信したバウンス・苦情・レポートをストアから一覧表示' },
+  },
 };
 
 const groupHelp: Text = {

@@ -22,6 +22,7 @@ const groups: Record<string, () => Promise<CommandGroup>> = {
   simulate: () => import('./simulate.js'),
   admin: () => import('./admin.js'),
   audit: () => import('./audit.js'),
+  suppression: () => import('./suppression.js'),
 };
 
 export interface CommandGroup {

@@ -19,12 +19,14 @@ export interface BounceWorld {
   stop(): Promise<void>;
 }
 
-export async function startBounceWorld(accounts: string[], config: Record<string, unknown> = {}): Promise<BounceWorld> {
+export async function startBounceWorld(accounts: string[], config: Record<string, unknown> = {}, other: Record<string, unknown> = {}): Promise<BounceWorld> {
   const hop = await startNextHop();
   const gw = await startTestGateway({
     nextHopPort: hop.port,
     accounts: accounts.map((address) => ({ address })),
     config: {
+      admin: { enabled: false },
+      ...other,
       bounces: { enabled: true, secret: SECRET, host: '127.0.0.1', port: 0, reportAddresses: [REPORTS, POSTMASTER], ...config },
     },
   });

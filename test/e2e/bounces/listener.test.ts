@@ -1,8 +1,21 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { run as bounceCli } from '../../../src/cli/bounce.js';
+import { run as suppressionCli } from '../../../src/cli/suppression.js';
 import { makeReturnPath } from '../../../src/bounces/return-path.js';
 import { mailBounce, messageIdOf, notice, relayedTo, SECRET, startBounceWorld, submit, submitter, waitFor, type BounceWorld } from './fixture.js';
 
 const USER = 'tanaka@example.co.jp';
+
+async function stdoutOf(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+  const chunks: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (chunks.push(String(c)), true));
+  try {
+    return { code: await fn(), out: chunks.join('') };
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 describe('bounce listener over real sockets', () => {
   let w: BounceWorld;
@@ -42,6 +55,20 @@ describe('bounce listener over real sockets', () => {
     expect((refused as { response: string }).response).toMatch(
       /^550 5\.1\.1 <kijitora@example\.net>: suppressed after a hard bounce on \d{4}-\d\d-\d\d \(userunknown\); ask your IT administrator to remove it$/,
     );
+  });
+
+  it('lists the bounce and the suppression from the CLI, and lifting the suppression lets mail through again', async () => {
+    const config = join(w.gw.dir, 'mailwarden.yaml');
+    const bounces = await stdoutOf(() => bounceCli(['list', '--json', '--account', USER, '--config', config]));
+    const [first] = bounces.out.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; summary: { recipients: { address: string; reason: string }[] } });
+    expect(first.kind).toBe('bounce');
+    expect(first.summary.recipients[0]).toMatchObject({ address: 'kijitora@example.net', reason: 'userunknown', suppressed: true });
+    const listed = await stdoutOf(() => suppressionCli(['list', '--json', '--config', config]));
+    expect(JSON.parse(listed.out.trim())).toMatchObject({ address: 'kijitora@example.net', createdBy: 'bounce' });
+    expect((await stdoutOf(() => suppressionCli(['remove', 'kijitora@example.net', '--reason', 'mailbox restored', '--config', config]))).code).toBe(0);
+    await submit(w, USER, 'kijitora@example.net', 'after removal');
+    const [audit] = await w.gw.gateway.store.audit.query({ action: 'suppression.' });
+    expect(audit).toMatchObject({ action: 'suppression.remove', target: 'kijitora@example.net', reason: 'mailbox restored' });
   });
 
   it('records a complaint against the recipient and feeds it to the engine as a bounce with reason feedback', async () => {
