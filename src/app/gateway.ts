@@ -2,6 +2,7 @@ import { hostname as osHostname } from 'node:os';
 import { containmentAuditor, startAdminIfEnabled, watchEvents } from '../admin/server.js';
 import type { LoadedConfig } from '../cli/context.js';
 import { resolvePath } from '../config/load.js';
+import { startCluster, type Cluster } from '../cluster/index.js';
 import { DeliveryWorker } from '../delivery/worker.js';
 import { Containment } from '../incidents/containment.js';
 import { DecisionFollower } from '../incidents/follower.js';
@@ -25,6 +26,8 @@ export interface Gateway {
   policy: LivePolicy;
   submission: SubmissionService;
   delivery: DeliveryWorker;
+  /** Multi-node mode (Redis); passes everything through on a single node. */
+  cluster: Cluster;
   /** The bounce receiver, when `bounces.enabled`. */
   bounces: BounceService | null;
   /** Port of the console/API/metrics server; null when disabled or it could not listen. */
@@ -51,8 +54,9 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   const metrics = watchEvents(store);
   const tls = loadTls({ key: resolvePath(config, config.tls.key), cert: resolvePath(config, config.tls.cert) });
   const live: { submission?: SubmissionService } = {};
+  const cluster = await startCluster({ redis: config.redis, detection: config.detection, guard: config.auth.guard, store, logger });
   const containment = new Containment(store, { closeSessionsOf: (a) => live.submission?.closeSessionsOf(a) ?? 0, audit: containmentAuditor(store) }, logger);
-  const policy = new LivePolicy(config.detection, (change) => containment.apply(change), logger, (change) =>
+  const policy = new LivePolicy(config.detection, (change) => (cluster.announce(change), containment.apply(change)), logger, (change) =>
     void store.events.append({ ts: change.ts, code: `incident:shadow-${change.state}`, account: change.account, data: { reasons: change.reasons } }),
   );
   const warmed = await policy.warm(store, config.detection.profile.windowDays);
@@ -60,12 +64,12 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     store,
     logger,
     policy,
-    guard: createGuard(config, (e) => void store.events.append({ ts: new Date(e.ts).toISOString(), code: e.code, account: e.account ?? null, data: { ...e } })),
+    guard: cluster.wrapGuard(createGuard(config, (e) => (cluster.shareBan(e), void store.events.append({ ts: new Date(e.ts).toISOString(), code: e.code, account: e.account ?? null, data: { ...e } })))),
     appPasswords: createAppPasswordVerifier(config, store),
     lifetimeHours: config.delivery.lifetimeHours,
     checkRecipient: suppressionCheck(store, logger),
   });
-  const submission = new SubmissionService(config, pipeline, logger, tls);
+  const submission = new SubmissionService(config, cluster.wrapPorts(pipeline, policy), logger, tls);
   live.submission = submission;
   const listeners = await submission.start();
   const bounces = config.bounces.enabled
@@ -74,6 +78,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   if (bounces) listeners.push({ name: 'bounce', port: bounces.port });
   const follower = new DecisionFollower(store, policy, (a) => submission.closeSessionsOf(a), logger);
   await follower.start();
+  await cluster.follow({ policy, closeSessionsOf: (a) => submission.closeSessionsOf(a) });
   const admin = await startAdminIfEnabled({ config, store, logger, policy, metrics });
   const owner = options.nodeId ?? `${osHostname()}:${process.pid}`;
   const recovered = await recoverLocalLeases(store, owner);
@@ -100,6 +105,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     policy,
     submission,
     delivery,
+    cluster,
     bounces,
     adminPort: admin?.port ?? null,
     async stop() {
@@ -109,6 +115,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
       await bounces?.stop();
       await delivery.stop();
       await policy.settled();
+      await cluster.stop();
       await store.close();
     },
   };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { adminConfigSchema } from '../admin/config.js';
 import { authConfigSchema } from '../auth/config.js';
 import { bouncesConfigSchema } from '../bounces/config.js';
+import { redisConfigSchema } from '../cluster/config.js';
 import { deliveryConfigSchema } from '../delivery/config.js';
 import { detectionConfigSchema } from '../policy/config.js';
 import { baseConfigSchema } from './schema.js';
@@ -17,6 +18,7 @@ export const configSchema = baseConfigSchema
     detection: detectionConfigSchema.prefault({}),
     bounces: bouncesConfigSchema.prefault({}),
     admin: adminConfigSchema.prefault({}),
+    redis: redisConfigSchema.prefault({}),
   })
   .strict();
 

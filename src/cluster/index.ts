@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { GuardPort } from '../app/pipeline.js';
+import { parseGuardConfig, type GuardConfigInput, type GuardEvent } from '../auth/guard/index.js';
+import type { StateChange } from '../events/replay.js';
+import type { LivePolicy } from '../incidents/live-policy.js';
+import type { Logger } from '../observability/logger.js';
+import type { DetectionConfig } from '../policy/config.js';
+import type { SubmissionPorts } from '../smtp/types.js';
+import type { Store } from '../storage/ports/index.js';
+import { SharedBans } from './bans.js';
+import type { RedisConfig } from './config.js';
+import { ClusterCounters } from './counters.js';
+import { RedisLink, redactUrl, type LinkState } from './link.js';
+import { ClusterPolicy } from './policy.js';
+import { RestrictionBus, type FollowTarget } from './restrictions.js';
+
+export { redisConfigSchema, type RedisConfig } from './config.js';
+
+/** What the composition root plugs in when `redis.url` is set. */
+export interface Cluster {
+  /** This node's name on the restriction channel. */
+  readonly node: string;
+  /** 'up' while cluster-wide counters are used; 'down' while the fallback policy applies; 'off' on a single node. */
+  state(): LinkState | 'off';
+  /** The submission ports with the cluster policy in front of the pipeline's. */
+  wrapPorts(inner: SubmissionPorts, policy: LivePolicy): SubmissionPorts;
+  /** The guard with the shared bans in front of it. */
+  wrapGuard(inner: GuardPort): GuardPort;
+  /** Feed every local guard event: bans are shared. */
+  shareBan(e: GuardEvent): void;
+  /** Feed every state change this node decides: restrictions and releases are announced. */
+  announce(change: StateChange): void;
+  /** Applies restrictions announced by other nodes to this node's engine and sessions. */
+  follow(target: FollowTarget): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  redis: RedisConfig;
+  detection: DetectionConfig;
+  guard: GuardConfigInput;
+  store: Store;
+  logger: Logger;
+}
+
+/** Single-node mode: every port passes through unchanged. */
+const singleNode: Cluster = {
+  node: 'single',
+  state: () => 'off',
+  wrapPorts: (inner) => inner,
+  wrapGuard: (inner) => inner,
+  shareBan: () => undefined,
+  announce: () => undefined,
+  follow: async () => undefined,
+  stop: async () => undefined,
+};
+
+/**
+ * Connects this node to the cluster's Redis, or passes everything through in single-node mode
+ * (no URL).
+ * Never throws for an unreachable Redis: the node starts in its fallback mode and recovers on
+ * its own. Each change of Redis's availability is recorded as an event (cluster:redis-down,
+ * cluster:redis-up) for the console, metrics and alerting.
+ */
+export async function startCluster(o: ClusterOptions): Promise<Cluster> {
+  if (!o.redis.url) return singleNode;
+  const node = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const logger = o.logger.child({ node });
+  const record = (state: LinkState, error: string) => {
+    const data = { node, url: redactUrl(o.redis.url), mode: o.redis.onUnavailable, ...(state === 'down' ? { error } : {}) };
+    o.store.events.append({ ts: new Date().toISOString(), code: `cluster:redis-${state}`, account: null, data }).catch((err: unknown) => {
+      logger.error({ err }, 'event could not be recorded');
+    });
+  };
+  const link = new RedisLink(o.redis, logger, record);
+  const counters = new ClusterCounters(link.redis);
+  const bus = new RestrictionBus(link, o.redis, node, logger);
+  const bans = new SharedBans(link, parseGuardConfig(o.guard), logger);
+  const policy = new ClusterPolicy({ link, counters, bus, config: o.redis, detection: o.detection, store: o.store, logger });
+  await link.start();
+  return {
+    node,
+    state: () => (link.usable ? 'up' : 'down'),
+    wrapPorts: (inner, live) => policy.wrap(inner, live),
+    wrapGuard: (inner) => bans.wrap(inner),
+    shareBan: (e) => bans.share(e),
+    announce: (change) => bus.announce(change),
+    follow: (target) => bus.follow(target),
+    async stop() {
+      await bus.stop();
+      await link.stop();
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { toSubmitEvent } from '../app/pipeline.js';
+import { GatewayError } from '../errors/catalogue.js';
+import type { LivePolicy } from '../incidents/live-policy.js';
+import type { Logger } from '../observability/logger.js';
+import type { DetectionConfig } from '../policy/config.js';
+import { resolveLimits } from '../policy/limits.js';
+import type { Submission, SubmissionPorts } from '../smtp/types.js';
+import type { Store } from '../storage/ports/index.js';
+import type { RedisConfig } from './config.js';
+import type { Admission, ClusterCounters } from './counters.js';
+import { FallbackLimiter } from './fallback.js';
+import type { RedisLink } from './link.js';
+import type { RestrictionBus } from './restrictions.js';
+
+/** A flag younger than this is a restriction still on its way to the store, never stale. */
+const FLAG_SETTLE_MS = 5_000;
+
+export interface ClusterPolicyDeps {
+  link: RedisLink;
+  counters: ClusterCounters;
+  bus: RestrictionBus;
+  config: RedisConfig;
+  detection: DetectionConfig;
+  store: Store;
+  logger: Logger;
+}
+
+/**
+ * The policy of a node in a cluster, in front of the pipeline (whose local engine decides
+ * synchronously): first the cluster-wide word from Redis (the account's restriction flag and
+ * its counters, one script, one round trip), then the local engine and the queue. A cluster
+ * limit crossed defers the message (451 4.7.1) with the limit as its reason; a flag refuses it.
+ *
+ * Redis unreachable: `onUnavailable: local` admits accounts in good standing against this
+ * node's own counters with tightened limits; `closed` defers everything with 451 4.3.0.
+ */
+export class ClusterPolicy {
+  private readonly fallback: FallbackLimiter;
+
+  constructor(private readonly deps: ClusterPolicyDeps) {
+    this.fallback = new FallbackLimiter(deps.detection, deps.config.fallbackLimitDivisor);
+  }
+
+  wrap(inner: SubmissionPorts, policy: LivePolicy): SubmissionPorts {
+    const ports: SubmissionPorts = {
+      authenticate: (req) => inner.authenticate(req),
+      currentAccount: (address) => inner.currentAccount(address),
+      submit: (s) => this.submit(s, inner, policy),
+    };
+    if (inner.checkRecipient) ports.checkRecipient = (address) => inner.checkRecipient!(address);
+    return ports;
+  }
+
+  private async submit(s: Submission, inner: SubmissionPorts, policy: LivePolicy) {
+    const admission = await this.askRedis(s);
+    if (admission === null) this.refuseWithoutRedis(s, policy);
+    else if (admission.kind === 'restricted') await this.refuseIfRestrictedClusterWide(s, admission.flag, policy);
+    else if (admission.kind === 'over') this.refuse(s, 'RATE_LIMITED', `cluster ${overReason(admission)}`);
+    const accepted = await inner.submit(s);
+    this.fallback.record(s.account, s.rcpts);
+    return accepted;
+  }
+
+  /** The admission, or null when Redis cannot answer now (down, or slower than commandTimeoutMs). */
+  private async askRedis(s: Submission): Promise<Admission | null> {
+    if (!this.deps.link.usable) return null;
+    try {
+      return await this.deps.counters.admit(s.account, s.rcpts, resolveLimits(this.deps.detection, s.account));
+    } catch (err) {
+      this.deps.link.failed(err);
+      return null;
+    }
+  }
+
+  /** Failure policy at Redis: closed defers all; local admits good standing under tighter limits. */
+  private refuseWithoutRedis(s: Submission, policy: LivePolicy): void {
+    if (this.deps.config.onUnavailable === 'closed') {
+      this.refuse(s, 'STORE_UNAVAILABLE', 'cluster: Redis unreachable and redis.onUnavailable is "closed"');
+    }
+    const state = policy.engine.stateOf(s.account);
+    // A restricted account is refused by the engine itself; one on watch waits for the cluster-wide view.
+    if (state === 'watch') this.refuse(s, 'RATE_LIMITED', 'cluster: Redis unreachable; accounts on watch are deferred until it is back');
+    const over = this.fallback.exceeded(s.account, s.rcpts);
+    if (over) this.refuse(s, 'RATE_LIMITED', `local fallback ${over}`);
+  }
+
+  /**
+   * The flag says restricted. The usual case: another node restricted the account, so refuse.
+   * A flag left behind by a release that Redis was not told of (the CLI releases through the
+   * store) is recognised by the store's account state, the record of truth, and removed.
+   */
+  private async refuseIfRestrictedClusterWide(s: Submission, flag: string, policy: LivePolicy): Promise<void> {
+    const reason = `account restricted cluster-wide: ${flagReason(flag)}`;
+    if (policy.engine.stateOf(s.account) === 'restricted') this.refuse(s, 'ACCOUNT_RESTRICTED', reason);
+    const stored = await this.deps.store.accounts.get(s.account);
+    if (stored?.state === 'restricted' || Date.now() - flagTime(flag) < FLAG_SETTLE_MS) {
+      this.refuse(s, 'ACCOUNT_RESTRICTED', reason);
+    }
+    await this.deps.bus.clearStaleFlag(s.account);
+    this.deps.logger.warn({ account: s.account }, 'stale restriction flag removed: the account is active in the store');
+    const retry = await this.askRedis(s);
+    if (retry?.kind === 'over') this.refuse(s, 'RATE_LIMITED', `cluster ${overReason(retry)}`);
+  }
+
+  /**
+   * Records the refusal like the pipeline does (the console reads it), then throws. Its type is
+   * not "submit": the engine never saw this message, so warming from the record must not teach
+   * it one.
+   */
+  private refuse(s: Submission, code: 'RATE_LIMITED' | 'ACCOUNT_RESTRICTED' | 'STORE_UNAVAILABLE', reason: string): never {
+    const verdict = code === 'ACCOUNT_RESTRICTED' ? 'reject' : 'defer';
+    const data = { ...toSubmitEvent(s), type: 'cluster-refused', verdict, score: 0, reasons: [reason] };
+    this.deps.store.events.append({ ts: new Date().toISOString(), code: 'policy:refused', account: s.account, data }).catch((err: unknown) => {
+      this.deps.logger.error({ err }, 'event could not be recorded');
+    });
+    this.deps.logger.info({ account: s.account, verdict, reason }, 'message refused by the cluster policy');
+    throw new GatewayError(code);
+  }
+}
+
+function overReason(a: Extract<Admission, { kind: 'over' }>): string {
+  const what = a.what === 'domains' ? 'recipient domains' : a.what;
+  return `over limit: ${a.total} ${what} in a ${a.per} across all nodes (limit ${a.limit})`;
+}
+
+function flagReason(flag: string): string {
+  try {
+    return String((JSON.parse(flag) as { reason?: string }).reason ?? 'restricted');
+  } catch {
+    return 'restricted';
+  }
+}
+
+function flagTime(flag: string): number {
+  try {
+    return Number((JSON.parse(flag) as { ts?: number }).ts ?? 0);
+  } catch {
+    return 0;
+  }
+}
