@@ -5,6 +5,7 @@ import { resolvePath } from '../config/load.js';
 import { startCluster, type Cluster } from '../cluster/index.js';
 import { DeliveryWorker } from '../delivery/worker.js';
 import { Containment } from '../incidents/containment.js';
+import { Notifier } from '../incidents/notify/notifier.js';
 import { DecisionFollower } from '../incidents/follower.js';
 import { startBounceService, type BounceService } from '../bounces/service.js';
 import { suppressionCheck } from '../bounces/suppression.js';
@@ -55,7 +56,12 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   const tls = loadTls({ key: resolvePath(config, config.tls.key), cert: resolvePath(config, config.tls.cert) });
   const live: { submission?: SubmissionService } = {};
   const cluster = await startCluster({ redis: config.redis, detection: config.detection, guard: config.auth.guard, store, logger });
-  const containment = new Containment(store, { closeSessionsOf: (a) => live.submission?.closeSessionsOf(a) ?? 0, audit: containmentAuditor(store) }, logger);
+  const notifier = new Notifier({ config: config.notifications, store, logger, hostname: config.hostname, lang: config.lang, lifetimeHours: config.delivery.lifetimeHours });
+  const containment = new Containment(
+    store,
+    { closeSessionsOf: (a) => live.submission?.closeSessionsOf(a) ?? 0, audit: containmentAuditor(store), alert: async (change, evidence) => void (await notifier.notify(change, evidence)) },
+    logger,
+  );
   const policy = new LivePolicy(config.detection, (change) => (cluster.announce(change), containment.apply(change)), logger, (change) =>
     void store.events.append({ ts: change.ts, code: `incident:shadow-${change.state}`, account: change.account, data: { reasons: change.reasons } }),
   );

@@ -4,6 +4,7 @@ import { authConfigSchema } from '../auth/config.js';
 import { bouncesConfigSchema } from '../bounces/config.js';
 import { redisConfigSchema } from '../cluster/config.js';
 import { deliveryConfigSchema } from '../delivery/config.js';
+import { notificationsConfigSchema } from '../incidents/notify/config.js';
 import { detectionConfigSchema } from '../policy/config.js';
 import { baseConfigSchema } from './schema.js';
 
@@ -16,6 +17,7 @@ export const configSchema = baseConfigSchema
     auth: authConfigSchema.prefault({}),
     delivery: deliveryConfigSchema.prefault({}),
     detection: detectionConfigSchema.prefault({}),
+    notifications: notificationsConfigSchema.prefault({}),
     bounces: bouncesConfigSchema.prefault({}),
     admin: adminConfigSchema.prefault({}),
     redis: redisConfigSchema.prefault({}),

@@ -30,6 +30,7 @@ export class Containment {
       if (existing) await this.store.accounts.update(account, { state: change.state });
       await this.record(change.ts, `incident:${change.state}`, account, { reasons: change.reasons });
       await this.audited(`account.${change.state}`, account, change.reasons, {});
+      await this.targets.alert?.(change, { held: [], sessionsClosed: 0, appPasswordsRevoked: 0 }).catch((err) => this.logger.error({ err, account }, 'alert failed'));
       return;
     }
     if (existing) await this.store.accounts.update(account, { state: 'restricted', mustChangePassword: true });

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { Lang } from '../../core/i18n.js';
+import { queueId } from '../../core/ids.js';
+import type { StateChange } from '../../events/replay.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Store } from '../../storage/ports/index.js';
+import type { NotificationsConfig } from './config.js';
+import { adminBody, subject, userBody, type IncidentFacts } from './texts.js';
+import { deliverWebhook } from './webhook.js';
+
+export interface NotifierOptions {
+  config: NotificationsConfig;
+  store: Store;
+  logger: Logger;
+  hostname: string;
+  lang: Lang;
+  lifetimeHours: number;
+  retryDelayMs?: number;
+}
+
+/**
+ * Alerts for incidents: mails (through the gateway's own durable queue) to the administrators
+ * and to the account owner, and webhooks. One incident, one alert: an account's restriction
+ * opens an incident; its release sends one update and closes it. Nothing in between floods.
+ */
+export class Notifier {
+  private readonly open = new Map<string, string>();
+
+  constructor(private readonly o: NotifierOptions) {}
+
+  async notify(change: StateChange, evidence: { held: string[]; sessionsClosed: number; appPasswordsRevoked: number }): Promise<IncidentFacts | null> {
+    const cfg = this.o.config;
+    if (change.state === 'watch' && !cfg.alertOnWatch) return null;
+    const existing = this.open.get(change.account);
+    if (change.state !== 'active' && existing) return null;
+    if (change.state === 'active' && !existing) return null;
+    const incidentId = existing ?? randomUUID();
+    if (change.state === 'active') this.open.delete(change.account);
+    else this.open.set(change.account, incidentId);
+    const facts: IncidentFacts = {
+      incidentId,
+      account: change.account,
+      state: change.state,
+      ts: change.ts,
+      reasons: change.reasons,
+      held: evidence.held.length,
+      sessionsClosed: evidence.sessionsClosed,
+      appPasswordsRevoked: evidence.appPasswordsRevoked,
+      update: change.state === 'active',
+    };
+    await this.mailAdmins(facts);
+    if (change.state === 'restricted' && cfg.notifyUser) await this.mailUser(facts);
+    for (const hook of cfg.webhooks) void this.callWebhook(hook, facts);
+    return facts;
+  }
+
+  private async mailAdmins(f: IncidentFacts): Promise<void> {
+    if (this.o.config.adminEmails.length === 0) return;
+    const body = `${adminBody(f, this.o.lang)}\n\n----\n\n${adminBody(f, this.o.lang === 'ja' ? 'en' : 'ja')}`;
+    await this.enqueue(this.o.config.adminEmails, subject(f, this.o.lang), body, f);
+  }
+
+  private async mailUser(f: IncidentFacts): Promise<void> {
+    const account = await this.o.store.accounts.get(f.account);
+    const lang: Lang = account?.lang ?? this.o.lang;
+    const body = `${userBody(f, lang)}\n\n----\n\n${userBody(f, lang === 'ja' ? 'en' : 'ja')}`;
+    await this.enqueue([f.account], subject(f, lang), body, f);
+  }
+
+  private async enqueue(to: string[], subj: string, body: string, f: IncidentFacts): Promise<void> {
+    const from = this.o.config.from || `postmaster@${this.o.hostname}`;
+    const now = new Date();
+    const id = queueId(now.getTime());
+    const messageId = `<alert.${id}@${this.o.hostname}>`;
+    const raw = Buffer.from(
+      [`From: Mailwarden <${from}>`, `To: ${to.join(', ')}`, `Subject: =?UTF-8?B?${Buffer.from(subj).toString('base64')}?=`, `Date: ${now.toUTCString().replace('GMT', '+0000')}`,
+        `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', 'Auto-Submitted: auto-generated', `X-Mailwarden-Incident: ${f.incidentId}`, '',
+        Buffer.from(body).toString('base64').replace(/.{76}/g, '$&\r\n'), ''].join('\r\n'),
+    );
+    // Alert mail is the gateway's own: it is never subject to the restricted account's containment.
+    await this.o.store.queue.enqueue({ id, account: '', mailFrom: from, messageId, rcpts: to, raw, state: 'queued', createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + this.o.lifetimeHours * 3_600_000).toISOString() });
+    await this.o.store.events.append({ ts: now.toISOString(), code: 'notify:mail-queued', account: f.account, data: { incidentId: f.incidentId, queueId: id, to } });
+  }
+
+  private async callWebhook(hook: NotificationsConfig['webhooks'][number], f: IncidentFacts): Promise<void> {
+    const result = await deliverWebhook(hook, hook.secret || this.o.config.webhookSecret, f, this.o.config.retries, this.o.retryDelayMs);
+    const code = result.ok ? 'notify:webhook-sent' : 'notify:webhook-failed';
+    await this.o.store.events.append({ ts: new Date().toISOString(), code, account: f.account, data: { incidentId: f.incidentId, url: hook.url, ...result } }).catch(() => {});
+    if (!result.ok) this.o.logger.error({ url: hook.url, error: result.error }, 'webhook failed after retries');
+  }
+}
