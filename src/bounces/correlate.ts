@@ -96,6 +96,8 @@ async function applyOne(message: QueuedMessage, { rcpt, entry }: Pair, input: Co
   const complaint = input.result.kind === 'complaint';
   // a delay notice changes nothing: delivery is still being tried by the remote side
   if (!complaint && entry.action !== 'failed') return { address: rcpt.address, status: 'ignored', action: entry.action };
+  // the same notice again (a mailbox copy read twice, a remote MTA retrying): counted once
+  if (rcpt.status === (complaint ? 'complaint' : 'bounced')) return { address: rcpt.address, status: 'ignored', action: 'duplicate' };
   const event: BounceEvent = {
     ts: input.receivedAt,
     type: 'bounce',

@@ -90,3 +90,20 @@ describe('the bounce mailbox route (IMAP client replaced by an in-memory mailbox
     expect(e.data).toMatchObject({ headerFrom: 'tanaka@example.co.jp', messageId: '<unknown@example.co.jp>', domain: 'example.co.jp' });
   });
 });
+
+describe('a notice that arrives twice', () => {
+  it('is counted once: the second copy changes nothing and feeds nothing to the engine', async () => {
+    const store = openSqliteStore(':memory:');
+    const observe = vi.fn();
+    const config = bouncesConfigSchema.parse({ secret: 'x' });
+    const deps = { store, policy: { observe }, rates: new BounceRates(config.rates, { events: store.events, restrict: vi.fn(), logger }), logger, config };
+    const intake = new BounceIntake(store, (m, raw) => handleInbound(m, raw, deps), logger);
+    await store.queue.enqueue({ id: 'Q9', account: 'tanaka@example.co.jp', mailFrom: 'tanaka@example.co.jp', messageId: '<m9@example.co.jp>', rcpts: ['kijitora@example.net'], raw: Buffer.from('x'), state: 'queued', createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const box = fakeMailbox([{ uid: 1, raw: dsn('<m9@example.co.jp>') }, { uid: 2, raw: dsn('<m9@example.co.jp>') }]);
+    await new MailboxPoller(imap, intake, logger, () => box.client).pollOnce();
+    await intake.settled();
+    expect(observe).toHaveBeenCalledTimes(1);
+    expect(await store.events.query({ codes: ['bounce:received'] })).toHaveLength(1);
+    await store.close();
+  });
+});
