@@ -35,7 +35,12 @@ export function IncidentPage({ id, can }: { id: number; can: (p: string) => bool
           <span className="muted"> {t('opened')} {time(i.openedAt)}{i.closedAt ? ` · ${t('closed')} ${time(i.closedAt)}` : ''}</span>
         </p>
         <p><strong>{t('reasons')}:</strong> {i.reasons.join('; ')}</p>
-        <p><strong>{t('evidence')}:</strong> <code>{JSON.stringify(i.evidence)}</code></p>
+        <dl className="evidence">
+          <dt>{t('evidence')}</dt>
+          {Object.entries(i.evidence).map(([k, v]) => (
+            <dd key={k}><code>{k}</code>: {Array.isArray(v) ? `${v.length} — ${v.slice(0, 5).join(', ')}${v.length > 5 ? ', …' : ''}` : String(v)}</dd>
+          ))}
+        </dl>
         {i.held > 0 ? <p><a href={`#/quarantine/${enc(i.account)}`}>{t('heldCount', { n: i.held })} — {t('goQuarantine')}</a></p> : null}
         {can('contain') ? <OneClick account={i.account} restricted={i.accountState === 'restricted'} onDone={reload} /> : null}
       </Card>

@@ -40,7 +40,7 @@ export function QuarantinePage({ can, account }: { can: (p: string) => boolean; 
       <Card title={`${t('navQuarantine')}${account ? ` — ${account}` : ''}`}>
         {data.messages.length === 0 ? <Empty>{t('noHeld')}</Empty> : (
           <table>
-            <thead><tr><th /><th>{t('time')}</th><th>{t('account')}</th><th>{t('to')}</th><th>{t('reasons')}</th><th /></tr></thead>
+            <thead><tr><th><input type="checkbox" aria-label="all" checked={selected.size === data.messages.length} onChange={(e) => setSelected(new Set(e.target.checked ? data.messages.map((m) => m.id) : []))} /></th><th>{t('time')}</th><th>{t('account')}</th><th>{t('to')}</th><th>{t('reasons')}</th><th /></tr></thead>
             <tbody>
               {data.messages.map((m) => (
                 <tr key={m.id}>
