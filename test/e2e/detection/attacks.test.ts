@@ -89,14 +89,12 @@ describe('live containment of a compromised account', () => {
   it('stops the leaked-password blast from a new foreign IP within 2 seconds, with at most 5 spam relayed', async () => {
     ctx = await setup();
     const { gw, hop, hook } = ctx;
-    const result = await blast(gw.starttlsPort, '203.0.113.77', 200, 20);
+    await blast(gw.starttlsPort, '203.0.113.77', 200, 20);
     await gw.gateway.policy.settled();
     const account = await gw.gateway.store.accounts.get(VICTIM);
     expect(account?.state).toBe('restricted');
     const restricted = (await gw.gateway.store.events.query({ codes: ['incident:restricted'], account: VICTIM }))[0];
     const subs = await gw.gateway.store.events.query({ codes: ['queue:accepted', 'queue:held', 'policy:refused'], account: VICTIM, limit: 100 });
-    if (process.env.MW_DEBUG) for (const e of subs) console.log(e.ts, e.code, e.data.verdict, e.data.score, JSON.stringify(e.data.reasons));
-    if (process.env.MW_DEBUG) console.log('restricted', restricted.ts, 'first', new Date(result.firstAt).toISOString());
     expect(Date.parse(restricted.ts) - Date.parse(subs[0].ts)).toBeLessThan(2000);
     await new Promise((r) => setTimeout(r, 1000));
     const relayedSpam = hop.messages.filter((m) => m.raw.toString().includes('Invoice overdue'));
@@ -115,8 +113,6 @@ describe('live containment of a compromised account', () => {
     const { gw } = ctx;
     const result = await blast(gw.starttlsPort, OFFICE_IP, 120, 5, 'Thunderbird 128');
     await gw.gateway.policy.settled();
-    const subs = await gw.gateway.store.events.query({ codes: ['queue:accepted', 'queue:held', 'policy:refused'], account: VICTIM, limit: 200 });
-    if (process.env.MW_DEBUG) for (const e of subs) console.log(e.ts, e.code, e.data.verdict, e.data.score, JSON.stringify(e.data.reasons));
     expect((await gw.gateway.store.accounts.get(VICTIM))?.state).toBe('restricted');
     const accepted = await gw.gateway.store.events.query({ codes: ['queue:accepted'], account: VICTIM });
     expect(accepted.length).toBeLessThanOrEqual(50);
