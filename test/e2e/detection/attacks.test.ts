@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PASSWORD, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { feedHistory } from '../../helpers/history.js';
 import { startNextHop, type NextHop } from '../../helpers/next-hop.js';
+import { blast, SPAM_SUBJECT } from '../../helpers/attacker.js';
 import { proxiedTransport } from '../../helpers/proxied-client.js';
 
 const VICTIM = 'tanaka@example.co.jp';
@@ -46,38 +47,6 @@ async function setup(): Promise<{ gw: TestGateway; hop: NextHop; hook: Hook }> {
   return { gw, hop, hook };
 }
 
-const spam = (i: number) => ({
-  from: VICTIM,
-  to: i % 10 < 3 ? `invalid${i}@victims${i % 40}.example` : `person${i}@victims${i % 40}.example`,
-  subject: 'Invoice overdue - pay now',
-  text: 'Please open the attached link to pay your invoice: http://phish.example/pay',
-});
-
-/**
- * Sends `count` spam messages at `perSecond` over `lanes` parallel sessions (an attacker does not
- * wait for one message before the next). Stops a lane on a permanent refusal or a cut session.
- */
-async function blast(port: number, ip: string, count: number, perSecond: number, client?: string, lanes = 4): Promise<{ accepted: number; refusedAt: number | null }> {
-  let accepted = 0;
-  let refusedAt: number | null = null;
-  const firstAt = Date.now();
-  const lane = async (l: number) => {
-    const t = proxiedTransport(port, ip, { user: VICTIM, pass: PASSWORD });
-    for (let i = l; i < count; i += lanes) {
-      const due = firstAt + (i * 1000) / perSecond;
-      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-      const code = await t.sendMail({ ...spam(i), headers: client ? { 'X-Mailer': client } : {} }).then(() => 250, (e: { responseCode?: number }) => e.responseCode ?? 0);
-      if (code === 250) accepted++;
-      // An attacker keeps trying through "try later"; a permanent refusal or a cut session ends the run.
-      if (code !== 250 && code !== 451) refusedAt ??= Date.now();
-      if (refusedAt && Date.now() - refusedAt > 1000) break;
-    }
-    t.close();
-  };
-  await Promise.all(Array.from({ length: lanes }, (_, l) => lane(l)));
-  return { accepted, refusedAt };
-}
-
 describe('live containment of a compromised account', () => {
   let ctx: Awaited<ReturnType<typeof setup>> | undefined;
   afterEach(async () => {
@@ -89,7 +58,7 @@ describe('live containment of a compromised account', () => {
   it('stops the leaked-password blast from a new foreign IP within 2 seconds, with at most 5 spam relayed', async () => {
     ctx = await setup();
     const { gw, hop, hook } = ctx;
-    await blast(gw.starttlsPort, '203.0.113.77', 200, 20);
+    await blast({ port: gw.starttlsPort, ip: '203.0.113.77', user: VICTIM, pass: PASSWORD, count: 200, perSecond: 20 });
     await gw.gateway.policy.settled();
     const account = await gw.gateway.store.accounts.get(VICTIM);
     expect(account?.state).toBe('restricted');
@@ -97,7 +66,7 @@ describe('live containment of a compromised account', () => {
     const subs = await gw.gateway.store.events.query({ codes: ['queue:accepted', 'queue:held', 'policy:refused'], account: VICTIM, limit: 100 });
     expect(Date.parse(restricted.ts) - Date.parse(subs[0].ts)).toBeLessThan(2000);
     await new Promise((r) => setTimeout(r, 1000));
-    const relayedSpam = hop.messages.filter((m) => m.raw.toString().includes('Invoice overdue'));
+    const relayedSpam = hop.messages.filter((m) => m.raw.toString().includes(SPAM_SUBJECT));
     expect(relayedSpam.length).toBeLessThanOrEqual(5);
     const held = await gw.gateway.store.queue.list({ state: 'held', account: VICTIM });
     for (const m of held) expect((await gw.gateway.store.queue.getRaw(m.id))!.toString()).toContain('Invoice overdue');
@@ -111,7 +80,7 @@ describe('live containment of a compromised account', () => {
   it('contains a hijacked client at the usual office IP sending uniform mail to novel recipients within 50 messages', async () => {
     ctx = await setup();
     const { gw } = ctx;
-    const result = await blast(gw.starttlsPort, OFFICE_IP, 120, 5, 'Thunderbird 128');
+    const result = await blast({ port: gw.starttlsPort, ip: OFFICE_IP, user: VICTIM, pass: PASSWORD, count: 120, perSecond: 5, client: 'Thunderbird 128' });
     await gw.gateway.policy.settled();
     expect((await gw.gateway.store.accounts.get(VICTIM))?.state).toBe('restricted');
     const accepted = await gw.gateway.store.events.query({ codes: ['queue:accepted'], account: VICTIM });
