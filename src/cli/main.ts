@@ -9,6 +9,7 @@ import { say, type Text } from '../core/i18n.js';
 const groups: Record<string, () => Promise<CommandGroup>> = {
   init: () => import('./init.js'),
   start: () => import('./start.js'),
+  config: () => import('./config.js'),
   user: () => import('./user.js'),
   queue: () => import('./queue.js'),
   events: () => import('./events.js'),
