@@ -75,11 +75,12 @@ export class ClusterPolicy {
   /** Failure policy at Redis: closed defers all; local admits good standing under tighter limits. */
   private refuseWithoutRedis(s: Submission, policy: LivePolicy): void {
     if (this.deps.config.onUnavailable === 'closed') {
-      this.refuse(s, 'STORE_UNAVAILABLE', 'cluster: Redis unreachable and redis.onUnavailable is "closed"');
+      return this.refuse(s, 'STORE_UNAVAILABLE', 'cluster: Redis unreachable and redis.onUnavailable is "closed"');
     }
-    const state = policy.engine.stateOf(s.account);
     // A restricted account is refused by the engine itself; one on watch waits for the cluster-wide view.
-    if (state === 'watch') this.refuse(s, 'RATE_LIMITED', 'cluster: Redis unreachable; accounts on watch are deferred until it is back');
+    if (policy.engine.stateOf(s.account) === 'watch') {
+      return this.refuse(s, 'RATE_LIMITED', 'cluster: Redis unreachable; accounts on watch are deferred until it is back');
+    }
     const over = this.fallback.exceeded(s.account, s.rcpts);
     if (over) this.refuse(s, 'RATE_LIMITED', `local fallback ${over}`);
   }
@@ -91,10 +92,9 @@ export class ClusterPolicy {
    */
   private async refuseIfRestrictedClusterWide(s: Submission, flag: string, policy: LivePolicy): Promise<void> {
     const reason = `account restricted cluster-wide: ${flagReason(flag)}`;
-    if (policy.engine.stateOf(s.account) === 'restricted') this.refuse(s, 'ACCOUNT_RESTRICTED', reason);
-    const stored = await this.deps.store.accounts.get(s.account);
-    if (stored?.state === 'restricted' || Date.now() - flagTime(flag) < FLAG_SETTLE_MS) {
-      this.refuse(s, 'ACCOUNT_RESTRICTED', reason);
+    const stored = policy.engine.stateOf(s.account) === 'restricted' ? null : await this.deps.store.accounts.get(s.account);
+    if (stored === null || stored?.state === 'restricted' || Date.now() - flagTime(flag) < FLAG_SETTLE_MS) {
+      return this.refuse(s, 'ACCOUNT_RESTRICTED', reason);
     }
     await this.deps.bus.clearStaleFlag(s.account);
     this.deps.logger.warn({ account: s.account }, 'stale restriction flag removed: the account is active in the store');
@@ -105,9 +105,14 @@ export class ClusterPolicy {
   /**
    * Records the refusal like the pipeline does (the console reads it), then throws. Its type is
    * not "submit": the engine never saw this message, so warming from the record must not teach
-   * it one.
+   * it one. In shadow mode (detection.shadow) limits and flags are reported, never enforced, as
+   * on a single node; the closed failure mode is an operating choice and holds in shadow too.
    */
-  private refuse(s: Submission, code: 'RATE_LIMITED' | 'ACCOUNT_RESTRICTED' | 'STORE_UNAVAILABLE', reason: string): never {
+  private refuse(s: Submission, code: 'RATE_LIMITED' | 'ACCOUNT_RESTRICTED' | 'STORE_UNAVAILABLE', reason: string): void {
+    if (this.deps.detection.shadow && code !== 'STORE_UNAVAILABLE') {
+      this.deps.logger.info({ account: s.account, reason }, 'shadow: the cluster policy would have refused this message');
+      return;
+    }
     const verdict = code === 'ACCOUNT_RESTRICTED' ? 'reject' : 'defer';
     const data = { ...toSubmitEvent(s), type: 'cluster-refused', verdict, score: 0, reasons: [reason] };
     this.deps.store.events.append({ ts: new Date().toISOString(), code: 'policy:refused', account: s.account, data }).catch((err: unknown) => {
