@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as bounceCli } from '../../../src/cli/bounce.js';
 import { run as suppressionCli } from '../../../src/cli/suppression.js';
+import { SmtpScript } from '../../helpers/smtp-script.js';
 import { makeReturnPath } from '../../../src/bounces/return-path.js';
 import { mailBounce, messageIdOf, notice, relayedTo, SECRET, startBounceWorld, submit, submitter, waitFor, type BounceWorld } from './fixture.js';
 
@@ -99,6 +100,17 @@ describe('bounce listener over real sockets', () => {
     const err = await mailBounce(w.bouncePort, old, Buffer.from('Subject: x\r\n\r\nx\r\n')).catch((e: { responseCode?: number; response?: string }) => e);
     expect((err as { response: string }).response).toMatch(/^550 5\.7\.1 .*expired \(older than 14 days\)/);
     await waitFor(() => w.gw.gateway.store.events.query({ codes: ['bounce:expired-token'] }).then((e) => e.length > 0));
+  });
+
+  it('offers STARTTLS like any MX, and never AUTH, before or after TLS', async () => {
+    const s = await SmtpScript.open(w.bouncePort);
+    const ehlo = await s.send('EHLO mx.example.net');
+    expect(ehlo).toContain('STARTTLS');
+    expect(ehlo).not.toContain('AUTH');
+    await s.starttls();
+    expect(await s.send('EHLO mx.example.net')).not.toContain('AUTH');
+    expect(await s.send('AUTH PLAIN AGp1bmsAanVuaw==')).toMatch(/^5\d\d /);
+    s.close();
   });
 
   it('is not an open relay: any other recipient is refused with 5.1.1', async () => {
