@@ -48,5 +48,7 @@ export async function checkCredentials(
   if (!primaryOk) return { ok: false, error: new GatewayError('AUTH_FAILED'), event };
   // Told only to someone who knows the primary password: no enumeration through this reply.
   if (account.appPasswordsOnly) return { ok: false, error: new GatewayError('AUTH_APP_PASSWORD_REQUIRED'), event };
+  // After a compromise the old password is burnt: it stays refused until someone sets a new one.
+  if (account.mustChangePassword) return { ok: false, error: new GatewayError('PASSWORD_CHANGE_REQUIRED'), event };
   return { ok: true, account, appPasswordId: null, event: { ...event, ok: true } };
 }

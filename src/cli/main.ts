@@ -15,6 +15,7 @@ const groups: Record<string, () => Promise<CommandGroup>> = {
   events: () => import('./events.js'),
   account: () => import('./account.js'),
   password: () => import('./password.js'),
+  'app-password': () => import('./app-password.js'),
   bounce: () => import('./bounce.js'),
   dkim: () => import('./dkim.js'),
   domain: () => import('./domain.js'),

@@ -43,6 +43,15 @@ export const errors = {
       ja: 'このアカウントはアプリパスワードのみ使えます。管理画面でこの端末用に作成してください',
     },
   },
+  PASSWORD_CHANGE_REQUIRED: {
+    smtp: 535,
+    enhanced: '5.7.8',
+    http: 403,
+    text: {
+      en: 'This password must be changed before it can be used again; contact your IT administrator',
+      ja: 'このパスワードは変更するまで使えません。IT 管理者に連絡してください',
+    },
+  },
   ACCOUNT_DISABLED: { smtp: 535, enhanced: '5.7.8', http: 403, text: { en: 'Authentication credentials invalid', ja: '認証情報が正しくありません' } },
   ACCOUNT_RESTRICTED: {
     smtp: 550,

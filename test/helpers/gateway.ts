@@ -51,6 +51,7 @@ export function writeTestConfig(dir: string, opts: TestGatewayOptions): string {
       ? { mode: 'smarthost', smarthost: { host: '127.0.0.1', port: opts.nextHopPort, security: 'none' }, pollMs: 50, retry: { initialSeconds: 1, factor: 1, maxSeconds: 1 } }
       : { pollMs: 50 },
     bounces: { enabled: false },
+    admin: { port: 0 },
   };
   const path = join(dir, 'mailwarden.yaml');
   writeFileSync(path, stringify(merge(base, opts.config ?? {})));

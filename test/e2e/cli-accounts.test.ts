@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initialise } from '../../src/app/init.js';
+import { startTestGateway, writeTestConfig, type TestGateway } from '../helpers/gateway.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mw-cli-'));
+const config = join(dir, 'mailwarden.yaml');
+
+function cli(args: string[], input = '') {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, '--config', config], { input, encoding: 'utf8', env: { ...process.env, MAILWARDEN_LANG: 'en' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function send(port: number, user: string, pass: string) {
+  return nodemailer
+    .createTransport({ host: '127.0.0.1', port, secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user, pass } })
+    .sendMail({ from: user, to: 'someone@example.net', subject: 'hello', text: 'hi' });
+}
+
+describe('accounts from the command line', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    await initialise(dir, 'gw.test');
+    writeTestConfig(dir, { config: { detection: { shadow: true } } });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('adds a user with a password from stdin, refuses a weak one, and never takes one as an argument', () => {
+    const weak = cli(['user', 'add', 'sato@example.co.jp', '--password-stdin'], 'password123\n');
+    expect(weak.code).toBe(1);
+    expect(weak.err).toMatch(/Password refused/);
+    const ok = cli(['user', 'add', 'sato@example.co.jp', '--name', '佐藤 花子', '--alias', 'info@example.co.jp', '--password-stdin'], 'ginkgo leaves fall on quiet streets\n');
+    expect(ok.code).toBe(0);
+    const noTty = cli(['user', 'add', 'kato@example.co.jp']);
+    expect(noTty.code).toBe(2);
+    expect(noTty.err).toMatch(/--password-stdin/);
+    const list = cli(['user', 'list', '--json']);
+    const users = list.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(users).toEqual([expect.objectContaining({ address: 'sato@example.co.jp', name: '佐藤 花子', aliases: ['info@example.co.jp'] })]);
+    expect(list.out).not.toMatch(/argon2/);
+  });
+
+  it('imports a CSV of users all or nothing, generating missing passwords', () => {
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'address,name,password,aliases,group\nito@example.co.jp,伊藤,,,\nnot-an-address,x,,,\n');
+    const refused = cli(['user', 'import', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/line 3/);
+    expect(cli(['user', 'show', 'ito@example.co.jp']).code).toBe(1);
+    const good = join(dir, 'good.csv');
+    writeFileSync(good, 'address,name,password,aliases,group\nito@example.co.jp,伊藤,,,sales\n"mori@example.co.jp","森, 一郎",,m@example.co.jp;mo@example.co.jp,\n');
+    const imported = cli(['user', 'import', good]);
+    expect(imported.code).toBe(0);
+    expect(imported.out.trim().split('\n').map((l) => l.split(',')[0])).toEqual(['ito@example.co.jp', 'mori@example.co.jp']);
+  });
+
+  it('creates an app password that works for SMTP once, and stops working when revoked', async () => {
+    gw = await startTestGateway({ dir, accounts: [], config: { detection: { shadow: true } } });
+    const created = cli(['app-password', 'create', 'sato@example.co.jp', '--label', '複合機 3F']);
+    expect(created.code).toBe(0);
+    const password = /^\s{4}([a-z]{4}(?:-[a-z]{4}){4})$/m.exec(created.out)![1];
+    await expect(send(gw.starttlsPort, 'sato@example.co.jp', password)).resolves.toMatchObject({ response: expect.stringMatching(/^250/) });
+    const listed = cli(['app-password', 'list', 'sato@example.co.jp', '--json']);
+    expect(JSON.parse(listed.out.trim())).toMatchObject({ label: '複合機 3F', lastUsedIp: '127.0.0.1' });
+    expect(cli(['app-password', 'revoke', 'sato@example.co.jp', '--all']).code).toBe(0);
+    await expect(send(gw.starttlsPort, 'sato@example.co.jp', password)).rejects.toMatchObject({ responseCode: 535 });
+  });
+
+  it('restricts and releases an account for a running gateway; the old password stays burnt until changed', async () => {
+    expect(cli(['account', 'restrict', 'sato@example.co.jp', '--reason', 'phished']).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1200));
+    // Restriction burns the password too: AUTH is refused before any MAIL FROM.
+    const refused = await send(gw.starttlsPort, 'sato@example.co.jp', 'ginkgo leaves fall on quiet streets').catch((e) => e);
+    expect([535, 550]).toContain(refused.responseCode);
+    expect(cli(['account', 'release', 'sato@example.co.jp', '--reason', 'password reset']).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1200));
+    const burnt = await send(gw.starttlsPort, 'sato@example.co.jp', 'ginkgo leaves fall on quiet streets').catch((e) => e);
+    // Refused as burnt, or (on a repeat of the same password) as a device using a stale one.
+    expect(burnt.response).toMatch(/^535 5\.7\.8 /);
+    expect(cli(['user', 'passwd', 'sato@example.co.jp', '--password-stdin'], 'maple syrup drips slowly in winter\n').code).toBe(0);
+    await expect(send(gw.starttlsPort, 'sato@example.co.jp', 'maple syrup drips slowly in winter')).resolves.toBeTruthy();
+  });
+});
