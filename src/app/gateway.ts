@@ -8,7 +8,7 @@ import { Containment } from '../incidents/containment.js';
 import { Notifier } from '../incidents/notify/notifier.js';
 import { DecisionFollower } from '../incidents/follower.js';
 import { startBounceService, type BounceService } from '../bounces/service.js';
-import { suppressionCheck } from '../bounces/suppression.js';
+import { suppressAfterBounce, suppresses, suppressionCheck } from '../bounces/suppression.js';
 import { bounceFromDelivery, LivePolicy } from '../incidents/live-policy.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { loadTls, SubmissionService, type Listener } from '../smtp/server.js';
@@ -99,6 +99,10 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
       // A recipient refused by the remote side is a bounce too: the detection engine counts it.
       const bounce = bounceFromDelivery(e);
       if (bounce) policy.observe(bounce);
+      // ...and an address the remote side says does not exist is not tried again.
+      if (bounce && suppresses({ status: bounce.status, reason: bounce.reason ?? '', action: 'failed' })) {
+        void suppressAfterBounce(store, bounce.rcpt, { status: bounce.status, reason: bounce.reason ?? '' }, String(e.data.queueId), e.ts).catch((err) => logger.error({ err }, 'suppression not recorded'));
+      }
       void store.events.append(e).catch((err) => logger.error({ err }, 'delivery event lost'));
     },
   });

@@ -36,6 +36,7 @@ export const envOverrides: Record<string, string[]> = {
   MAILWARDEN_BOUNCE_SECRET: ['bounces', 'secret'],
   MAILWARDEN_APP_PASSWORD_SECRET: ['auth', 'appPasswordSecret'],
   MAILWARDEN_REDIS_URL: ['redis', 'url'],
+  MAILWARDEN_IMAP_PASSWORD: ['bounces', 'imap', 'password'],
   MAILWARDEN_WEBHOOK_SECRET: ['notifications', 'webhookSecret'],
 };
 
