@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { parse as parseYaml } from 'yaml';
 import { say, type Text } from '../core/i18n.js';
 import { detectionConfigSchema, type DetectionConfig } from '../policy/config.js';
@@ -77,39 +77,71 @@ interface Tally {
 }
 
 /**
- * Streams lines through the engine. Output is gathered into large chunks and written with
- * back-pressure, because one write per event would cost more than the engine itself.
+ * Streams lines through the engine. Input is decoded a chunk at a time and cut at line feeds
+ * (readline's per-line events cost more than parsing the line); output is gathered into large
+ * chunks and written with back-pressure, because one write per event would cost more than the
+ * engine itself.
  */
 async function replayStream(input: NodeJS.ReadableStream, engine: DetectionEngine): Promise<void> {
-  const tally: Tally = { submits: 0, accepted: 0, deferred: 0, rejected: 0, held: 0 };
-  const restricted: string[] = [];
-  let out = '';
-  let lineNo = 0;
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  for await (const line of lines) {
-    lineNo++;
-    if (line.trim() === '') continue;
+  const r = new Replay(engine);
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of input) {
+    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      r.line(text.slice(start, nl));
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+    if (r.out.length > 1 << 16) await r.flush();
+  }
+  rest += decoder.end();
+  if (rest !== '') r.line(rest);
+  r.out += `${JSON.stringify({ type: 'summary', ...r.tally, restricted: r.restricted })}\n`;
+  await r.flush();
+}
+
+/** One replay run: the engine, the tally for the summary, and the output not yet written. */
+class Replay {
+  readonly tally: Tally = { submits: 0, accepted: 0, deferred: 0, rejected: 0, held: 0 };
+  readonly restricted: string[] = [];
+  out = '';
+  private lineNo = 0;
+
+  constructor(private readonly engine: DetectionEngine) {}
+
+  /** A line without its line feed. A carriage return also ends a line, as it does for readline. */
+  line(raw: string): void {
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (text.includes('\r')) for (const part of text.split('\r')) this.event(part);
+    else this.event(text);
+  }
+
+  private event(line: string): void {
+    this.lineNo++;
+    if (line.trim() === '') return;
     const parsed = parseReplayLine(line);
     if ('error' in parsed) {
-      process.stderr.write(`${say(badLine, { line: lineNo, error: say(parsed.error, parsed.params) })}\n`);
-      continue;
+      process.stderr.write(`${say(badLine, { line: this.lineNo, error: say(parsed.error, parsed.params) })}\n`);
+      return;
     }
-    const result = engine.process(parsed.event);
+    const result = this.engine.process(parsed.event, parsed.ts);
     if (result.decision) {
-      count(tally, result.decision.verdict);
-      out += `${JSON.stringify(result.decision)}\n`;
+      count(this.tally, result.decision.verdict);
+      this.out += `${JSON.stringify(result.decision)}\n`;
     }
     for (const c of result.changes) {
-      if (c.state === 'restricted' && !restricted.includes(c.account)) restricted.push(c.account);
-      out += `${JSON.stringify(c)}\n`;
-    }
-    if (out.length > 1 << 16) {
-      await write(out);
-      out = '';
+      if (c.state === 'restricted' && !this.restricted.includes(c.account)) this.restricted.push(c.account);
+      this.out += `${JSON.stringify(c)}\n`;
     }
   }
-  out += `${JSON.stringify({ type: 'summary', ...tally, restricted })}\n`;
-  await write(out);
+
+  async flush(): Promise<void> {
+    const chunk = this.out;
+    this.out = '';
+    await write(chunk);
+  }
 }
 
 function count(t: Tally, verdict: string): void {

@@ -13,9 +13,10 @@ import { networkOf } from './footing.js';
 import { OrgMemory } from './org.js';
 import { startProbation } from './probation.js';
 import { bouncePoints, isHardBounce } from './signals/bounce.rate.js';
-import { offFooting, rememberOrigin } from './signals/submit.origin.js';
+import { locate, offFooting, rememberOrigin } from './signals/submit.origin.js';
 import { addRisk, change } from './states.js';
 import { decideSubmit } from './submit.js';
+import { parseTimestamp } from './timestamp.js';
 
 export { overLimitReply, restrictedReply, heldReply, replyFor, replyLines, type VerdictReply } from './replies.js';
 
@@ -42,8 +43,8 @@ export class DetectionEngine {
     this.org = new OrgMemory(this.cfg);
   }
 
-  process(event: ReplayEvent): EngineOutput {
-    const ts = Date.parse(event.ts);
+  /** `ts` is the event's time in milliseconds, for callers that have already read it. */
+  process(event: ReplayEvent, ts = parseTimestamp(event.ts)): EngineOutput {
     switch (event.type) {
       case 'submit': {
         const out = decideSubmit(event, ts, this.account(event.account), this.org, this.cfg);
@@ -112,7 +113,7 @@ export class DetectionEngine {
       return NONE;
     }
     const a = this.account(ev.account);
-    const origin = { ip: ev.ip, network: networkOf(ev.ip, ev.asn, this.cfg.network), country: ev.country };
+    const origin = locate(a, this.org, ev.ip, networkOf(ev.ip, ev.asn, this.cfg.network), ev.country);
     this.org.forgiveFailedLogin(ev.ip, ev.account);
     const why = offFooting(a, this.org, origin, ts, this.cfg);
     const spray = this.org.sprayBreadth(ev.ip, ts);

@@ -14,19 +14,6 @@ export interface Footing {
   uses: number;
 }
 
-export function touch(map: BoundedMap<Footing>, key: string, ts: number): Footing {
-  // get() already marks the entry as recently used; the entry is updated in place.
-  const seen = map.get(key);
-  if (seen) {
-    seen.last = ts;
-    seen.uses++;
-    return seen;
-  }
-  const fresh = { first: ts, last: ts, uses: 1 };
-  map.set(key, fresh);
-  return fresh;
-}
-
 export function established(f: Footing | undefined, ts: number, cfg: DetectionConfig['network']): boolean {
   return f !== undefined && f.uses >= 2 && ts - f.first >= cfg.establishHours * HOUR;
 }

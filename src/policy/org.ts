@@ -52,9 +52,8 @@ export class OrgMemory {
     this.failedIps.set(ip, trace);
   }
 
-  /** Whether someone other than `account` has used this place. */
-  knownToOthers(map: BoundedMap<OrgPlace>, key: string, account: string): boolean {
-    const place = map.get(key);
+  /** Whether someone other than `account` has used this place (as found in one of the maps above). */
+  knownToOthers(place: OrgPlace | undefined, account: string): boolean {
     return place !== undefined && (place.accounts > 1 || place.firstAccount !== account);
   }
 
@@ -62,8 +61,7 @@ export class OrgMemory {
    * A place that is home to the organisation: several accounts have used it for a day or more
    * (the office, a provider most staff have at home). Arriving there is not a new footing.
    */
-  isOrgHome(map: BoundedMap<OrgPlace>, key: string, ts: number): boolean {
-    const place = map.get(key);
+  isOrgHome(place: OrgPlace | undefined, ts: number): boolean {
     return place !== undefined && place.accounts >= 3 && ts - place.first >= this.cfg.network.establishHours * HOUR;
   }
 

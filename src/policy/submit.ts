@@ -7,7 +7,7 @@ import { expireProbation, overProbationBudget, progressProbation, startProbation
 import { scoreBounces } from './signals/bounce.rate.js';
 import { Score, type SubmitContext } from './signals/context.js';
 import { scoreSameContent } from './signals/submit.content.js';
-import { offFooting, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, type Origin } from './signals/submit.origin.js';
+import { locate, offFooting, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, type Origin } from './signals/submit.origin.js';
 import { analyseRecipients, recordAttempt, scoreDomainSpread, scoreNovelty } from './signals/submit.recipients.js';
 import { scoreVolume } from './signals/submit.volume.js';
 import { addScoreToRisk } from './states.js';
@@ -25,7 +25,7 @@ export interface Outcome {
  */
 export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org: OrgMemory, cfg: DetectionConfig): Outcome {
   expireProbation(a, ts, cfg.probation);
-  const origin: Origin = { ip: ev.ip, network: networkOf(ev.ip, ev.asn, cfg.network), country: ev.country, client: ev.client };
+  const origin = locate(a, org, ev.ip, networkOf(ev.ip, ev.asn, cfg.network), ev.country, ev.client);
   const c = analyseRecipients(ev, ts, a, org, cfg, origin.network);
   recordAttempt(c);
   probationIfOffFooting(a, org, origin, ts, cfg);
@@ -59,7 +59,7 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreBounces(c.acct, c.ts, c.cfg.bounces, s);
   scoreFooting(c, origin, s);
   scoreParallel(c, s);
-  scoreClient(c, origin.client, s);
+  scoreClient(c, origin, s);
   scoreLogin(c, origin.ip, s);
   return s;
 }

@@ -76,16 +76,17 @@ export class BoundedMap<V> {
     return this.map.has(key);
   }
 
+  /** One hash look-up for both cases: a change of size tells a new key from an update. */
   set(key: string, value: V): void {
-    if (!this.map.has(key)) {
-      if (this.ring.length < this.cap) this.ring.push(key);
-      else {
-        this.map.delete(this.ring[this.pos]);
-        this.ring[this.pos] = key;
-        this.pos = (this.pos + 1) % this.cap;
-      }
-    }
+    const before = this.map.size;
     this.map.set(key, value);
+    if (this.map.size === before) return;
+    if (this.ring.length < this.cap) this.ring.push(key);
+    else {
+      this.map.delete(this.ring[this.pos]);
+      this.ring[this.pos] = key;
+      this.pos = (this.pos + 1) % this.cap;
+    }
   }
 
   values(): IterableIterator<V> {

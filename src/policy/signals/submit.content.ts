@@ -24,11 +24,17 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number): void
   }
 }
 
+/** The entry is updated in place: a second look-up to store it back would cost as much again. */
 function bump(c: SubmitContext, key: string, weight: number): number {
-  const map = c.acct.content;
-  let entry = map.get(key);
-  if (!entry || c.ts - entry.first > DAY) entry = { first: c.ts, weight: 0 };
+  const entry = c.acct.content.get(key);
+  if (!entry) {
+    c.acct.content.set(key, { first: c.ts, weight });
+    return weight;
+  }
+  if (c.ts - entry.first > DAY) {
+    entry.first = c.ts;
+    entry.weight = 0;
+  }
   entry.weight += weight;
-  map.set(key, entry);
   return entry.weight;
 }

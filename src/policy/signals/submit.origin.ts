@@ -1,18 +1,46 @@
 import type { AccountRecord } from '../account.js';
 import type { DetectionConfig } from '../config.js';
-import { established, hasHome, touch, type Footing } from '../footing.js';
+import { established, hasHome, type Footing } from '../footing.js';
 import type { OrgMemory, OrgPlace } from '../org.js';
 import type { BoundedMap } from '../window.js';
 import type { Score, SubmitContext } from './context.js';
 
 const HOUR = 3_600_000;
 
-/** Where a session comes from, as seen at login or submission. */
+/**
+ * Where a session comes from, as seen at login or submission, with what the account and the
+ * organisation know of each place. The places are looked up once per event (`locate`): judging
+ * and remembering an origin would otherwise repeat the same map look-ups several times.
+ */
 export interface Origin {
   ip: string;
   network: string;
   country?: string;
   client?: string;
+  ipFooting?: Footing;
+  networkFooting?: Footing;
+  countryFooting?: Footing;
+  clientFooting?: Footing;
+  orgNetwork?: OrgPlace;
+  orgCountry?: OrgPlace;
+  orgClient?: OrgPlace;
+}
+
+export function locate(a: AccountRecord, org: OrgMemory, ip: string, network: string, country?: string, client?: string): Origin {
+  const hasCountry = country !== undefined;
+  return {
+    ip,
+    network,
+    country,
+    client,
+    ipFooting: a.ips.get(ip),
+    networkFooting: a.networks.get(network),
+    countryFooting: hasCountry ? a.countries.get(country) : undefined,
+    clientFooting: client ? a.clients.get(client) : undefined,
+    orgNetwork: org.networks.get(network),
+    orgCountry: hasCountry ? org.countries.get(country) : undefined,
+    orgClient: client ? org.clients.get(client) : undefined,
+  };
 }
 
 /** A place first seen within the hour is new; one not yet established is merely unfamiliar. */
@@ -30,14 +58,14 @@ export function scoreFooting(c: SubmitContext, o: Origin, s: Score): void {
   const a = c.acct;
   const n = c.cfg.network;
   const f = hasHome(a, c.ts, n) ? 1 : 0.3;
-  if (freshness(a.ips.get(o.ip), c.ts, n) === 'new') s.addOrigin(5 * f, `first use of IP ${o.ip}`);
-  const net = freshness(a.networks.get(o.network), c.ts, n);
-  const orgNet = c.org.knownToOthers(c.org.networks, o.network, a.name);
+  if (freshness(o.ipFooting, c.ts, n) === 'new') s.addOrigin(5 * f, `first use of IP ${o.ip}`);
+  const net = freshness(o.networkFooting, c.ts, n);
+  const orgNet = c.org.knownToOthers(o.orgNetwork, a.name);
   if (net === 'new') s.addOrigin((orgNet ? 8 : 15) * f, `new network ${o.network}${orgNet ? ' (known to the organisation)' : ''}`);
   else if (net === 'unfamiliar') s.addOrigin(5 * f, `network ${o.network} not yet usual for this account`);
   if (o.country === undefined) return;
-  const country = freshness(a.countries.get(o.country), c.ts, n);
-  const orgCountry = c.org.knownToOthers(c.org.countries, o.country, a.name);
+  const country = freshness(o.countryFooting, c.ts, n);
+  const orgCountry = c.org.knownToOthers(o.orgCountry, a.name);
   if (country === 'new') s.addOrigin((orgCountry ? 10 : 20) * f, `new country ${o.country}`);
   else if (country === 'unfamiliar') s.addOrigin(6 * f, `country ${o.country} not yet usual for this account`);
 }
@@ -54,10 +82,11 @@ export function scoreParallel(c: SubmitContext, s: Score): void {
 }
 
 /** A mail client this account has never used, once the account has enough history to know its clients. */
-export function scoreClient(c: SubmitContext, client: string | undefined, s: Score): void {
+export function scoreClient(c: SubmitContext, o: Origin, s: Score): void {
+  const client = o.client;
   if (!client || c.acct.messages < 20 || !hasHome(c.acct, c.ts, c.cfg.network)) return;
-  if (freshness(c.acct.clients.get(client), c.ts, c.cfg.network) !== 'new') return;
-  s.addOrigin(c.org.knownToOthers(c.org.clients, client, c.acct.name) ? 6 : 10, `unusual client "${client}"`);
+  if (freshness(o.clientFooting, c.ts, c.cfg.network) !== 'new') return;
+  s.addOrigin(c.org.knownToOthers(o.orgClient, c.acct.name) ? 6 : 10, `unusual client "${client}"`);
 }
 
 /** Failed logins on this account, and logins from an IP that failed for many accounts (spraying). */
@@ -70,33 +99,46 @@ export function scoreLogin(c: SubmitContext, ip: string, s: Score): void {
   if (breadth >= l.sprayAccounts) s.addOrigin(30, `IP ${ip} failed logins for ${breadth} accounts`);
 }
 
-/** Remembers the place for the account and the organisation (after it was judged). */
+/**
+ * Remembers the place for the account and the organisation (after it was judged). The entries
+ * found by `locate` are still the current ones: nothing writes these maps in between.
+ */
 export function rememberOrigin(a: AccountRecord, org: OrgMemory, o: Origin, ts: number): void {
-  touch(a.ips, o.ip, ts);
-  remember(org.networks, a.networks, o.network, a.name, ts);
-  if (o.country !== undefined) remember(org.countries, a.countries, o.country, a.name, ts);
-  if (o.client) remember(org.clients, a.clients, o.client, a.name, ts);
+  touch(a.ips, o.ip, o.ipFooting, ts);
+  remember(org.networks, o.orgNetwork, a.networks, o.networkFooting, o.network, a.name, ts);
+  if (o.country !== undefined) remember(org.countries, o.orgCountry, a.countries, o.countryFooting, o.country, a.name, ts);
+  if (o.client) remember(org.clients, o.orgClient, a.clients, o.clientFooting, o.client, a.name, ts);
 }
 
-function remember(orgMap: BoundedMap<OrgPlace>, own: BoundedMap<Footing>, key: string, account: string, ts: number): void {
-  const firstForAccount = touch(own, key, ts).uses === 1;
-  const place = orgMap.get(key);
+/** Counts one more use of a place; `seen` is the entry already looked up, if any. */
+function touch(map: BoundedMap<Footing>, key: string, seen: Footing | undefined, ts: number): void {
+  if (seen) {
+    seen.last = ts;
+    seen.uses++;
+  } else map.set(key, { first: ts, last: ts, uses: 1 });
+}
+
+function remember(
+  orgMap: BoundedMap<OrgPlace>,
+  place: OrgPlace | undefined,
+  own: BoundedMap<Footing>,
+  seen: Footing | undefined,
+  key: string,
+  account: string,
+  ts: number,
+): void {
+  touch(own, key, seen, ts);
   if (!place) orgMap.set(key, { first: ts, firstAccount: account, accounts: 1 });
-  else if (firstForAccount) place.accounts++;
+  else if (!seen) place.accounts++;
 }
 
 /** Whether the place is outside an established footing (used by probation on login and submit). */
 export function offFooting(a: AccountRecord, org: OrgMemory, o: Origin, ts: number, all: DetectionConfig): string | null {
   const cfg = all.network;
   if (a.profile.activeDays < all.probation.minHistoryDays || !hasHome(a, ts, cfg)) return null;
-  if (!isHome(a.networks, o.network, ts, cfg) && !org.isOrgHome(org.networks, o.network, ts) && !a.earned.includes(o.network))
+  if (!established(o.networkFooting, ts, cfg) && !org.isOrgHome(o.orgNetwork, ts) && !a.earned.includes(o.network))
     return `new network ${o.network} (IP ${o.ip})`;
-  const country = `country:${o.country}`;
-  if (o.country !== undefined && !isHome(a.countries, o.country, ts, cfg) && !org.isOrgHome(org.countries, o.country, ts) && !a.earned.includes(country))
+  if (o.country !== undefined && !established(o.countryFooting, ts, cfg) && !org.isOrgHome(o.orgCountry, ts) && !a.earned.includes(`country:${o.country}`))
     return `new country ${o.country} (IP ${o.ip})`;
   return null;
-}
-
-function isHome(map: BoundedMap<Footing>, key: string, ts: number, cfg: DetectionConfig['network']): boolean {
-  return established(map.get(key), ts, cfg);
 }
