@@ -14,7 +14,7 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { loadTls, SubmissionService, type Listener } from '../smtp/server.js';
 import type { Store } from '../storage/ports/index.js';
 import { createAppPasswordVerifier } from './app-passwords.js';
-import { createGuard } from './guard.js';
+import { createGuard, credentialOptions } from './guard.js';
 import { openStore } from './open-store.js';
 import { dkimSigner, returnPaths } from './outbound.js';
 import { Pipeline } from './pipeline.js';
@@ -72,6 +72,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     policy,
     guard: cluster.wrapGuard(createGuard(config, (e) => (cluster.shareBan(e), void store.events.append({ ts: new Date(e.ts).toISOString(), code: e.code, account: e.account ?? null, data: { ...e } })))),
     appPasswords: createAppPasswordVerifier(config, store),
+    credentials: credentialOptions(config),
     lifetimeHours: config.delivery.lifetimeHours,
     checkRecipient: suppressionCheck(store, logger),
   });

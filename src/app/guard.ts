@@ -1,8 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CredentialCache } from '../auth/credential-cache.js';
+import type { CredentialOptions } from '../auth/credentials.js';
 import { AuthGuard, attemptKey, type GuardEvent } from '../auth/guard/index.js';
 import type { LoadedConfig } from '../cli/context.js';
 import { GatewayError } from '../errors/catalogue.js';
 import type { GuardPort } from './pipeline.js';
+
+/** Process-wide count of argon2 verifications on the SMTP path, for metrics, tests and benchmarks. */
+export const authWork = { argon2: 0 };
 
 /**
  * Puts the brute-force guard in front of credential checks: a banned source is refused before
@@ -25,4 +30,10 @@ export function createGuard(config: LoadedConfig, onEvent: (e: GuardEvent) => vo
       return result.stale ? new GatewayError('AUTH_STALE_PASSWORD') : null;
     },
   };
+}
+
+/** The credential cache of this node and the argon2 counter. */
+export function credentialOptions(config: LoadedConfig): CredentialOptions {
+  const cache = new CredentialCache({ ttlMs: config.auth.credentialCacheSeconds * 1000, maxEntries: config.auth.credentialCacheEntries });
+  return { cache, onHash: () => void authWork.argon2++ };
 }

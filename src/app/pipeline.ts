@@ -1,5 +1,5 @@
 import { queueId } from '../core/ids.js';
-import { checkCredentials, type AppPasswordVerifier } from '../auth/credentials.js';
+import { checkCredentials, type AppPasswordVerifier, type CredentialOptions } from '../auth/credentials.js';
 import { GatewayError } from '../errors/catalogue.js';
 import type { AuthEvent, SubmitEvent, Verdict } from '../events/replay.js';
 import type { Logger } from '../observability/logger.js';
@@ -25,6 +25,8 @@ export interface PipelineDeps {
   policy: PolicyPort;
   guard: GuardPort;
   appPasswords: AppPasswordVerifier;
+  /** Credential cache and argon2 counter (src/auth/credential-cache.ts). */
+  credentials?: CredentialOptions;
   lifetimeHours: number;
   /** RCPT TO check (the suppression list); none when absent. */
   checkRecipient?: (address: string) => Promise<GatewayError | null>;
@@ -44,7 +46,7 @@ export class Pipeline implements SubmissionPorts {
       this.record('smtp:auth-throttled', account, { ip: req.ip, mechanism: req.mechanism, code: refused.code });
       return { ok: false, error: refused };
     }
-    const result = await checkCredentials(this.deps.store, req, this.deps.appPasswords);
+    const result = await checkCredentials(this.deps.store, req, this.deps.appPasswords, this.deps.credentials);
     const precise = this.deps.guard.after({ ip: req.ip, account, password: req.password, ok: result.ok });
     if (!result.ok && precise) result.error = precise;
     this.deps.policy.observeAuth(result.event);

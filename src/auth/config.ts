@@ -16,6 +16,14 @@ export const authConfigSchema = z
       .boolean()
       .default(false)
       .describe('Accept only app passwords on SMTP for every account (the primary password then works in the console only).'),
+    credentialCacheSeconds: z
+      .number().int().min(0).max(3600)
+      .default(300)
+      .describe('How long a verified primary password is trusted without a new argon2 run (keyed by an HMAC under a per-process key; invalidated by any change of the account). 0 disables the cache.'),
+    credentialCacheEntries: z
+      .number().int().positive()
+      .default(10_000)
+      .describe('Most cached credentials kept in memory; the least recently verified are dropped first.'),
     guard: guardConfigSchema.prefault({}).describe('Brute-force, spraying and stuffing defence on SMTP AUTH.'),
   })
   .describe('Authentication of mail clients.');

@@ -2,6 +2,7 @@ import { GatewayError } from '../errors/catalogue.js';
 import type { AuthEvent } from '../events/replay.js';
 import type { AuthOutcome } from '../smtp/types.js';
 import type { Account, Store } from '../storage/ports/index.js';
+import type { CredentialCache } from './credential-cache.js';
 import { hashPassword, verifyPassword } from './password-hash.js';
 
 /** Checks a username and password or app password; decides nothing about rates (the guard does). */
@@ -28,15 +29,24 @@ function burnEquivalentWork(password: string): Promise<boolean> {
   return dummyHash.then((h) => verifyPassword(h, password));
 }
 
+export interface CredentialOptions {
+  /** Recently verified primary passwords (src/auth/credential-cache.ts); argon2 every time when absent. */
+  cache?: CredentialCache;
+  /** Counts argon2 verifications (benchmarks and the brute-force test check how few there are). */
+  onHash?: () => void;
+}
+
 export async function checkCredentials(
   store: Store,
   req: CredentialCheck,
   appPasswords: AppPasswordVerifier,
+  options: CredentialOptions = {},
 ): Promise<AuthOutcome & { event: AuthEvent }> {
   const address = req.username.trim().toLowerCase();
   const event: AuthEvent = { ts: new Date().toISOString(), type: 'auth', account: address, ip: req.ip, ok: false, mechanism: req.mechanism };
   const account = await store.accounts.get(address);
   if (!account || account.disabled) {
+    options.onHash?.();
     await burnEquivalentWork(req.password);
     return { ok: false, error: new GatewayError('AUTH_FAILED'), event };
   }
@@ -44,11 +54,14 @@ export async function checkCredentials(
   if (appPasswordId) {
     return { ok: true, account, appPasswordId, event: { ...event, ok: true, appPassword: true } };
   }
+  if (options.cache?.matches(account, req.password)) return { ok: true, account, appPasswordId: null, event: { ...event, ok: true } };
+  options.onHash?.();
   const primaryOk = await verifyPassword(account.passwordHash, req.password);
   if (!primaryOk) return { ok: false, error: new GatewayError('AUTH_FAILED'), event };
   // Told only to someone who knows the primary password: no enumeration through this reply.
   if (account.appPasswordsOnly) return { ok: false, error: new GatewayError('AUTH_APP_PASSWORD_REQUIRED'), event };
   // After a compromise the old password is burnt: it stays refused until someone sets a new one.
   if (account.mustChangePassword) return { ok: false, error: new GatewayError('PASSWORD_CHANGE_REQUIRED'), event };
+  options.cache?.remember(account, req.password);
   return { ok: true, account, appPasswordId: null, event: { ...event, ok: true } };
 }
