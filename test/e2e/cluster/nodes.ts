@@ -56,10 +56,10 @@ export interface SendResult {
 }
 
 /** One message through the node's STARTTLS port, as if from `ip` behind the balancer. */
-export async function sendVia(port: number, ip: string, account: string, to: string, subject = 'cluster test'): Promise<SendResult> {
-  const transport = proxiedTransport(port, ip, { user: account, pass: PASSWORD });
+export async function sendVia(port: number, ip: string, account: string, to: string, pass = PASSWORD): Promise<SendResult> {
+  const transport = proxiedTransport(port, ip, { user: account, pass });
   try {
-    const info = (await transport.sendMail({ from: account, to, subject, text: 'hello from the cluster test\n' })) as { response: string };
+    const info = (await transport.sendMail({ from: account, to, subject: 'cluster test', text: 'hello from the cluster test\n' })) as { response: string };
     return { ok: true, code: 250, response: info.response };
   } catch (err) {
     const e = err as { responseCode?: number; response?: string; message: string };

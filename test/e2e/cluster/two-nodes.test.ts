@@ -1,7 +1,9 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PASSWORD, type TestGateway } from '../../helpers/gateway.js';
 import { startNextHop, type NextHop } from '../../helpers/next-hop.js';
 import { TestSchemas } from '../../contract/postgres-schema.js';
+import { hashPassword } from '../../../src/auth/password-hash.js';
 import { dropPrefix, freshPrefix, redisUrl, servicesMissing } from './services.js';
 import { limitsOnly, openLiveSession, sendVia, tryLogin, startNode, waitFor, type ClusterSpec } from './nodes.js';
 
@@ -67,17 +69,20 @@ describe.skipIf(missing !== null)('two gateway nodes sharing PostgreSQL and Redi
     expect(b.gateway.policy.engine.stateOf(ACCOUNT)).toBe('restricted');
     live.end();
 
-    // Right away B refuses: 550, or 421 if the event-record follower cuts the new session too.
-    expect([421, 550]).toContain((await sendVia(b.starttlsPort, '203.0.113.8', ACCOUNT, 'second@dest.example')).code);
+    // B refuses at once: 550 5.7.1 at MAIL FROM, 535 at AUTH once containment asks for a new
+    // password, or 421 when the event-record follower cuts the new session too.
+    expect([421, 535, 550]).toContain((await sendVia(b.starttlsPort, '203.0.113.8', ACCOUNT, 'second@dest.example')).code);
     await new Promise((r) => setTimeout(r, 1000));
-    const refused = await sendVia(b.starttlsPort, '203.0.113.8', ACCOUNT, 'second@dest.example');
-    expect(refused.code).toBe(550);
-    expect(refused.response).toContain('5.7.1');
+    expect([535, 550]).toContain((await sendVia(b.starttlsPort, '203.0.113.8', ACCOUNT, 'second@dest.example')).code);
 
+    // The administrator sets a new password and releases the account on A.
+    await a.gateway.policy.settled();
+    await a.gateway.store.accounts.update(ACCOUNT, { passwordHash: await hashPassword('a brand new passphrase 2'), mustChangePassword: false });
     a.gateway.policy.release(ACCOUNT, 'password reset (test)');
     expect(await waitFor(() => b.gateway.policy.engine.stateOf(ACCOUNT) === 'active', 1000)).toBe(true);
     expect(await waitFor(async () => (await b.gateway.store.accounts.get(ACCOUNT))?.state === 'active', 5000)).toBe(true);
-    expect((await sendVia(b.starttlsPort, '203.0.113.9', ACCOUNT, 'third@dest.example')).code).toBe(250);
+    const third = await sendVia(b.starttlsPort, '203.0.113.9', ACCOUNT, 'third@dest.example', 'a brand new passphrase 2');
+    expect(third.code).toBe(250);
   });
 
   it('refuses on node B a source that node A banned for guessing passwords, but not the owner at a known-good address', async () => {
@@ -90,5 +95,21 @@ describe.skipIf(missing !== null)('two gateway nodes sharing PostgreSQL and Redi
     expect(await waitFor(async () => (await tryLogin(b.starttlsPort, '198.51.100.200', 'guess10@example.co.jp', 'wrong')) === 454, 2000)).toBe(true);
     expect(await tryLogin(b.starttlsPort, '198.51.100.200', ACCOUNT, PASSWORD)).toBe(235);
     expect(await tryLogin(b.starttlsPort, '198.51.100.201', 'guess11@example.co.jp', 'wrong')).toBe(535);
+  });
+
+  it('removes a restriction flag that outlived a release made without Redis, but honours a fresh one', async () => {
+    const [a, , spec] = await cluster(100);
+    const redis = new Redis(redisUrl, { keyPrefix: spec.keyPrefix });
+    try {
+      const flag = (ageMs: number) => JSON.stringify({ reason: 'left behind', ts: Date.now() - ageMs });
+      await redis.set(`acct:{${ACCOUNT}}:flag`, flag(0), 'PX', 60_000);
+      const fresh = await sendVia(a.starttlsPort, '203.0.113.30', ACCOUNT, 'x@dest.example');
+      expect(fresh.code).toBe(550);
+      await redis.set(`acct:{${ACCOUNT}}:flag`, flag(60_000), 'PX', 60_000);
+      expect((await sendVia(a.starttlsPort, '203.0.113.31', ACCOUNT, 'y@dest.example')).code).toBe(250);
+      expect(await redis.exists(`acct:{${ACCOUNT}}:flag`)).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
