@@ -14,13 +14,14 @@ export { postgresUrl };
 /** Why Redis cannot be used, or null when it answers PING. */
 export async function redisUnavailable(url = redisUrl): Promise<string | null> {
   const r = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  r.on('error', () => undefined);
+  let cause = '';
+  r.on('error', (err: Error) => (cause = err.message));
   try {
     await r.connect();
     await r.ping();
     return null;
   } catch (err) {
-    return err instanceof Error ? err.message || err.name : String(err);
+    return cause || (err instanceof Error ? err.message || err.name : String(err));
   } finally {
     r.disconnect();
   }

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterCounters, domainsOf } from '../../../src/cluster/counters.js';
 import { tightened, FallbackLimiter } from '../../../src/cluster/fallback.js';
 import { defaultDetectionConfig, type Limits } from '../../../src/policy/config.js';
@@ -29,8 +29,12 @@ describe('fallback limits', () => {
 
 describe.skipIf(missing !== null)('cluster counters in Redis', () => {
   const prefix = freshPrefix();
-  const redis = new Redis(redisUrl, { keyPrefix: prefix });
-  const counters = new ClusterCounters(redis);
+  let redis: Redis;
+  let counters: ClusterCounters;
+  beforeAll(() => {
+    redis = new Redis(redisUrl, { keyPrefix: prefix });
+    counters = new ClusterCounters(redis);
+  });
   afterAll(async () => {
     redis.disconnect();
     await dropPrefix(prefix);
