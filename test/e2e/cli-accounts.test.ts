@@ -6,6 +6,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialise } from '../../src/app/init.js';
 import { startTestGateway, writeTestConfig, type TestGateway } from '../helpers/gateway.js';
+import { startNextHop, type NextHop } from '../helpers/next-hop.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mw-cli-'));
 const config = join(dir, 'mailwarden.yaml');
@@ -23,12 +24,15 @@ function send(port: number, user: string, pass: string) {
 
 describe('accounts from the command line', () => {
   let gw: TestGateway;
+  let hop: NextHop;
   beforeAll(async () => {
+    hop = await startNextHop();
     await initialise(dir, 'gw.test');
-    writeTestConfig(dir, { config: { detection: { shadow: true } } });
+    writeTestConfig(dir, { nextHopPort: hop.port, config: { detection: { shadow: true } } });
   });
   afterAll(async () => {
     await gw?.stop();
+    await hop?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -62,7 +66,7 @@ describe('accounts from the command line', () => {
   });
 
   it('creates an app password that works for SMTP once, and stops working when revoked', async () => {
-    gw = await startTestGateway({ dir, accounts: [], config: { detection: { shadow: true } } });
+    gw = await startTestGateway({ dir, nextHopPort: hop.port, accounts: [], config: { detection: { shadow: true } } });
     const created = cli(['app-password', 'create', 'sato@example.co.jp', '--label', '複合機 3F']);
     expect(created.code).toBe(0);
     const password = /^\s{4}([a-z]{4}(?:-[a-z]{4}){4})$/m.exec(created.out)![1];
