@@ -4,7 +4,7 @@ import type { Footing } from './footing.js';
 import { isBulk, LimitCounters, resolveLimits } from './limits.js';
 import type { OrgMemory } from './org.js';
 import { AccountProfile } from './profile.js';
-import { BoundedMap, RecentSet, RollingCounter, SmallRecentSet } from './window.js';
+import { BoundedMap, PairedBoundedMap, RecentSet, RollingCounter, SmallRecentSet } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -60,7 +60,8 @@ export class AccountRecord {
   readonly networks: BoundedMap<Footing>;
   readonly countries: BoundedMap<Footing>;
   readonly clients: BoundedMap<Footing>;
-  readonly content: BoundedMap<ContentCount>;
+  /** Subjects (kind 0) and body hashes (kind 1). */
+  readonly content: PairedBoundedMap<ContentCount>;
   readonly sentDay: RollingCounter;
   readonly hardDay: RollingCounter;
   readonly failedLogins = new RollingCounter(HOUR, 12);
@@ -88,7 +89,7 @@ export class AccountRecord {
     this.networks = new BoundedMap(m.footingPerAccount);
     this.countries = new BoundedMap(m.footingPerAccount);
     this.clients = new BoundedMap(m.footingPerAccount);
-    this.content = new BoundedMap(m.contentKeysPerAccount);
+    this.content = new PairedBoundedMap(m.contentKeysPerAccount);
     const window = cfg.bounces.windowHours * HOUR;
     this.sentDay = new RollingCounter(window, 48);
     this.hardDay = new RollingCounter(window, 48);

@@ -1,6 +1,8 @@
 import { overBy, type Score, type SubmitContext } from './context.js';
 
 const DAY = 86_400_000;
+const SUBJECT = 0;
+const BODY = 1;
 
 /**
  * Same subject or body to many recipients. Honest mass mail (invoices, recruiting) is personal per
@@ -11,9 +13,9 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number): void
   const weight = c.novelWeight + (c.external - c.novelAccount) * 0.25;
   let body = 0;
   let subject = 0;
-  if (c.ev.bodyHash) body = bump(c, `b:${c.ev.bodyHash}`, weight);
+  if (c.ev.bodyHash) body = bump(c, BODY, c.ev.bodyHash, weight);
   // A shared subject is normal for a run of personal mails (invoices, invitations); only new recipients count.
-  if (c.ev.subject) subject = bump(c, `s:${c.ev.subject}`, c.novelWeight);
+  if (c.ev.subject) subject = bump(c, SUBJECT, c.ev.subject, c.novelWeight);
   const bodyPoints = overBy(body, 4, 10, 30);
   const subjectPoints = overBy(subject, 8, 6, 15);
   if (bodyPoints >= subjectPoints) {
@@ -25,10 +27,10 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number): void
 }
 
 /** The entry is updated in place: a second look-up to store it back would cost as much again. */
-function bump(c: SubmitContext, key: string, weight: number): number {
-  const entry = c.acct.content.get(key);
+function bump(c: SubmitContext, kind: 0 | 1, key: string, weight: number): number {
+  const entry = c.acct.content.get(kind, key);
   if (!entry) {
-    c.acct.content.set(key, { first: c.ts, weight });
+    c.acct.content.set(kind, key, { first: c.ts, weight });
     return weight;
   }
   if (c.ts - entry.first > DAY) {
