@@ -12,7 +12,7 @@ import { detectionConfigSchema, type DetectionConfig } from './config.js';
 import { networkOf } from './footing.js';
 import { OrgMemory } from './org.js';
 import { startProbation } from './probation.js';
-import { bouncePoints, isHardBounce } from './signals/bounce.rate.js';
+import { bouncePoints, bounceReason, isHardBounce } from './signals/bounce.rate.js';
 import { locate, offFooting, rememberOrigin } from './signals/submit.origin.js';
 import { addRisk, change } from './states.js';
 import { decideSubmit } from './submit.js';
@@ -129,9 +129,9 @@ export class DetectionEngine {
     if (this.org.accepted.get(ev.messageId) !== ev.account || !isHardBounce(ev)) return NONE;
     const a = this.account(ev.account);
     a.hardDay.add(ts);
-    const { points, reason } = bouncePoints(a, ts, this.cfg.bounces);
+    const points = bouncePoints(a, ts, this.cfg.bounces);
     if (points < 20) return NONE;
-    return addRisk(a, ts, ev.ts, points / 4, [reason], this.cfg.scoring);
+    return addRisk(a, ts, ev.ts, points / 4, [bounceReason(a, ts, this.cfg.bounces)], this.cfg.scoring);
   }
 
   private onCredential(ev: CredentialEvent, ts: number): StateChange[] {

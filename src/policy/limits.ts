@@ -57,21 +57,23 @@ export class LimitCounters {
   exceeded(limits: Limits, ts: number, rcpts: number, newDomains: number): string | null {
     if (rcpts > limits.recipientsPerMessage)
       return `over limit: ${rcpts} recipients in one message (limit ${limits.recipientsPerMessage})`;
-    const over = (counter: RollingCounter, add: number, limit: number, what: string): string | null => {
-      const total = counter.sum(ts) + add;
-      return total > limit ? `over limit: ${Math.round(total)} ${what} (limit ${limit})` : null;
-    };
     const hit =
-      over(this.msgMinute, 1, limits.messagesPerMinute, 'messages in a minute') ??
-      over(this.msgHour, 1, limits.messagesPerHour, 'messages in an hour') ??
-      over(this.msgDay, 1, limits.messagesPerDay, 'messages in a day') ??
-      over(this.rcptMinute, rcpts, limits.recipientsPerMinute, 'recipients in a minute') ??
-      over(this.rcptHour, rcpts, limits.recipientsPerHour, 'recipients in an hour') ??
-      over(this.rcptDay, rcpts, limits.recipientsPerDay, 'recipients in a day');
+      over(this.msgMinute, ts, 1, limits.messagesPerMinute, 'messages in a minute') ??
+      over(this.msgHour, ts, 1, limits.messagesPerHour, 'messages in an hour') ??
+      over(this.msgDay, ts, 1, limits.messagesPerDay, 'messages in a day') ??
+      over(this.rcptMinute, ts, rcpts, limits.recipientsPerMinute, 'recipients in a minute') ??
+      over(this.rcptHour, ts, rcpts, limits.recipientsPerHour, 'recipients in an hour') ??
+      over(this.rcptDay, ts, rcpts, limits.recipientsPerDay, 'recipients in a day');
     if (hit) return hit;
     const domains = this.domainsHour.count(ts) + newDomains;
     if (domains > limits.domainsPerHour)
       return `over limit: ${domains} recipient domains in an hour (limit ${limits.domainsPerHour})`;
     return null;
   }
+}
+
+/** The reason when `add` more would take the counter over `limit`, else null (no closure per check). */
+function over(counter: RollingCounter, ts: number, add: number, limit: number, what: string): string | null {
+  const total = counter.sum(ts) + add;
+  return total > limit ? `over limit: ${Math.round(total)} ${what} (limit ${limit})` : null;
 }

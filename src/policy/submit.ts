@@ -77,7 +77,8 @@ function chooseVerdict(c: SubmitContext, score: number, reasons: string[]): Verd
     reasons.unshift(`score ${score} at or above the hold threshold ${holdAt}${a.state === 'watch' ? ' (account on watch)' : ''}`);
     return 'hold';
   }
-  const newDomains = c.domains.reduce((n, d) => (a.accepted.domainsHour.has(d) ? n : n + 1), 0);
+  let newDomains = 0;
+  for (const d of c.domains) if (!a.accepted.domainsHour.has(d)) newDomains++;
   const limit = a.accepted.exceeded(a.limits, c.ts, c.recipients.length, newDomains);
   if (limit) {
     reasons.unshift(limit);

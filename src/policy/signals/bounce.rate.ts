@@ -12,20 +12,22 @@ export function isHardBounce(ev: BounceEvent): boolean {
  * Hard-bounce rate of the mail this account had accepted over the window. A harvested or bought
  * list bounces far more than an address book; a minimum sample keeps one typo from counting.
  */
-export function bouncePoints(a: AccountRecord, ts: number, cfg: DetectionConfig['bounces']): { points: number; reason: string } {
+export function bouncePoints(a: AccountRecord, ts: number, cfg: DetectionConfig['bounces']): number {
   const sent = a.sentDay.sum(ts);
   const hard = a.hardDay.sum(ts);
-  if (sent < cfg.minRecipients || hard < cfg.minHardBounces) return { points: 0, reason: '' };
-  const rate = hard / sent;
+  if (sent < cfg.minRecipients || hard < cfg.minHardBounces) return 0;
   const span = Math.max(1e-6, cfg.rateFull - cfg.rateStart);
-  const points = 40 * clamp((rate - cfg.rateStart) / span, 0, 1);
-  return {
-    points,
-    reason: `hard-bounce rate ${pct(rate)} (${Math.round(hard)} of ${Math.round(sent)} recipients in ${cfg.windowHours} hours)`,
-  };
+  return 40 * clamp((hard / sent - cfg.rateStart) / span, 0, 1);
+}
+
+/** The reason for `bouncePoints`, built only when the points are used (most messages score none). */
+export function bounceReason(a: AccountRecord, ts: number, cfg: DetectionConfig['bounces']): string {
+  const sent = a.sentDay.sum(ts);
+  const hard = a.hardDay.sum(ts);
+  return `hard-bounce rate ${pct(hard / sent)} (${Math.round(hard)} of ${Math.round(sent)} recipients in ${cfg.windowHours} hours)`;
 }
 
 export function scoreBounces(a: AccountRecord, ts: number, cfg: DetectionConfig['bounces'], s: Score): void {
-  const { points, reason } = bouncePoints(a, ts, cfg);
-  if (points >= 1) s.addContent(points, reason);
+  const points = bouncePoints(a, ts, cfg);
+  if (points >= 1) s.addContent(points, bounceReason(a, ts, cfg));
 }

@@ -18,10 +18,31 @@ export function scoreVolume(c: SubmitContext, s: Score, damp: number, share: num
   const r10 = a.rcpts10m.sum(c.ts);
   const r60 = a.rcpts60m.sum(c.ts);
   const perMinute = Math.max(3, msgs * 0.25);
-  const ratios = [m1 / perMinute, m10 / (msgs * 0.6), m60 / msgs, r10 / (rcpts * 0.6), r60 / rcpts];
+  // The worst of the five ratios, without an array per message (first one wins a tie).
+  const r1 = m1 / perMinute;
+  const r2 = m10 / (msgs * 0.6);
+  const r3 = m60 / msgs;
+  const r4 = r10 / (rcpts * 0.6);
+  const r5 = r60 / rcpts;
   let worst = 0;
-  for (let i = 1; i < ratios.length; i++) if (ratios[i] > ratios[worst]) worst = i;
-  const points = overBy(ratios[worst], 1, 12, 35) * damp * noveltyWeight(share);
+  let ratio = r1;
+  if (r2 > ratio) {
+    worst = 1;
+    ratio = r2;
+  }
+  if (r3 > ratio) {
+    worst = 2;
+    ratio = r3;
+  }
+  if (r4 > ratio) {
+    worst = 3;
+    ratio = r4;
+  }
+  if (r5 > ratio) {
+    worst = 4;
+    ratio = r5;
+  }
+  const points = overBy(ratio, 1, 12, 35) * damp * noveltyWeight(share);
   if (points < 1) return;
   const what = [
     `${m1} messages in a minute`,
