@@ -58,6 +58,9 @@ export const guardConfigSchema = z.object({
   staleAttemptMs: ms
     .default(10 * 60_000)
     .describe('How long a failed attempt key (a keyed hash, never the password) is remembered to recognise a client repeating one stale password.'),
+  maxConcurrentPerSource: count
+    .default(2)
+    .describe('Credential checks in flight at once per source; further attempts wait, so parallel connections cannot outrun the ban thresholds.'),
   maxTrackedKeys: count
     .default(50_000)
     .describe('Most keys each table of the guard tracks; the least recently written are forgotten first, so a flood cannot exhaust memory.'),

@@ -22,3 +22,4 @@ export type {
   RecordInput,
   RecordResult,
 } from './types.js';
+export { SourceGate } from './gate.js';
