@@ -4,7 +4,8 @@ import type { Footing } from './footing.js';
 import { isBulk, LimitCounters, resolveLimits } from './limits.js';
 import type { OrgMemory } from './org.js';
 import { AccountProfile } from './profile.js';
-import { BoundedMap, PairedBoundedMap, RecentSet, RollingCounter, SmallRecentSet } from './window.js';
+import { ContentCounts } from './content-counts.js';
+import { BoundedMap, RecentSet, RollingCounter, SmallRecentSet } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -17,12 +18,6 @@ export interface Probation {
   recipients: RollingCounter;
   novel: RollingCounter;
   ordinary: number;
-}
-
-/** Same content sent to many: counted per subject or body hash over a day. */
-export interface ContentCount {
-  first: number;
-  weight: number;
 }
 
 /** The last login, so that a submission can be judged by how its session began. */
@@ -61,7 +56,7 @@ export class AccountRecord {
   readonly countries: BoundedMap<Footing>;
   readonly clients: BoundedMap<Footing>;
   /** Subjects (kind 0) and body hashes (kind 1). */
-  readonly content: PairedBoundedMap<ContentCount>;
+  readonly content: ContentCounts;
   readonly sentDay: RollingCounter;
   readonly hardDay: RollingCounter;
   readonly failedLogins = new RollingCounter(HOUR, 12);
@@ -89,7 +84,7 @@ export class AccountRecord {
     this.networks = new BoundedMap(m.footingPerAccount);
     this.countries = new BoundedMap(m.footingPerAccount);
     this.clients = new BoundedMap(m.footingPerAccount);
-    this.content = new PairedBoundedMap(m.contentKeysPerAccount);
+    this.content = new ContentCounts(m.contentKeysPerAccount);
     const window = cfg.bounces.windowHours * HOUR;
     this.sentDay = new RollingCounter(window, 48);
     this.hardDay = new RollingCounter(window, 48);

@@ -105,46 +105,6 @@ export class BoundedMap<V> {
 }
 
 /**
- * Two key spaces (subjects and body hashes) under one bound and one eviction order: the same as
- * one BoundedMap with a prefix per kind, without building a prefixed key string per look-up.
- */
-export class PairedBoundedMap<V> {
-  private readonly maps = [new Map<string, V>(), new Map<string, V>()];
-  private readonly ring: string[] = [];
-  private readonly kinds: number[] = [];
-  private pos = 0;
-
-  constructor(private readonly cap: number) {}
-
-  get(kind: 0 | 1, key: string): V | undefined {
-    return this.maps[kind].get(key);
-  }
-
-  set(kind: 0 | 1, key: string, value: V): void {
-    const map = this.maps[kind];
-    const before = map.size;
-    map.set(key, value);
-    if (map.size === before) return;
-    if (this.ring.length < this.cap) {
-      this.ring.push(key);
-      this.kinds.push(kind);
-      return;
-    }
-    this.maps[this.kinds[this.pos]].delete(this.ring[this.pos]);
-    this.ring[this.pos] = key;
-    this.kinds[this.pos] = kind;
-    this.pos = (this.pos + 1) % this.cap;
-  }
-
-  clear(): void {
-    for (const map of this.maps) map.clear();
-    this.ring.length = 0;
-    this.kinds.length = 0;
-    this.pos = 0;
-  }
-}
-
-/**
  * Keys seen within the last `windowMs`, e.g. recipient domains in the last hour. A key seen again
  * only has its time updated (no delete and re-insert, which is slow on V8 maps); expired keys
  * are swept at most once per tenth of the window, so `count` may include keys that expired since.

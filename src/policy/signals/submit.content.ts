@@ -26,17 +26,18 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number): void
   }
 }
 
-/** The entry is updated in place: a second look-up to store it back would cost as much again. */
-function bump(c: SubmitContext, kind: 0 | 1, key: string, weight: number): number {
-  const entry = c.acct.content.get(kind, key);
-  if (!entry) {
-    c.acct.content.set(kind, key, { first: c.ts, weight });
+/** The count is updated in place: a second look-up to store it back would cost as much again. */
+function bump(c: SubmitContext, kind: number, key: string, weight: number): number {
+  const counts = c.acct.content;
+  const i = counts.find(kind, key);
+  if (i < 0) {
+    counts.insert(kind, key, c.ts, weight);
     return weight;
   }
-  if (c.ts - entry.first > DAY) {
-    entry.first = c.ts;
-    entry.weight = 0;
+  if (c.ts - counts.first[i] > DAY) {
+    counts.first[i] = c.ts;
+    counts.weight[i] = 0;
   }
-  entry.weight += weight;
-  return entry.weight;
+  counts.weight[i] += weight;
+  return counts.weight[i];
 }

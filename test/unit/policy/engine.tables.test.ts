@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ContentCounts } from '../../../src/policy/content-counts.js';
+import { parseTimestamp } from '../../../src/policy/timestamp.js';
+import { BoundedMap } from '../../../src/policy/window.js';
+
+/** A small deterministic generator, so that a failure can be replayed. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('content counts', () => {
+  it('remember and forget exactly the keys a bounded map with one prefix per kind would', () => {
+    for (const cap of [1, 3, 8, 37]) {
+      const rnd = prng(cap);
+      const table = new ContentCounts(cap);
+      const ref = new BoundedMap<number>(cap);
+      for (let n = 0; n < 5000; n++) {
+        const kind = rnd() < 0.5 ? 0 : 1;
+        const key = `k${Math.floor(rnd() * cap * 3)}`;
+        const slot = table.find(kind, key);
+        const want = ref.get(`${kind}:${key}`);
+        expect(slot < 0 ? undefined : table.weight[slot]).toBe(want);
+        if (slot < 0) {
+          table.insert(kind, key, n, n);
+          ref.set(`${kind}:${key}`, n);
+        }
+      }
+    }
+  });
+
+  it('start empty again after clear', () => {
+    const table = new ContentCounts(4);
+    table.insert(1, 'abc', 1, 2);
+    table.clear();
+    expect(table.find(1, 'abc')).toBe(-1);
+  });
+});
+
+describe('event timestamps', () => {
+  it('read exactly as Date.parse reads them, fixed form or not', () => {
+    const rnd = prng(7);
+    const pad = (v: number, n: number): string => String(v).padStart(n, '0');
+    const pick = (n: number): number => Math.floor(rnd() * n);
+    for (let i = 0; i < 20_000; i++) {
+      const ms = rnd() < 0.5 ? `.${pad(pick(1000), 3)}` : '';
+      const s = `${pad(rnd() < 0.1 ? pick(10_000) : 1960 + pick(100), 4)}-${pad(pick(14), 2)}-${pad(pick(33), 2)}T${pad(pick(25), 2)}:${pad(pick(61), 2)}:${pad(pick(61), 2)}${ms}Z`;
+      expect(parseTimestamp(s)).toBe(Date.parse(s));
+    }
+    for (const s of ['2026-01-05T09:00:00+09:00', '2026-01-05', '2026-01-05T09:00:00.1Z', '2026-02-31T00:00:00Z', 'soon', ''])
+      expect(parseTimestamp(s)).toBe(Date.parse(s));
+  });
+});
