@@ -20,6 +20,7 @@ const t = {
   plain: { en: '  plain port for tests (no AUTH) {host}:{port}', ja: '  テスト用平文ポート (AUTH なし) {host}:{port}' },
   bounce: { en: '  bounces and DMARC reports {host}:{port}', ja: '  バウンス・DMARC レポート受信 {host}:{port}' },
   store: { en: '  store: {store}', ja: '  ストア: {store}' },
+  console: { en: '  admin console and API   {url}   (create an administrator: npx mailwarden admin add NAME --role admin)', ja: '  管理画面と API          {url}   (管理者の作成: npx mailwarden admin add 名前 --role admin)' },
   stopping: { en: 'Stopping: finishing sessions in flight...', ja: '停止中: 処理中のセッションを完了させています...' },
   stopped: { en: 'Stopped.', ja: '停止しました。' },
   noUsers: { en: 'No accounts yet: add one with "npx mailwarden user add you@example.com".', ja: 'アカウントがまだありません: "npx mailwarden user add you@example.com" で追加してください。' },
@@ -35,6 +36,7 @@ export async function run(args: string[]): Promise<number> {
   const gateway = await startGateway(config);
   const lines = [say(t.listening)];
   for (const l of gateway.listeners) lines.push(say(t[l.name], { host: l.name === 'bounce' ? config.bounces.host : config.submission.host, port: l.port }));
+  if (gateway.adminPort) lines.push(say(t.console, { url: `http://${config.admin.host}:${gateway.adminPort}/` }));
   lines.push(say(t.store, { store: config.store }));
   if ((await gateway.store.accounts.list()).length === 0) lines.push(say(t.noUsers));
   process.stdout.write(`${lines.join('\n')}\n`);
