@@ -66,11 +66,13 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     void store.events.append({ ts: change.ts, code: `incident:shadow-${change.state}`, account: change.account, data: { reasons: change.reasons } }),
   );
   const warmed = await policy.warm(store, config.detection.profile.windowDays);
+  const localGuard = createGuard(config, (e) => (cluster.shareBan(e), void store.events.append({ ts: new Date(e.ts).toISOString(), code: e.code, account: e.account ?? null, data: { ...e } })));
+  await localGuard.follow(store, logger);
   const pipeline = new Pipeline({
     store,
     logger,
     policy,
-    guard: cluster.wrapGuard(createGuard(config, (e) => (cluster.shareBan(e), void store.events.append({ ts: new Date(e.ts).toISOString(), code: e.code, account: e.account ?? null, data: { ...e } })))),
+    guard: cluster.wrapGuard(localGuard),
     appPasswords: createAppPasswordVerifier(config, store),
     credentials: credentialOptions(config),
     lifetimeHours: config.delivery.lifetimeHours,
@@ -122,6 +124,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     async stop() {
       await admin?.close();
       follower.stop();
+      localGuard.stop();
       await submission.stop();
       await bounces?.stop();
       await delivery.stop();

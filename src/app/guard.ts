@@ -2,7 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CredentialCache } from '../auth/credential-cache.js';
 import type { CredentialOptions } from '../auth/credentials.js';
 import { AuthGuard, SourceGate, attemptKey, sourceKey, type GuardEvent } from '../auth/guard/index.js';
+import { BAN_LIFTED, type BanLift } from '../auth/bans.js';
 import type { LoadedConfig } from '../cli/context.js';
+import type { Logger } from '../observability/logger.js';
+import type { Store } from '../storage/ports/index.js';
 import { GatewayError } from '../errors/catalogue.js';
 import type { GuardPort } from './pipeline.js';
 
@@ -14,8 +17,15 @@ export const authWork = { argon2: 0 };
  * any argon2 work, a suspicious one is slowed down, and a device repeating one stale password
  * gets a reply that says so.
  */
-export function createGuard(config: LoadedConfig, onEvent: (e: GuardEvent) => void = () => {}): GuardPort {
+export interface LocalGuard extends GuardPort {
+  /** Applies the lifts recorded by `mailwarden bans lift` (or another node) to this node's bans. */
+  follow(store: Store, logger: Logger, intervalMs?: number): Promise<void>;
+  stop(): void;
+}
+
+export function createGuard(config: LoadedConfig, onEvent: (e: GuardEvent) => void = () => {}): LocalGuard {
   const guard = new AuthGuard(config.auth.guard);
+  const lifts = new LiftFollower(guard);
   const gate = new SourceGate(guard.config.maxConcurrentPerSource);
   const held = new Map<string, (() => void)[]>();
   const ask = (ip: string, account: string, key: string) => {
@@ -29,7 +39,10 @@ export function createGuard(config: LoadedConfig, onEvent: (e: GuardEvent) => vo
       const first = ask(ip, account, key);
       if (first.action === 'deny') return new GatewayError(first.error ?? 'AUTH_THROTTLED');
       // The delay is served outside the gate, so a slowed attacker does not hold up others at the same source.
-      if (first.action === 'delay' && first.delayMs) await sleep(first.delayMs);
+      if (first.action === 'delay' && first.delayMs) {
+        onEvent({ code: 'auth:delayed', ts: Date.now(), source: sourceKey(ip, guard.config.ipv6PrefixLength), account, delayMs: first.delayMs });
+        await sleep(first.delayMs);
+      }
       const release = await gate.enter(sourceKey(ip, guard.config.ipv6PrefixLength));
       // Failures recorded while this attempt waited may have banned the source meanwhile.
       const second = ask(ip, account, key);
@@ -51,7 +64,52 @@ export function createGuard(config: LoadedConfig, onEvent: (e: GuardEvent) => vo
       for (const e of result.events) onEvent(e);
       return result.stale ? new GatewayError('AUTH_STALE_PASSWORD') : null;
     },
+    follow: (store, logger, intervalMs) => lifts.start(store, logger, intervalMs),
+    stop: () => lifts.stop(),
   };
+}
+
+/** Polls the event record for ban lifts; bans live in memory, so each node applies them itself. */
+class LiftFollower {
+  private timer: NodeJS.Timeout | null = null;
+  private afterId = 0;
+  private busy = false;
+
+  constructor(private readonly guard: AuthGuard) {}
+
+  async start(store: Store, logger: Logger, intervalMs = 500): Promise<void> {
+    const last = await store.events.query({ newestFirst: true, limit: 1 });
+    this.afterId = last[0]?.id ?? 0;
+    this.timer = setInterval(() => void this.poll(store, logger), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async poll(store: Store, logger: Logger): Promise<void> {
+    if (this.busy || !this.timer) return;
+    this.busy = true;
+    try {
+      for (const e of await store.events.query({ afterId: this.afterId, codes: [BAN_LIFTED], limit: 1000 })) {
+        this.afterId = e.id;
+        this.apply(e.data as Partial<BanLift>);
+      }
+    } catch (err) {
+      // Fail safe: a lift not yet applied leaves a ban in place, which ends on its own.
+      logger.error({ err }, 'could not read ban lifts from the event record');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private apply({ source, account }: Partial<BanLift>): void {
+    if (source && account) this.guard.unbanPair(source, account);
+    else if (source) this.guard.unban(source);
+    else if (account) this.guard.resetAccount(account);
+  }
 }
 
 /** The credential cache of this node and the argon2 counter. */

@@ -25,6 +25,7 @@ const groups: Record<string, () => Promise<CommandGroup>> = {
   admin: () => import('./admin.js'),
   audit: () => import('./audit.js'),
   suppression: () => import('./suppression.js'),
+  bans: () => import('./bans.js'),
 };
 
 export interface CommandGroup {

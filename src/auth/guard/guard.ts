@@ -98,6 +98,13 @@ export class AuthGuard {
     this.s.spray.delete(source);
   }
 
+  /** Administrator action: lifts the ban of one source for one account and forgets that pair's failures. */
+  unbanPair(ip: string, account: string): void {
+    const pair = `${normalizeAccount(account)}${SEP}${sourceKey(ip, this.config.ipv6PrefixLength)}`;
+    this.s.bans.delete(`p${SEP}${pair}`);
+    this.s.pairFailures.delete(pair);
+  }
+
   /** Number of keys per table, for metrics and for the memory-cap test. */
   stats(): Record<keyof GuardState, number> {
     return Object.fromEntries(Object.entries(this.s).map(([k, m]) => [k, (m as BoundedMap<unknown>).size])) as Record<

@@ -51,7 +51,8 @@ export type GuardEventCode =
   | 'auth:stuffing-detected'
   | 'auth:account-locked'
   | 'auth:account-reset'
-  | 'auth:stale-password';
+  | 'auth:stale-password'
+  | 'auth:delayed';
 
 export interface GuardEvent {
   code: GuardEventCode;
@@ -63,6 +64,8 @@ export interface GuardEvent {
   count?: number;
   /** When a ban ends. */
   until?: number;
+  /** For auth:delayed: how long the attempt was held before its credentials were checked. */
+  delayMs?: number;
   /** Set when the source is on the allow-list (reported, but not banned). */
   allowListed?: boolean;
 }
