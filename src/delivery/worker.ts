@@ -107,22 +107,45 @@ export class DeliveryWorker {
     });
   }
 
+  /**
+   * Claims and delivers until the queue has nothing due. Lanes (one per connection slot) pull
+   * from a shared buffer that is refilled by one claim at a time as soon as it runs dry, so a
+   * slow message never holds up the next batch (no convoy behind the slowest of a batch).
+   */
   private async poll(): Promise<number> {
     const c = this.opts.config;
-    const batch = await this.opts.queue.claimDue(this.opts.owner, this.now(), c.batchSize, c.leaseSeconds * 1000);
-    if (batch.length === 0) return 0;
     const ctx = this.context();
-    let next = 0;
-    // Messages run concurrently up to the connection cap; connection slots are the real limit.
+    const buffer: QueuedMessage[] = [];
+    let claimed = 0;
+    let exhausted = false;
+    let claiming: Promise<void> | null = null;
+    const refill = () =>
+      (claiming ??= this.opts.queue.claimDue(this.opts.owner, this.now(), c.batchSize, c.leaseSeconds * 1000).then(
+        (batch) => {
+          claimed += batch.length;
+          buffer.push(...batch);
+          if (batch.length === 0 || this.stopping) exhausted = true;
+          claiming = null;
+        },
+        (err) => {
+          exhausted = true;
+          claiming = null;
+          throw err;
+        },
+      ));
     const lane = async () => {
-      while (next < batch.length) {
-        const message = batch[next++];
+      for (;;) {
+        while (buffer.length === 0 && !exhausted && !this.stopping) await refill();
+        const message = buffer.shift();
+        if (!message) return;
         if (this.stopping || this.leaseRunningOut(message)) await this.giveBack(message);
         else await attemptMessage(ctx, message);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(c.concurrency, batch.length) }, lane));
-    return batch.length;
+    await refill();
+    if (claimed === 0) return 0;
+    await Promise.all(Array.from({ length: c.concurrency }, lane));
+    return claimed;
   }
 
   private context(): AttemptContext {
