@@ -46,10 +46,8 @@ export class DetectionEngine {
   /** `ts` is the event's time in milliseconds, for callers that have already read it. */
   process(event: ReplayEvent, ts = parseTimestamp(event.ts)): EngineOutput {
     switch (event.type) {
-      case 'submit': {
-        const out = decideSubmit(event, ts, this.account(event.account), this.org, this.cfg);
-        return { decision: out.decision, changes: out.changes };
-      }
+      case 'submit':
+        return decideSubmit(event, ts, this.account(event.account), this.org, this.cfg);
       case 'auth':
         return { changes: this.onAuth(event, ts) };
       case 'bounce':
