@@ -8,5 +8,7 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    // Real sockets and real timing on a shared 2-core machine: a test that fails once is run once more.
+    retry: 1,
   },
 });
