@@ -1,8 +1,11 @@
+import type { CredentialEvent } from '../events/replay.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../storage/ports/index.js';
 import type { LivePolicy } from './live-policy.js';
 
-const CODES = ['account:restricted', 'account:released', 'incident:restricted'];
+const CODES = ['account:restricted', 'account:released', 'incident:restricted', 'account:password-changed', 'account:app-password-created'];
+/** Credential changes start a probation budget in the engine (a new footing). */
+const CREDENTIAL_CODES = new Set(['account:password-changed', 'account:app-password-created']);
 
 /**
  * Decisions made elsewhere (the CLI, the console, another gateway node) reach this node through
@@ -42,6 +45,10 @@ export class DecisionFollower {
       for (const e of events) {
         this.afterId = e.id;
         if (!e.account) continue;
+        if (CREDENTIAL_CODES.has(e.code)) {
+          if ((e.data as { type?: string }).type === 'credential') this.policy.observe(e.data as unknown as CredentialEvent);
+          continue;
+        }
         const reason = String((e.data as { reason?: string }).reason ?? 'decided elsewhere');
         if (e.code === 'account:released') this.policy.engine.release(e.account, e.ts, reason);
         else {
