@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors/catalogue.js';
 import type { AuthEvent } from '../events/replay.js';
+import { MALFORMED_AUTH } from '../smtp/auth.malformed.js';
 import type { AuthOutcome } from '../smtp/types.js';
 import type { Account, Store } from '../storage/ports/index.js';
 import type { CredentialCache } from './credential-cache.js';
@@ -16,6 +17,17 @@ export interface CredentialCheck {
 export interface AppPasswordVerifier {
   /** Returns the id of the app password of `account` that matches, if any. */
   match(account: Account, password: string): Promise<string | null>;
+}
+
+/** Longer than any passphrase a person types (64 allowed by the policy, with room for Unicode). */
+export const MAX_PASSWORD_LENGTH = 1024;
+/** RFC 5321 §4.5.3.1: an address has at most 64 + 1 + 255 octets. */
+const MAX_USERNAME_LENGTH = 320;
+
+/** A malformed AUTH (counted as a failure by the SMTP layer), or a name or password no real client sends. */
+function wellFormed(req: CredentialCheck, address: string): boolean {
+  if (req.mechanism === MALFORMED_AUTH || !address || address.length > MAX_USERNAME_LENGTH) return false;
+  return req.password.length > 0 && req.password.length <= MAX_PASSWORD_LENGTH && !req.password.includes('\u0000');
 }
 
 let dummyHash: Promise<string> | undefined;
@@ -44,6 +56,8 @@ export async function checkCredentials(
 ): Promise<AuthOutcome & { event: AuthEvent }> {
   const address = req.username.trim().toLowerCase();
   const event: AuthEvent = { ts: new Date().toISOString(), type: 'auth', account: address, ip: req.ip, ok: false, mechanism: req.mechanism };
+  // Refused before any look-up or hash, whoever the user: nothing here depends on the account.
+  if (!wellFormed(req, address)) return { ok: false, error: new GatewayError('AUTH_FAILED'), event };
   const account = await store.accounts.get(address);
   if (!account || account.disabled) {
     options.onHash?.();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import type { SMTPServer, SMTPServerOptions } from 'smtp-server';
@@ -7,6 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import { onData } from './data.js';
 import { ProxyAwareSmtpServer } from './proxy-server.js';
 import { checkEnvelopeSender } from './mail-from.identity.js';
+import { MALFORMED_AUTH, markAuthAnswered, watchMalformedAuth } from './auth.malformed.js';
 import type { Session, SubmissionPorts } from './types.js';
 
 export interface Listener {
@@ -42,6 +44,7 @@ export class SubmissionService {
       if (port === null) continue;
       const server = new ProxyAwareSmtpServer(this.options(name), s.trustedProxies);
       server.on('error', (err) => this.logger.error({ err, listener: name }, 'smtp listener error'));
+      watchMalformedAuth(server, (session) => this.countMalformedAuth(session));
       server.listen(port, s.host);
       await once(server.server, 'listening');
       const address = server.server.address();
@@ -118,9 +121,10 @@ export class SubmissionService {
             sessionId: session.id,
           })
           .then((r) => {
+            markAuthAnswered(session as Session);
             if (!r.ok) return cb(r.error);
             cb(null, { user: { address: r.account.address, aliases: r.account.aliases, appPasswordId: r.appPasswordId } });
-          }, (err) => cb(this.internal(err)));
+          }, (err) => (markAuthAnswered(session as Session), cb(this.internal(err))));
       },
       onMailFrom: (address, session, cb) => {
         this.onMailFrom(address.address, session as Session).then(() => cb(), (err) => cb(err));
@@ -171,6 +175,16 @@ export class SubmissionService {
     if (!account || account.disabled) throw new GatewayError('AUTH_FAILED');
     if (account.state === 'restricted') throw new GatewayError('ACCOUNT_RESTRICTED');
     checkEnvelopeSender({ ...user, aliases: account.aliases }, address);
+  }
+
+  /**
+   * A malformed AUTH already has its 5xx from smtp-server; it also counts as a failed login for
+   * the brute-force guard. The password is random so that repeats are not taken for one stale
+   * password, and the check behind it runs no hash for this mechanism.
+   */
+  private countMalformedAuth(session: Session): void {
+    const req = { username: '', password: randomBytes(18).toString('base64'), ip: session.remoteAddress, mechanism: MALFORMED_AUTH, sessionId: session.id };
+    this.ports.authenticate(req).catch((err: unknown) => this.logger.error({ err }, 'malformed AUTH not counted'));
   }
 
   private internal(err: unknown): GatewayError {
