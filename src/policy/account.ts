@@ -1,14 +1,16 @@
 import type { AccountState } from '../events/replay.js';
 import type { DetectionConfig, Limits } from './config.js';
 import type { Footing } from './footing.js';
-import { isBulk, LimitCounters, resolveLimits } from './limits.js';
+import { isBulk, LIMIT_SLOTS, LimitCounters, resolveLimits } from './limits.js';
 import type { OrgMemory } from './org.js';
 import { AccountProfile } from './profile.js';
 import { ContentCounts } from './content-counts.js';
-import { BoundedMap, RecentSet, RollingCounter, SmallRecentSet } from './window.js';
+import { BoundedMap, RecentSet, RollingCounter, SlotBank, SmallRecentSet } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+/** Slots of the account's own counters below (the limit counters add LIMIT_SLOTS). */
+const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 12 + 48 + 48;
 
 /** The small budget an account sends under after a change of footing (see probation.ts). */
 export interface Probation {
@@ -40,13 +42,14 @@ export class AccountRecord {
   readonly bulk: boolean;
   readonly domain: string;
   readonly accepted: LimitCounters;
-  readonly tries1m = new RollingCounter(MINUTE, 12);
-  readonly tries10m = new RollingCounter(10 * MINUTE, 20);
-  readonly tries60m = new RollingCounter(HOUR, 30);
-  readonly rcpts10m = new RollingCounter(10 * MINUTE, 20);
-  readonly rcpts60m = new RollingCounter(HOUR, 30);
-  readonly external60m = new RollingCounter(HOUR, 30);
-  readonly novel60m = new RollingCounter(HOUR, 30);
+  private readonly bank = new SlotBank(OWN_SLOTS + LIMIT_SLOTS);
+  readonly tries1m = new RollingCounter(MINUTE, 12, this.bank);
+  readonly tries10m = new RollingCounter(10 * MINUTE, 20, this.bank);
+  readonly tries60m = new RollingCounter(HOUR, 30, this.bank);
+  readonly rcpts10m = new RollingCounter(10 * MINUTE, 20, this.bank);
+  readonly rcpts60m = new RollingCounter(HOUR, 30, this.bank);
+  readonly external60m = new RollingCounter(HOUR, 30, this.bank);
+  readonly novel60m = new RollingCounter(HOUR, 30, this.bank);
   readonly domains60m: RecentSet;
   readonly ips10m = new SmallRecentSet(10 * MINUTE, 256);
   readonly ips60m = new SmallRecentSet(HOUR, 256);
@@ -59,7 +62,7 @@ export class AccountRecord {
   readonly content: ContentCounts;
   readonly sentDay: RollingCounter;
   readonly hardDay: RollingCounter;
-  readonly failedLogins = new RollingCounter(HOUR, 12);
+  readonly failedLogins = new RollingCounter(HOUR, 12, this.bank);
   readonly profile: AccountProfile;
   messages = 0;
   hasHome = false;
@@ -77,7 +80,7 @@ export class AccountRecord {
     this.limits = resolveLimits(cfg, name);
     this.bulk = isBulk(cfg, name);
     this.domain = name.slice(name.lastIndexOf('@') + 1).toLowerCase();
-    this.accepted = new LimitCounters(Math.max(this.limits.domainsPerHour + 1, 64));
+    this.accepted = new LimitCounters(Math.max(this.limits.domainsPerHour + 1, 64), this.bank);
     this.domains60m = new RecentSet(HOUR, 4096);
     this.recipients = new BoundedMap(m.recipientsPerAccount);
     this.ips = new BoundedMap(m.footingPerAccount);
@@ -86,8 +89,8 @@ export class AccountRecord {
     this.clients = new BoundedMap(m.footingPerAccount);
     this.content = new ContentCounts(m.contentKeysPerAccount);
     const window = cfg.bounces.windowHours * HOUR;
-    this.sentDay = new RollingCounter(window, 48);
-    this.hardDay = new RollingCounter(window, 48);
+    this.sentDay = new RollingCounter(window, 48, this.bank);
+    this.hardDay = new RollingCounter(window, 48, this.bank);
     this.profile = new AccountProfile(cfg.profile, org.profile);
   }
 

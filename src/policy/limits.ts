@@ -1,5 +1,5 @@
 import type { DetectionConfig, Limits } from './config.js';
-import { RecentSet, RollingCounter } from './window.js';
+import { RecentSet, RollingCounter, type SlotBank } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -29,17 +29,26 @@ function defined(o: object | undefined): object {
   return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined));
 }
 
+export const LIMIT_SLOTS = 2 * (12 + 30 + 48);
+
 /** Counters of accepted traffic against which the hard limits are checked. */
 export class LimitCounters {
-  readonly msgMinute = new RollingCounter(MINUTE, 12);
-  readonly msgHour = new RollingCounter(HOUR, 30);
-  readonly msgDay = new RollingCounter(DAY, 48);
-  readonly rcptMinute = new RollingCounter(MINUTE, 12);
-  readonly rcptHour = new RollingCounter(HOUR, 30);
-  readonly rcptDay = new RollingCounter(DAY, 48);
+  readonly msgMinute: RollingCounter;
+  readonly msgHour: RollingCounter;
+  readonly msgDay: RollingCounter;
+  readonly rcptMinute: RollingCounter;
+  readonly rcptHour: RollingCounter;
+  readonly rcptDay: RollingCounter;
   readonly domainsHour: RecentSet;
 
-  constructor(cap: number) {
+  /** Takes LIMIT_SLOTS slots from `bank`. */
+  constructor(cap: number, bank?: SlotBank) {
+    this.msgMinute = new RollingCounter(MINUTE, 12, bank);
+    this.msgHour = new RollingCounter(HOUR, 30, bank);
+    this.msgDay = new RollingCounter(DAY, 48, bank);
+    this.rcptMinute = new RollingCounter(MINUTE, 12, bank);
+    this.rcptHour = new RollingCounter(HOUR, 30, bank);
+    this.rcptDay = new RollingCounter(DAY, 48, bank);
     this.domainsHour = new RecentSet(HOUR, cap);
   }
 

@@ -11,8 +11,8 @@ export class RollingCounter {
   private head = -1;
   private total = 0;
 
-  constructor(windowMs: number, buckets: number) {
-    this.slots = new Float64Array(buckets);
+  constructor(windowMs: number, buckets: number, bank?: SlotBank) {
+    this.slots = bank ? bank.take(buckets) : new Float64Array(buckets);
     this.slotMs = windowMs / buckets;
   }
 
@@ -52,6 +52,28 @@ export class RollingCounter {
       }
     }
     this.head = slot;
+  }
+}
+
+/**
+ * One block of memory for the slots of all counters of an account. Each event reads a dozen of
+ * its account's counters; slots side by side cost fewer cache misses than a dozen separate
+ * buffers scattered over the heap, and that, not arithmetic, is what a counter costs.
+ */
+export class SlotBank {
+  private readonly data: Float64Array;
+  private next = 0;
+
+  constructor(size: number) {
+    this.data = new Float64Array(size);
+  }
+
+  /** `n` slots of the block, or a buffer of their own once the block is used up. */
+  take(n: number): Float64Array {
+    if (this.next + n > this.data.length) return new Float64Array(n);
+    const slots = this.data.subarray(this.next, this.next + n);
+    this.next += n;
+    return slots;
   }
 }
 
@@ -112,6 +134,9 @@ export class BoundedMap<V> {
 export class RecentSet {
   private readonly seen = new Map<string, number>();
   private nextSweep = 0;
+  /** Bounds on the times held (loose after a refresh or delete), so that most sweeps need no scan. */
+  private oldest = Infinity;
+  private newest = -Infinity;
 
   constructor(
     private readonly windowMs: number,
@@ -121,6 +146,8 @@ export class RecentSet {
   add(key: string, ts: number): void {
     if (this.seen.size >= this.cap && !this.seen.has(key)) this.sweep(ts, true);
     this.seen.set(key, ts);
+    if (ts < this.oldest) this.oldest = ts;
+    if (ts > this.newest) this.newest = ts;
   }
 
   has(key: string): boolean {
@@ -133,6 +160,8 @@ export class RecentSet {
 
   clear(): void {
     this.seen.clear();
+    this.oldest = Infinity;
+    this.newest = -Infinity;
   }
 
   count(ts: number): number {
@@ -148,10 +177,15 @@ export class RecentSet {
       const times = [...this.seen.values()].sort((a, b) => a - b);
       cutoff = Math.max(cutoff, times[Math.floor(times.length / 2)]);
     }
+    if (!full && this.oldest >= cutoff) return;
+    if (!full && this.newest < cutoff) return this.clear();
+    let oldest = Infinity;
     // forEach rather than for-of: no [key, value] array per entry (a sweep visits thousands).
     this.seen.forEach((at, key) => {
       if (at < cutoff || (full && at === cutoff)) this.seen.delete(key);
+      else if (at < oldest) oldest = at;
     });
+    this.oldest = oldest;
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContentCounts } from '../../../src/policy/content-counts.js';
 import { parseTimestamp } from '../../../src/policy/timestamp.js';
-import { BoundedMap } from '../../../src/policy/window.js';
+import { BoundedMap, RecentSet, RollingCounter, SlotBank } from '../../../src/policy/window.js';
 
 /** A small deterministic generator, so that a failure can be replayed. */
 function prng(seed: number): () => number {
@@ -52,5 +52,49 @@ describe('event timestamps', () => {
     }
     for (const s of ['2026-01-05T09:00:00+09:00', '2026-01-05', '2026-01-05T09:00:00.1Z', '2026-02-31T00:00:00Z', 'soon', ''])
       expect(parseTimestamp(s)).toBe(Date.parse(s));
+  });
+});
+
+describe('recent sets', () => {
+  it('count what a plain scan of every key would count, with sweeps skipped or not', () => {
+    const rnd = prng(11);
+    const window = 60_000;
+    const set = new RecentSet(window, 50);
+    const ref = new Map<string, number>();
+    let nextSweep = 0;
+    let ts = 0;
+    for (let n = 0; n < 20_000; n++) {
+      ts += Math.floor(rnd() * (rnd() < 0.05 ? 5 * window : 2000));
+      const key = `d${Math.floor(rnd() * 40)}`;
+      set.add(key, ts);
+      ref.set(key, ts);
+      if (rnd() < 0.3) {
+        // The reference: expired keys dropped at most once per tenth of the window.
+        if (ts >= nextSweep) {
+          nextSweep = ts + window / 10;
+          for (const [k, at] of [...ref]) if (at < ts - window) ref.delete(k);
+        }
+        expect(set.count(ts)).toBe(ref.size);
+      }
+    }
+  });
+});
+
+describe('rolling counters sharing one slot bank', () => {
+  it('sum exactly as counters with buffers of their own, and stay apart', () => {
+    const bank = new SlotBank(24);
+    const shared = [new RollingCounter(60_000, 12, bank), new RollingCounter(600_000, 12, bank)];
+    const own = [new RollingCounter(60_000, 12), new RollingCounter(600_000, 12)];
+    const rnd = prng(3);
+    let ts = 0;
+    for (let n = 0; n < 5000; n++) {
+      ts += Math.floor(rnd() * 20_000);
+      const i = rnd() < 0.5 ? 0 : 1;
+      const v = rnd() * 3;
+      shared[i].add(ts, v);
+      own[i].add(ts, v);
+      expect(shared[0].sum(ts)).toBe(own[0].sum(ts));
+      expect(shared[1].sum(ts)).toBe(own[1].sum(ts));
+    }
   });
 });
