@@ -14,7 +14,7 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { loadTls, SubmissionService, type Listener } from '../smtp/server.js';
 import type { Store } from '../storage/ports/index.js';
 import { createAppPasswordVerifier } from './app-passwords.js';
-import { createGuard, credentialOptions } from './guard.js';
+import { createGuard, credentialOptions, loginSignals } from './guard.js';
 import { openStore } from './open-store.js';
 import { dkimSigner, returnPaths } from './outbound.js';
 import { Pipeline } from './pipeline.js';
@@ -68,6 +68,8 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   const warmed = await policy.warm(store, config.detection.profile.windowDays);
   const localGuard = createGuard(config, (e) => (cluster.shareBan(e), void store.events.append({ ts: new Date(e.ts).toISOString(), code: e.code, account: e.account ?? null, data: { ...e } })));
   await localGuard.follow(store, logger);
+  const logins = loginSignals(config, store, logger);
+  await logins.warm(store, config.detection.profile.windowDays);
   const pipeline = new Pipeline({
     store,
     logger,
@@ -75,6 +77,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     guard: cluster.wrapGuard(localGuard),
     appPasswords: createAppPasswordVerifier(config, store),
     credentials: credentialOptions(config),
+    logins,
     lifetimeHours: config.delivery.lifetimeHours,
     checkRecipient: suppressionCheck(store, logger),
   });

@@ -3,6 +3,8 @@ import { CredentialCache } from '../auth/credential-cache.js';
 import type { CredentialOptions } from '../auth/credentials.js';
 import { AuthGuard, SourceGate, attemptKey, sourceKey, type GuardEvent } from '../auth/guard/index.js';
 import { BAN_LIFTED, type BanLift } from '../auth/bans.js';
+import { geoDb } from '../auth/geo.js';
+import { LoginSignals } from '../auth/logins.js';
 import type { LoadedConfig } from '../cli/context.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../storage/ports/index.js';
@@ -67,6 +69,13 @@ export function createGuard(config: LoadedConfig, onEvent: (e: GuardEvent) => vo
     follow: (store, logger, intervalMs) => lifts.start(store, logger, intervalMs),
     stop: () => lifts.stop(),
   };
+}
+
+/** Location and login anomalies; anomaly events go to the event record like every other finding. */
+export function loginSignals(config: LoadedConfig, store: Store, logger: Logger): LoginSignals {
+  const record = (e: Parameters<Store['events']['append']>[0]) =>
+    void store.events.append(e).catch((err: unknown) => logger.error({ err, code: e.code }, 'event could not be recorded'));
+  return new LoginSignals(config.auth.geo ? geoDb() : null, config.auth.anomalies, record, logger);
 }
 
 /** Polls the event record for ban lifts; bans live in memory, so each node applies them itself. */

@@ -1,6 +1,7 @@
 import { queueId } from '../core/ids.js';
 import { checkCredentials, type AppPasswordVerifier, type CredentialOptions } from '../auth/credentials.js';
 import { GatewayError } from '../errors/catalogue.js';
+import type { Location } from '../auth/logins.js';
 import type { AuthEvent, SubmitEvent, Verdict } from '../events/replay.js';
 import type { Logger } from '../observability/logger.js';
 import type { AuthOutcome, Submission, SubmissionPorts } from '../smtp/types.js';
@@ -27,6 +28,8 @@ export interface PipelineDeps {
   appPasswords: AppPasswordVerifier;
   /** Credential cache and argon2 counter (src/auth/credential-cache.ts). */
   credentials?: CredentialOptions;
+  /** Country and network of each client, and login anomalies (src/auth/logins.ts). */
+  logins?: { locate(ip: string): Location; observe(event: AuthEvent): void };
   lifetimeHours: number;
   /** RCPT TO check (the suppression list); none when absent. */
   checkRecipient?: (address: string) => Promise<GatewayError | null>;
@@ -49,7 +52,9 @@ export class Pipeline implements SubmissionPorts {
     const result = await checkCredentials(this.deps.store, req, this.deps.appPasswords, this.deps.credentials);
     const precise = this.deps.guard.after({ ip: req.ip, account, password: req.password, ok: result.ok });
     if (!result.ok && precise) result.error = precise;
+    Object.assign(result.event, this.deps.logins?.locate(req.ip));
     this.deps.policy.observeAuth(result.event);
+    if (result.ok) this.deps.logins?.observe(result.event);
     this.record(result.ok ? 'smtp:auth-ok' : 'smtp:auth-failed', account, { ...result.event, sessionId: req.sessionId });
     if (result.ok && result.appPasswordId) {
       await this.deps.store.accounts.touchAppPassword(result.appPasswordId, result.event.ts, req.ip);
@@ -67,7 +72,7 @@ export class Pipeline implements SubmissionPorts {
   }
 
   async submit(s: Submission): Promise<{ queueId: string; held: boolean }> {
-    const event = toSubmitEvent(s);
+    const event = { ...toSubmitEvent(s), ...this.deps.logins?.locate(s.ip) };
     const decision = this.deps.policy.decide(event);
     const id = queueId(s.receivedAt.getTime());
     const data = { ...event, queueId: id, verdict: decision.verdict, score: decision.score, reasons: decision.reasons };

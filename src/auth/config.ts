@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { anomalyConfigSchema } from './anomalies.js';
 import { guardConfigSchema } from './guard/config.js';
 
 /** Credentials: app-password keys and the brute-force guard. */
@@ -25,6 +26,11 @@ export const authConfigSchema = z
       .default(10_000)
       .describe('Most cached credentials kept in memory; the least recently verified are dropped first.'),
     guard: guardConfigSchema.prefault({}).describe('Brute-force, spraying and stuffing defence on SMTP AUTH.'),
+    geo: z
+      .boolean()
+      .default(true)
+      .describe('Look up the country and network (ASN) of each client address in the bundled offline data (npm packages @ip-location-db/asn and @ip-location-db/asn-country; update them to refresh the data).'),
+    anomalies: anomalyConfigSchema.prefault({}).describe('Login anomalies: new address, network or country, impossible travel, unusual hour.'),
   })
   .describe('Authentication of mail clients.');
 
