@@ -168,7 +168,10 @@ export async function startPrivatePostfix(o: PrivatePostfixOptions): Promise<Pri
   writeFileSync(join(dir, 'master.cf'), masterCf(port));
   writeFileSync(join(root, 'maillog'), '');
   const postfix = (...args: string[]) => run(POSTFIX, ['-c', dir, ...args], { env: { ...process.env, MAIL_CONFIG: dir } });
-  await postfix('start');
+  // without a terminal Postfix reports to syslog only: its maillog is the one place to look
+  await postfix('start').catch((err: Error) => {
+    throw new Error(`postfix -c ${dir} start failed (${err.message.trim()}); maillog:\n${readFileSync(join(root, 'maillog'), 'utf8')}`);
+  });
   await waitForPort(port, 15_000);
   return {
     port,
