@@ -26,30 +26,89 @@ export interface DecodedHeaders {
 }
 
 export function decodeHeaders(lines: HeaderLine[]): DecodedHeaders {
-  const map = new Map<string, string[]>();
+  const raw = new Map<string, string[]>();
   let exact = true;
-  let reportType: string | undefined;
   for (const line of lines) {
-    const key = line.key;
-    if (SKIPPED.test(key)) continue;
-    const raw = Buffer.from(String(libmime.decodeHeader(line.line).value ?? '').trim(), 'binary').toString();
-    if (ADDRESS.has(key) && /@xn--/i.test(raw)) exact = false;
-    if (key === 'content-type' && !map.has(key)) reportType = reportTypeOf(raw);
-    const values = decodeValue(key, raw);
-    if (values === undefined) continue;
-    const list = map.get(key);
-    if (!list) map.set(key, values);
-    else if (!SINGLE.has(key)) list.push(...values);
+    if (SKIPPED.test(line.key)) continue;
+    if (ADDRESS.has(line.key) && /@xn--/i.test(line.line)) exact = false;
+    const list = raw.get(line.key);
+    if (list) list.push(line.line);
+    else raw.set(line.key, [line.line]);
   }
-  return { map, exact, reportType };
+  const type = raw.get('content-type')?.[0];
+  return { map: new LazyHeaderMap(raw), exact, reportType: type === undefined ? undefined : reportTypeOf(unfold(type)) };
 }
 
-function reportTypeOf(raw: string): string | undefined {
-  const parsed = libmime.parseHeaderValue(raw, { stripComments: true });
-  const value = parsed.params['report-type'];
-  if (value === undefined) return undefined;
-  // a parameter in RFC 2231 form is decoded already
-  return (parsed.decodedParams?.includes('report-type') ? value : words(value)).toLowerCase();
+/**
+ * Received and the other trace fields make up most of a bounce's header and no reader looks at
+ * them: a field is decoded when it is first asked for (or when the map is listed as a whole).
+ */
+class LazyHeaderMap extends Map<string, string[]> {
+  private pending: Map<string, string[]> | undefined;
+
+  constructor(raw: Map<string, string[]>) {
+    super();
+    this.pending = raw;
+  }
+
+  override get(key: string): string[] | undefined {
+    this.decode(key);
+    return super.get(key);
+  }
+
+  override has(key: string): boolean {
+    this.decode(key);
+    return super.has(key);
+  }
+
+  override get size(): number {
+    this.decodeAll();
+    return super.size;
+  }
+
+  override forEach(fn: (value: string[], key: string, map: Map<string, string[]>) => void, thisArg?: unknown): void {
+    this.decodeAll();
+    super.forEach(fn, thisArg);
+  }
+
+  override entries(): MapIterator<[string, string[]]> {
+    this.decodeAll();
+    return super.entries();
+  }
+
+  override keys(): MapIterator<string> {
+    this.decodeAll();
+    return super.keys();
+  }
+
+  override values(): MapIterator<string[]> {
+    this.decodeAll();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, string[]]> {
+    return this.entries();
+  }
+
+  private decode(key: string): void {
+    const lines = this.pending?.get(key);
+    if (!lines) return;
+    this.pending!.delete(key);
+    // mailparser drops an empty field, and keeps the first occurrence of a single-valued one
+    const decoded = lines.map((line) => decodeValue(key, unfold(line))).filter((v) => v !== undefined);
+    if (decoded.length === 0) return;
+    const values = decoded.flat();
+    super.set(key, SINGLE.has(key) ? values.slice(0, 1) : values);
+  }
+
+  private decodeAll(): void {
+    for (const key of [...(this.pending?.keys() ?? [])]) this.decode(key);
+  }
+}
+
+/** The field value as mailparser sees it: unfolded, trimmed, raw 8-bit bytes read as UTF-8. */
+function unfold(line: string): string {
+  return Buffer.from(String(libmime.decodeHeader(line).value ?? '').trim(), 'binary').toString();
 }
 
 /** Undefined where mailparser drops the field (an empty value). */
@@ -124,4 +183,12 @@ function addressText(raw: string): string {
   const list = addressparser(raw) as Address[];
   decodeAddresses(list);
   return formatAddresses(list);
+}
+
+function reportTypeOf(raw: string): string | undefined {
+  const parsed = libmime.parseHeaderValue(raw, { stripComments: true });
+  const value = parsed.params['report-type'];
+  if (value === undefined) return undefined;
+  // a parameter in RFC 2231 form is decoded already
+  return (parsed.decodedParams?.includes('report-type') ? value : words(value)).toLowerCase();
 }
