@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { anomalyConfigSchema } from './anomalies.js';
+import { devicesSchema } from './devices.js';
 import { guardConfigSchema } from './guard/config.js';
 
 /** Credentials: app-password keys and the brute-force guard. */
@@ -30,6 +31,7 @@ export const authConfigSchema = z
       .boolean()
       .default(true)
       .describe('Look up the country and network (ASN) of each client address in the bundled offline data (npm packages @ip-location-db/asn and @ip-location-db/asn-country; update them to refresh the data).'),
+    devices: devicesSchema.describe('Devices that cannot authenticate (printers, scanners): each bound to its source addresses, one sender, internal recipients, tight limits; see docs/password-policy.md.'),
     anomalies: anomalyConfigSchema.prefault({}).describe('Login anomalies: new address, network or country, impossible travel, unusual hour.'),
   })
   .describe('Authentication of mail clients.');

@@ -19,6 +19,7 @@ const t = {
   tls: { en: '  submission (implicit TLS) {host}:{port}', ja: '  送信受付 (暗黙的 TLS)   {host}:{port}' },
   plain: { en: '  plain port for tests (no AUTH) {host}:{port}', ja: '  テスト用平文ポート (AUTH なし) {host}:{port}' },
   bounce: { en: '  bounces and DMARC reports {host}:{port}', ja: '  バウンス・DMARC レポート受信 {host}:{port}' },
+  device: { en: '  devices without AUTH (listed sources only) {host}:{port}', ja: '  認証できない機器用 (登録済みの送信元のみ) {host}:{port}' },
   store: { en: '  store: {store}', ja: '  ストア: {store}' },
   console: { en: '  admin console and API   {url}   (create an administrator: npx mailwarden admin add NAME --role admin)', ja: '  管理画面と API          {url}   (管理者の作成: npx mailwarden admin add 名前 --role admin)' },
   stopping: { en: 'Stopping: finishing sessions in flight...', ja: '停止中: 処理中のセッションを完了させています...' },

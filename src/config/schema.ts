@@ -23,6 +23,10 @@ export const submissionSchema = z
       .nullable()
       .default(null)
       .describe('A port without TLS, for tests only. AUTH is never offered on it, so it cannot submit mail.'),
+    devicePort: port
+      .nullable()
+      .default(null)
+      .describe('A port for devices that cannot do TLS or AUTH (old printers and scanners): STARTTLS offered but not required, AUTH never offered, and only the sources listed in auth.devices may connect. null disables it.'),
     maxMessageBytes: z.number().int().positive().default(26_214_400).describe('Largest message accepted (SIZE), in bytes.'),
     maxClients: z.number().int().positive().default(500).describe('Simultaneous connections in total.'),
     maxClientsPerIp: z.number().int().positive().default(50).describe('Simultaneous connections from one IP address.'),

@@ -71,6 +71,15 @@ export const errors = {
       ja: '{field} のアドレス <{address}> はアカウント {account} では使えません: 送信できるのは自分のアドレスとエイリアスだけです',
     },
   },
+  DEVICE_EXTERNAL_RECIPIENT: {
+    smtp: 550,
+    enhanced: '5.7.1',
+    http: 403,
+    text: {
+      en: 'Device {device} may send to internal recipients only',
+      ja: '機器 {device} は社内の宛先にのみ送信できます',
+    },
+  },
   NULL_SENDER: {
     smtp: 550,
     enhanced: '5.7.1',

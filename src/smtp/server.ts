@@ -9,10 +9,11 @@ import { onData } from './data.js';
 import { ProxyAwareSmtpServer } from './proxy-server.js';
 import { checkEnvelopeSender } from './mail-from.identity.js';
 import { MALFORMED_AUTH, markAuthAnswered, watchMalformedAuth } from './auth.malformed.js';
+import { DeviceRegistry, isDeviceUser } from '../auth/devices.js';
 import type { Session, SubmissionPorts } from './types.js';
 
 export interface Listener {
-  name: 'starttls' | 'tls' | 'plain' | 'bounce';
+  name: 'starttls' | 'tls' | 'plain' | 'bounce' | 'device';
   port: number;
 }
 
@@ -25,13 +26,17 @@ export class SubmissionService {
   private readonly perIp = new Map<string, number>();
   private readonly commands = new Map<string, number>();
   readonly listeners: Listener[] = [];
+  /** Printers and scanners that cannot authenticate, known by their source address. */
+  private readonly devices: DeviceRegistry;
 
   constructor(
     private readonly config: Config & { configDir: string },
     private readonly ports: SubmissionPorts,
     private readonly logger: Logger,
     private readonly tls: { key: Buffer; cert: Buffer },
-  ) {}
+  ) {
+    this.devices = new DeviceRegistry(config.auth.devices, config.detection.orgDomains);
+  }
 
   async start(): Promise<Listener[]> {
     const s = this.config.submission;
@@ -39,6 +44,7 @@ export class SubmissionService {
       ['starttls', s.starttlsPort],
       ['tls', s.tlsPort],
       ['plain', s.plainPortForTests],
+      ['device', s.devicePort],
     ];
     for (const [name, port] of wanted) {
       if (port === null) continue;
@@ -92,7 +98,7 @@ export class SubmissionService {
       size: s.maxMessageBytes,
       authMethods: ['PLAIN', 'LOGIN'],
       allowInsecureAuth: false,
-      disabledCommands: name === 'plain' ? ['AUTH', 'STARTTLS'] : [],
+      disabledCommands: name === 'plain' ? ['AUTH', 'STARTTLS'] : name === 'device' ? ['AUTH'] : [],
       maxClients: s.maxClients,
       maxRecipients: s.maxRecipients,
       maxAllowedUnauthenticatedCommands: s.maxUnauthenticatedCommands,
@@ -104,10 +110,13 @@ export class SubmissionService {
         // AUTH is not even advertised before TLS (RFC 8314): a client must never be invited to
         // send a password in clear. The TLS handshake lifts this in onSecure.
         if (!session.secure) (session as Session & { disabledCommands?: string[] }).disabledCommands = ['AUTH'];
-        this.onConnect(session as Session, cb);
+        this.onConnect(session as Session, cb, name);
       },
       onSecure: (_socket, session, cb) => {
-        (session as Session & { disabledCommands?: string[] }).disabledCommands = name === 'plain' ? ['AUTH'] : [];
+        (session as Session & { disabledCommands?: string[] }).disabledCommands = name === 'plain' || name === 'device' ? ['AUTH'] : [];
+        // STARTTLS forgets the identity (RFC 3207 §4.2); a device is known again by its address.
+        const device = name === 'plain' ? null : this.devices.userFor(session.remoteAddress);
+        if (device) (session as Session).user = device;
         cb();
       },
       onClose: (session) => this.onClose(session as Session),
@@ -131,8 +140,8 @@ export class SubmissionService {
       },
       onRcptTo: (address, session, cb) => {
         const over = this.countCommand(session as Session);
-        if (over || !this.ports.checkRecipient) return cb(over);
-        this.ports.checkRecipient(address.address).then((refused) => cb(refused), (err) => cb(this.internal(err)));
+        if (over) return cb(over);
+        this.onRcptTo(address.address, session as Session).then((refused) => cb(refused), (err) => cb(this.internal(err)));
       },
       onData: (stream, session, cb) => {
         onData(stream, session as Session, this.config, this.ports).then(
@@ -146,10 +155,15 @@ export class SubmissionService {
     };
   }
 
-  private onConnect(session: Session, cb: (err?: Error | null) => void): void {
+  private onConnect(session: Session, cb: (err?: Error | null) => void, listener: Listener['name']): void {
     const n = (this.perIp.get(session.remoteAddress) ?? 0) + 1;
     this.perIp.set(session.remoteAddress, n);
     if (n > this.config.submission.maxClientsPerIp) return cb(new GatewayError('TOO_MANY_CONNECTIONS'));
+    // A listed device is authenticated by its source address (src/auth/devices.ts): in clear on
+    // the device port only, elsewhere once TLS is up (onSecure). No one else may use the device port.
+    const device = listener === 'plain' ? null : this.devices.userFor(session.remoteAddress);
+    if (listener === 'device' && !device) return cb(new GatewayError('AUTH_REQUIRED'));
+    if (device && (listener === 'device' || session.secure)) session.user = device;
     cb();
   }
 
@@ -170,11 +184,30 @@ export class SubmissionService {
   private async onMailFrom(address: string, session: Session): Promise<void> {
     const over = this.countCommand(session);
     if (over) throw over;
-    const user = session.user!;
+    const user = session.user;
+    // Before TLS, AUTH is not even offered, so smtp-server lets MAIL through to here unauthenticated.
+    if (!user) throw new GatewayError('AUTH_REQUIRED');
+    // A device has no stored account: its one sender and its own hourly budget apply.
+    if (isDeviceUser(user)) {
+      checkEnvelopeSender(user, address);
+      const refused = this.devices.checkMailFrom(user);
+      if (refused) throw refused;
+      return;
+    }
     const account = await this.ports.currentAccount(user.address);
     if (!account || account.disabled) throw new GatewayError('AUTH_FAILED');
     if (account.state === 'restricted') throw new GatewayError('ACCOUNT_RESTRICTED');
     checkEnvelopeSender({ ...user, aliases: account.aliases }, address);
+  }
+
+  /** RCPT TO: a device's recipient rules first, then the suppression list. */
+  private async onRcptTo(address: string, session: Session): Promise<GatewayError | null> {
+    if (isDeviceUser(session.user)) {
+      const isAccount = (await this.ports.currentAccount(address.toLowerCase())) !== null;
+      const refused = this.devices.checkRecipient(session.user, session.envelope.rcptTo.length, address, isAccount);
+      if (refused) return refused;
+    }
+    return this.ports.checkRecipient ? this.ports.checkRecipient(address) : null;
   }
 
   /**

@@ -7,6 +7,8 @@ export interface SessionUser {
   address: string;
   aliases: string[];
   appPasswordId: string | null;
+  /** Set for a device that cannot authenticate, identified by its source address (src/auth/devices.ts). */
+  device?: string;
 }
 
 export type AuthOutcome = { ok: true; account: Account; appPasswordId: string | null } | { ok: false; error: GatewayError };
