@@ -96,9 +96,8 @@ function chooseVerdict(c: SubmitContext, score: number, reasons: string[]): Verd
 /** Only accepted mail teaches the account and the organisation what is usual. */
 function learnAccepted(c: SubmitContext, contentPoints: number): void {
   const { acct: a, org, ts } = c;
-  const external = c.domains.filter((d) => d !== a.domain && !org.domains.has(d));
   a.accepted.record(ts, c.recipients.length, c.domains);
-  a.profile.learn(ts, c.recipients.length, c.novelAccount, external);
+  a.profile.learn(ts, c.recipients.length, c.novelAccount, c.externalDomains);
   // Known recipients were refreshed by the lookup itself; only new ones need writing.
   for (const r of c.unknown) {
     a.recipients.set(r, ts);

@@ -16,6 +16,8 @@ export interface SubmitContext {
   /** Lower-cased recipients and their domains (distinct domains listed once). */
   recipients: string[];
   domains: string[];
+  /** The distinct domains outside the organisation, in the order of `domains`. */
+  externalDomains: string[];
   external: number;
   /** External recipients this account never mailed, and those the whole organisation never mailed. */
   novelAccount: number;

@@ -16,6 +16,7 @@ export function analyseRecipients(
 ): SubmitContext {
   const recipients: string[] = [];
   const domains: string[] = [];
+  const externalDomains: string[] = [];
   const unknown: string[] = [];
   let external = 0;
   let novelAccount = 0;
@@ -24,17 +25,21 @@ export function analyseRecipients(
     const rcpt = raw.toLowerCase();
     recipients.push(rcpt);
     const domain = rcpt.slice(rcpt.lastIndexOf('@') + 1);
-    if (!domains.includes(domain)) domains.push(domain);
+    const internal = domain === acct.domain || org.domains.has(domain);
+    if (!domains.includes(domain)) {
+      domains.push(domain);
+      if (!internal) externalDomains.push(domain);
+    }
     const known = acct.recipients.has(rcpt);
     if (!known) unknown.push(rcpt);
-    if (domain === acct.domain || org.domains.has(domain)) continue;
+    if (internal) continue;
     external++;
     if (known) continue;
     novelAccount++;
     if (!org.recipients.has(rcpt)) novelOrg++;
   }
   const novelWeight = novelOrg + (novelAccount - novelOrg) / 2;
-  return { ev, ts, acct, org, cfg, recipients, domains, external, novelAccount, novelOrg, novelWeight, unknown, network };
+  return { ev, ts, acct, org, cfg, recipients, domains, externalDomains, external, novelAccount, novelOrg, novelWeight, unknown, network };
 }
 
 /** Counts this attempt into the account's short windows (whatever its verdict: pace is the signal). */
@@ -47,7 +52,7 @@ export function recordAttempt(c: SubmitContext): void {
   a.rcpts60m.add(c.ts, c.recipients.length);
   a.external60m.add(c.ts, c.external);
   a.novel60m.add(c.ts, c.novelWeight);
-  for (const d of c.domains) if (d !== a.domain && !c.org.domains.has(d)) a.domains60m.add(d, c.ts);
+  for (const d of c.externalDomains) a.domains60m.add(d, c.ts);
   a.ips10m.add(c.ev.ip, c.ts);
   a.ips60m.add(c.ev.ip, c.ts);
 }
