@@ -3,7 +3,7 @@ import FlowedDecoder from '@zone-eu/mailsplit/lib/flowed-decoder.js';
 import libmime from 'libmime';
 import type { Transform } from 'node:stream';
 import { decodeHeaders } from './mime-headers.js';
-import { attachmentText, FEEDBACK_TYPE, headerBlock, MESSAGE_HEADERS, ORIGINAL_TYPES, STATUS_TYPES } from './mime-parts.js';
+import { attachmentText, FEEDBACK_TYPE, headerBlock, MESSAGE_HEADERS, MessageUnreadable, ORIGINAL_TYPES, STATUS_TYPES } from './mime-parts.js';
 import type { MailView } from './types.js';
 
 /**
@@ -19,7 +19,8 @@ export async function readMailFast(input: Buffer): Promise<MailView | undefined>
   const root = parts?.[0]?.node;
   if (!parts || !root?.headers) return undefined;
   const lines = root.headers.getList();
-  if (!lines.some((h) => MESSAGE_HEADERS.has(h.key))) return undefined;
+  // the same header lines the full reader would judge by, from the same splitter
+  if (!lines.some((h) => MESSAGE_HEADERS.has(h.key))) throw new MessageUnreadable('no message headers');
   const headers = decodeHeaders(lines);
   if (!headers.exact) return undefined;
   const body = await readBody(parts);
@@ -33,11 +34,13 @@ export async function readMailFast(input: Buffer): Promise<MailView | undefined>
   };
 }
 
-type Role = 'text' | 'html' | 'report' | 'skip' | 'unsupported';
+type Role = 'text' | 'html' | 'report' | 'skip';
 
 interface Part {
   node: MimeNode;
   role: Role;
+  /** The top node of an inline attached message: mailparser prints its headers into the text. */
+  showMeta: boolean;
   chunks: Buffer[];
 }
 
@@ -50,7 +53,8 @@ function splitParts(input: Buffer): Promise<Part[]> {
     const splitter = new Splitter();
     splitter.on('data', (chunk: SplitterChunk) => {
       if (chunk.type === 'node') {
-        const part: Part = { node: chunk, role: roleOf(chunk), chunks: [] };
+        const showMeta = !!chunk.parentNode && chunk.parentNode.contentType === 'message/rfc822';
+        const part: Part = { node: chunk, role: roleOf(chunk), showMeta, chunks: [] };
         parts.push(part);
         byNode.set(chunk, part);
       } else if (chunk.type === 'body') {
@@ -70,8 +74,6 @@ function roleOf(node: MimeNode): Role {
   const type = node.contentType || 'text/plain';
   if (node.multipart) return 'skip';
   if (type === 'message/rfc822' && node.messageNode) return 'skip';
-  // mailparser prints the headers of an inline message into the text: left to the full reader
-  if (node.parentNode && node.parentNode.contentType === 'message/rfc822') return 'unsupported';
   let disposition = node.disposition || '';
   if (disposition && disposition !== 'attachment' && disposition !== 'inline') disposition = 'attachment';
   if (!disposition) disposition = TEXT_TYPES.has(type) ? 'inline' : 'attachment';
@@ -82,12 +84,14 @@ function roleOf(node: MimeNode): Role {
 type Body = Pick<MailView, 'text' | 'deliveryStatus' | 'feedbackReport' | 'originalHeaders'>;
 
 async function readBody(parts: Part[]): Promise<Body | undefined> {
-  if (parts.some((p) => p.role === 'unsupported')) return undefined;
   const hasText = parts.some((p) => p.role === 'text');
+  // the headers of an inline message go into the HTML as a table as well: left to the full reader
+  if (parts.some((p) => p.showMeta) && parts.some((p) => p.role === 'html')) return undefined;
   const text: string[] = [];
   const html: string[] = [];
   const body: Body = { text: '', deliveryStatus: [], feedbackReport: undefined, originalHeaders: undefined };
   for (const part of parts) {
+    if (part.showMeta && hasText) text.push(metaText(part.node));
     if (part.role === 'text' || part.role === 'html') {
       const content = await inlineText(part);
       if (!content) continue;
@@ -101,6 +105,21 @@ async function readBody(parts: Part[]): Promise<Body | undefined> {
   }
   body.text = text.length > 0 ? text.join('\n') : html.join('<br/>\n').replace(/<[^>]+>/g, ' ');
   return body;
+}
+
+const META = ['From', 'Subject', 'Date', 'To', 'Cc', 'Bcc'];
+
+/** mailparser's summary of an inline message: its From, Subject, Date, To, Cc and Bcc lines. */
+function metaText(node: MimeNode): string {
+  const headers = node.headers ? decodeHeaders(node.headers.getList()).map : new Map<string, string[]>();
+  const lines: string[] = [];
+  for (const name of META) {
+    const values = headers.get(name.toLowerCase());
+    const value = values?.[values.length - 1];
+    if (value === undefined) continue;
+    lines.push(`${name}: ${name === 'Date' ? new Date(value).toUTCString() : value}`);
+  }
+  return `\n${lines.join('\n')}\n`;
 }
 
 function addReport(body: Body, type: string, content: string): void {
