@@ -13,6 +13,7 @@ const all: Record<string, string[]> = {
   bounces: ['bench/bounces.ts'],
   dmarc: ['bench/dmarc.ts'],
   password: ['bench/password.ts'],
+  auth: ['bench/auth.ts'],
   cluster: ['bench/cluster.ts'],
 };
 
