@@ -143,19 +143,31 @@ function transferDecoded(part: Part): Promise<Buffer> {
 /** Transfer decoding, format=flowed and the charset, as mailparser does for an inline text part. */
 async function inlineText(part: Part): Promise<string> {
   const node = part.node;
+  const decoded = await transferDecoded(part);
   const stages: Transform[] = [];
-  if (node.encoding === 'base64' || node.encoding === 'quoted-printable') stages.push(node.getDecoder() as Transform);
   if (node.flowed) stages.push(new FlowedDecoder({ delSp: node.delSp }) as unknown as Transform);
   const charset = node.charset || 'utf-8';
-  if (!['ascii', 'usascii', 'utf8'].includes(charset.toLowerCase().replace(/[^a-z0-9]+/g, ''))) {
+  const unicode = ['ascii', 'usascii', 'utf8'].includes(charset.toLowerCase().replace(/[^a-z0-9]+/g, ''));
+  if (!unicode && !(ASCII_SUPERSETS.test(charset) && isPlainAscii(decoded))) {
     try {
       stages.push(libmime.createDecodeStream(charset));
     } catch {
       // an unknown charset is read as it is, as mailparser does
     }
   }
-  const bytes = stages.length > 0 ? await through(stages, part.chunks) : Buffer.concat(part.chunks);
+  const bytes = stages.length > 0 ? await through(stages, [decoded]) : decoded;
   return bytes.toString().replace(/\r?\n/g, '\n');
+}
+
+/**
+ * Charsets whose decoders map 7-bit text to itself, byte for byte (ISO-2022-JP as long as no escape
+ * sequence switches it to JIS X 0208): such a part, when it is plain ASCII, needs no conversion.
+ */
+const ASCII_SUPERSETS = /^(iso-?8859-\d+|windows-125\d|cp125\d|latin-?\d|iso-2022-jp|shift[-_]jis|x-sjis|windows-31j|cp932|euc-jp)$/i;
+
+function isPlainAscii(bytes: Buffer): boolean {
+  for (const b of bytes) if (b === 0 || b > 0x7f || b === 0x1b || b === 0x0e || b === 0x0f) return false;
+  return true;
 }
 
 /** Runs the chunks through a chain of transforms and collects the output. */
