@@ -124,5 +124,5 @@ class LiftFollower {
 /** The credential cache of this node and the argon2 counter. */
 export function credentialOptions(config: LoadedConfig): CredentialOptions {
   const cache = new CredentialCache({ ttlMs: config.auth.credentialCacheSeconds * 1000, maxEntries: config.auth.credentialCacheEntries });
-  return { cache, onHash: () => void authWork.argon2++ };
+  return { cache, onHash: () => void authWork.argon2++, appPasswordsOnly: config.auth.appPasswordsOnly };
 }

@@ -46,6 +46,8 @@ export interface CredentialOptions {
   cache?: CredentialCache;
   /** Counts argon2 verifications (benchmarks and the brute-force test check how few there are). */
   onHash?: () => void;
+  /** `auth.appPasswordsOnly`: the primary password is refused on SMTP for every account. */
+  appPasswordsOnly?: boolean;
 }
 
 export async function checkCredentials(
@@ -68,12 +70,13 @@ export async function checkCredentials(
   if (appPasswordId) {
     return { ok: true, account, appPasswordId, event: { ...event, ok: true, appPassword: true } };
   }
-  if (options.cache?.matches(account, req.password)) return { ok: true, account, appPasswordId: null, event: { ...event, ok: true } };
+  const appOnly = account.appPasswordsOnly || options.appPasswordsOnly === true;
+  if (!appOnly && options.cache?.matches(account, req.password)) return { ok: true, account, appPasswordId: null, event: { ...event, ok: true } };
   options.onHash?.();
   const primaryOk = await verifyPassword(account.passwordHash, req.password);
   if (!primaryOk) return { ok: false, error: new GatewayError('AUTH_FAILED'), event };
   // Told only to someone who knows the primary password: no enumeration through this reply.
-  if (account.appPasswordsOnly) return { ok: false, error: new GatewayError('AUTH_APP_PASSWORD_REQUIRED'), event };
+  if (appOnly) return { ok: false, error: new GatewayError('AUTH_APP_PASSWORD_REQUIRED'), event };
   // After a compromise the old password is burnt: it stays refused until someone sets a new one.
   if (account.mustChangePassword) return { ok: false, error: new GatewayError('PASSWORD_CHANGE_REQUIRED'), event };
   options.cache?.remember(account, req.password);

@@ -73,6 +73,13 @@ describe('credential cache', () => {
     }
   });
 
+  it('refuses the primary password, cached or not, when app passwords only are allowed for everyone', async () => {
+    expect((await check(PW)).ok).toBe(true);
+    const r = await checkCredentials(store, req(PW), noAppPasswords, { cache, appPasswordsOnly: true });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('AUTH_APP_PASSWORD_REQUIRED');
+  });
+
   it('keeps no more entries than its cap', async () => {
     const small = new CredentialCache({ maxEntries: 10, clock: () => now });
     const account = (await store.accounts.get(A))!;
