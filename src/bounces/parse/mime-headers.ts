@@ -135,6 +135,8 @@ function decodeValue(key: string, raw: string): string[] | undefined {
 }
 
 function words(value: string): string {
+  // nothing to decode without an encoded word (libmime's join marker needs a NUL as well)
+  if (!value.includes('=?') && !value.includes('\0')) return value;
   try {
     return libmime.decodeWords(value);
   } catch {
@@ -179,7 +181,16 @@ function formatAddresses(list: Address[]): string {
     .join(', ');
 }
 
+/** `user@host`, `<user@host>`, `Plain Name <user@host>`, `"Plain Name" <user@host>`. */
+const SIMPLE_ADDRESS = /^(?:"([A-Za-z0-9.,_-]+(?: [A-Za-z0-9.,_-]+)*)" |([A-Za-z0-9._-]+(?: [A-Za-z0-9._-]+)*) )?<([A-Za-z0-9._+=-]+@[A-Za-z0-9.-]+)>$|^([A-Za-z0-9._+=-]+@[A-Za-z0-9.-]+)$/;
+
 function addressText(raw: string): string {
+  // the usual shapes are formatted directly: the same text addressparser and mailparser give
+  const m = SIMPLE_ADDRESS.exec(raw);
+  if (m) {
+    const name = m[1] ?? m[2];
+    return m[4] ?? (name ? `"${name}" <${m[3]}>` : m[3]);
+  }
   const list = addressparser(raw) as Address[];
   decodeAddresses(list);
   return formatAddresses(list);

@@ -60,4 +60,17 @@ describe('the fast MIME reader', () => {
     expect(fast).toBeDefined();
     expect(comparable(fast!)).toEqual(comparable(await readMailFull(raw)));
   });
+
+  it.each([
+    'a@example.net',
+    '<bounces+tok=1@bounces.example.co.jp>',
+    'Mail Delivery System <MAILER-DAEMON@mx.example.net>',
+    '"Suzuki, Taro" <s@example.jp>',
+    'John  Smith <j@example.com>, x@example.org',
+    '=?UTF-8?B?44Od44K544OI44Oe44K544K/44O8?= <postmaster@example.jp>',
+    'undisclosed-recipients:;',
+  ])('formats the address header %s as mailparser does', async (value) => {
+    const raw = Buffer.from(`From: ${value}\r\nTo: ${value}\r\nSubject: x\r\n\r\nbody\r\n`);
+    expect(comparable((await readMailFast(raw))!)).toEqual(comparable(await readMailFull(raw)));
+  });
 });
