@@ -31,8 +31,19 @@ interface Block {
   lines: string[];
 }
 
-export function scanText(view: MailView, format: TextFormat): BounceRecipient[] {
+/** Every format scans the same text: it is split into lines once per message. */
+const LINES = new WeakMap<MailView, { text: string; lines: string[] }>();
+
+function linesOf(view: MailView): string[] {
+  const cached = LINES.get(view);
+  if (cached && cached.text === view.text) return cached.lines;
   const lines = view.text.replace(/\r\n?/g, '\n').split('\n');
+  LINES.set(view, { text: view.text, lines });
+  return lines;
+}
+
+export function scanText(view: MailView, format: TextFormat): BounceRecipient[] {
+  const lines = linesOf(view);
   const from = lines.findIndex((l) => format.start.test(l));
   if (from < 0) return [];
   const { blocks, lead } = splitBlocks(lines.slice(from), format);
