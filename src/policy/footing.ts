@@ -38,16 +38,33 @@ export function hasHome(a: { hasHome: boolean; networks: BoundedMap<Footing> }, 
  * provider's block does not look like a new origin.
  */
 const prefixes = new Map<string, string>();
+let prefixV4 = NaN;
+let prefixV6 = NaN;
+/** `AS<n>` by number: the same string each time, so the maps it keys hash it once, not per event. */
+const asNames = new Map<number, string>();
 
 export function networkOf(ip: string, asn: number | undefined, cfg: DetectionConfig['network']): string {
-  if (asn !== undefined) return `AS${asn}`;
-  const key = `${cfg.ipv4Prefix}/${cfg.ipv6Prefix}/${ip}`;
-  let net = prefixes.get(key);
+  if (asn !== undefined) {
+    let name = asNames.get(asn);
+    if (name === undefined) {
+      if (asNames.size > 50_000) asNames.clear();
+      name = `AS${asn}`;
+      asNames.set(asn, name);
+    }
+    return name;
+  }
+  // Pure caches (same input, same output), keyed by the address alone while the prefix lengths
+  // stay the same, and cleared wholesale to stay bounded.
+  if (cfg.ipv4Prefix !== prefixV4 || cfg.ipv6Prefix !== prefixV6) {
+    prefixV4 = cfg.ipv4Prefix;
+    prefixV6 = cfg.ipv6Prefix;
+    prefixes.clear();
+  }
+  let net = prefixes.get(ip);
   if (net === undefined) {
-    // A pure cache (same input, same output), cleared wholesale to stay bounded.
     if (prefixes.size > 50_000) prefixes.clear();
     net = prefixOf(ip, cfg);
-    prefixes.set(key, net);
+    prefixes.set(ip, net);
   }
   return net;
 }

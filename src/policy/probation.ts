@@ -1,4 +1,4 @@
-import type { AccountRecord } from './account.js';
+import type { AccountRecord, Probation } from './account.js';
 import type { DetectionConfig } from './config.js';
 import { M_NOVEL, M_RECIPIENTS } from './profile.js';
 import { RollingCounter } from './window.js';
@@ -46,18 +46,22 @@ export function overProbationBudget(a: AccountRecord, ts: number, rcpts: number,
   const p = a.probation;
   if (!p) return null;
   const pr = all.profile;
-  const cfg = {
-    ...all.probation,
-    recipientsPerHour: Math.max(all.probation.recipientsPerHour, Math.round(a.profile.expected(ts, M_RECIPIENTS, pr.floorRecipientsPerHour))),
-    novelRecipientsPerHour: Math.max(all.probation.novelRecipientsPerHour, Math.round(a.profile.expected(ts, M_NOVEL, pr.floorNovelPerHour))),
-  };
-  const why = `probation since ${new Date(p.since).toISOString()} (${p.reason})`;
-  if (rcpts > cfg.recipientsPerMessage) return `${why}: ${rcpts} external recipients in one message (budget ${cfg.recipientsPerMessage})`;
-  if (p.messages.sum(ts) + 1 > cfg.messagesPerHour) return `${why}: more than ${cfg.messagesPerHour} messages in an hour`;
-  if (p.recipients.sum(ts) + rcpts > cfg.recipientsPerHour) return `${why}: more than ${cfg.recipientsPerHour} external recipients in an hour`;
-  if (novel > 0 && p.novel.sum(ts) + novel > cfg.novelRecipientsPerHour)
-    return `${why}: more than ${cfg.novelRecipientsPerHour} new recipients in an hour`;
+  const cfg = all.probation;
+  // The profile is asked in the same order as before a budget line is checked (it rolls its hour).
+  const recipientsPerHour = Math.max(cfg.recipientsPerHour, Math.round(a.profile.expected(ts, M_RECIPIENTS, pr.floorRecipientsPerHour)));
+  const novelRecipientsPerHour = Math.max(cfg.novelRecipientsPerHour, Math.round(a.profile.expected(ts, M_NOVEL, pr.floorNovelPerHour)));
+  // The reason is built only for the line crossed (most messages on probation cross none).
+  if (rcpts > cfg.recipientsPerMessage) return `${probationWhy(p)}: ${rcpts} external recipients in one message (budget ${cfg.recipientsPerMessage})`;
+  if (p.messages.sum(ts) + 1 > cfg.messagesPerHour) return `${probationWhy(p)}: more than ${cfg.messagesPerHour} messages in an hour`;
+  if (p.recipients.sum(ts) + rcpts > recipientsPerHour) return `${probationWhy(p)}: more than ${recipientsPerHour} external recipients in an hour`;
+  if (novel > 0 && p.novel.sum(ts) + novel > novelRecipientsPerHour)
+    return `${probationWhy(p)}: more than ${novelRecipientsPerHour} new recipients in an hour`;
   return null;
+}
+
+/** How a probation reason begins: since when, and why. */
+export function probationWhy(p: Probation): string {
+  return `probation since ${new Date(p.since).toISOString()} (${p.reason})`;
 }
 
 /**

@@ -4,6 +4,9 @@ import type { DetectionConfig } from './config.js';
 
 type Scoring = DetectionConfig['scoring'];
 
+/** Most events change no state: one shared empty list rather than a new array per event. */
+export const NO_CHANGES: StateChange[] = Object.freeze([]) as unknown as StateChange[];
+
 /**
  * Account states: active -> watch -> restricted. Risk is the decayed sum of what each submission
  * scored above `riskFloor`, so one odd message never restricts, a sustained run of them does, and
@@ -21,7 +24,7 @@ export function addRisk(a: AccountRecord, ts: number, at: string, amount: number
 }
 
 function reassess(a: AccountRecord, at: string, risk: number, reasons: string[], cfg: Scoring): StateChange[] {
-  if (a.state === 'restricted') return [];
+  if (a.state === 'restricted') return NO_CHANGES;
   const r = Math.round(risk);
   if (risk >= cfg.restrictRisk)
     return [change(a, at, 'restricted', [`risk ${r} reached the restriction threshold ${cfg.restrictRisk}`, ...reasons])];
@@ -29,7 +32,7 @@ function reassess(a: AccountRecord, at: string, risk: number, reasons: string[],
     return [change(a, at, 'watch', [`risk ${r} reached the watch threshold ${cfg.watchRisk}`, ...reasons])];
   if (a.state === 'watch' && risk < cfg.watchRisk / 2)
     return [change(a, at, 'active', [`risk fell to ${r}, below ${cfg.watchRisk / 2}`])];
-  return [];
+  return NO_CHANGES;
 }
 
 export function change(a: AccountRecord, at: string, state: AccountState, reasons: string[]): StateChange {

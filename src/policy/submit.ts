@@ -3,14 +3,14 @@ import type { AccountRecord } from './account.js';
 import type { DetectionConfig } from './config.js';
 import { networkOf } from './footing.js';
 import type { OrgMemory } from './org.js';
-import { expireProbation, overProbationBudget, progressProbation, startProbation } from './probation.js';
+import { expireProbation, overProbationBudget, probationWhy, progressProbation, startProbation } from './probation.js';
 import { scoreBounces } from './signals/bounce.rate.js';
 import { Score, type SubmitContext } from './signals/context.js';
 import { scoreSameContent } from './signals/submit.content.js';
 import { locate, offFooting, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, type Origin } from './signals/submit.origin.js';
 import { analyseRecipients, recordAttempt, scoreDomainSpread, scoreNovelty } from './signals/submit.recipients.js';
 import { scoreVolume } from './signals/submit.volume.js';
-import { addScoreToRisk } from './states.js';
+import { addScoreToRisk, NO_CHANGES } from './states.js';
 
 export interface Outcome {
   decision: SubmitDecision;
@@ -33,7 +33,7 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   rememberOrigin(a, org, origin, ts);
   const score = s.total(cfg.scoring.synergyScale);
   let verdict = chooseVerdict(c, score, s.reasons);
-  const changes = a.state === 'restricted' ? [] : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring);
+  const changes = a.state === 'restricted' ? NO_CHANGES : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring);
   // The message that tips the account over is kept for review rather than sent.
   if (verdict === 'accept' && a.state === 'restricted') verdict = 'hold';
   if (verdict === 'accept') learnAccepted(c, s.content);
@@ -89,7 +89,7 @@ function chooseVerdict(c: SubmitContext, score: number, reasons: string[]): Verd
     reasons.unshift(budget);
     return 'defer';
   }
-  if (a.probation) reasons.push(`probation since ${new Date(a.probation.since).toISOString()} (${a.probation.reason})`);
+  if (a.probation) reasons.push(probationWhy(a.probation));
   return 'accept';
 }
 

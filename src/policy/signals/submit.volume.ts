@@ -44,13 +44,16 @@ export function scoreVolume(c: SubmitContext, s: Score, damp: number, share: num
   }
   const points = overBy(ratio, 1, 12, 35) * damp * noveltyWeight(share);
   if (points < 1) return;
-  const what = [
-    `${m1} messages in a minute`,
-    `${m10} messages in 10 minutes`,
-    `${m60} messages in an hour`,
-    `${r10} recipients in 10 minutes`,
-    `${r60} recipients in an hour`,
-  ][worst];
+  const what =
+    worst === 0
+      ? `${m1} messages in a minute`
+      : worst === 1
+        ? `${m10} messages in 10 minutes`
+        : worst === 2
+          ? `${m60} messages in an hour`
+          : worst === 3
+            ? `${r10} recipients in 10 minutes`
+            : `${r60} recipients in an hour`;
   const usual = worst >= 3 ? `${Math.round(rcpts)} recipients an hour` : `${Math.round(msgs)} messages an hour`;
   s.addContent(points, `${what}; this account's usual maximum is ${usual}`);
 }
