@@ -1,6 +1,6 @@
 import { Splitter, type MimeNode, type SplitterChunk } from '@zone-eu/mailsplit';
 import FlowedDecoder from '@zone-eu/mailsplit/lib/flowed-decoder.js';
-import libmime from 'libmime';
+import charsets from 'libmime/lib/charset.js';
 import type { Transform } from 'node:stream';
 import { decodeHeaders } from './mime-headers.js';
 import { attachmentText, FEEDBACK_TYPE, headerBlock, MESSAGE_HEADERS, MessageUnreadable, ORIGINAL_TYPES, STATUS_TYPES } from './mime-parts.js';
@@ -143,19 +143,12 @@ function transferDecoded(part: Part): Promise<Buffer> {
 /** Transfer decoding, format=flowed and the charset, as mailparser does for an inline text part. */
 async function inlineText(part: Part): Promise<string> {
   const node = part.node;
-  const decoded = await transferDecoded(part);
-  const stages: Transform[] = [];
-  if (node.flowed) stages.push(new FlowedDecoder({ delSp: node.delSp }) as unknown as Transform);
+  let bytes = await transferDecoded(part);
+  if (node.flowed) bytes = await through([new FlowedDecoder({ delSp: node.delSp }) as unknown as Transform], [bytes]);
   const charset = node.charset || 'utf-8';
   const unicode = ['ascii', 'usascii', 'utf8'].includes(charset.toLowerCase().replace(/[^a-z0-9]+/g, ''));
-  if (!unicode && !(ASCII_SUPERSETS.test(charset) && isPlainAscii(decoded))) {
-    try {
-      stages.push(libmime.createDecodeStream(charset));
-    } catch {
-      // an unknown charset is read as it is, as mailparser does
-    }
-  }
-  const bytes = stages.length > 0 ? await through(stages, [decoded]) : decoded;
+  // libmime's decode() gives for a whole buffer what its decode stream (mailparser's) gives for the parts
+  if (!unicode && !(ASCII_SUPERSETS.test(charset) && isPlainAscii(bytes))) bytes = Buffer.from(charsets.decode(bytes, charset), 'utf-8');
   return bytes.toString().replace(/\r?\n/g, '\n');
 }
 
