@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spamMessage } from '../../helpers/attacker.js';
+import { PASSWORD, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { feedHistory } from '../../helpers/history.js';
+import { startNextHop, type NextHop } from '../../helpers/next-hop.js';
+import { proxiedTransport } from '../../helpers/proxied-client.js';
+
+const VICTIM = 'tanaka@example.co.jp';
+const COLLEAGUES = Array.from({ length: 14 }, (_, i) => `staff${i}@example.co.jp`);
+const CONTACTS = Array.from({ length: 25 }, (_, i) => `contact${i}@customer${i % 5}.example`);
+
+async function setup(extra: Record<string, unknown> = {}): Promise<{ gw: TestGateway; hop: NextHop }> {
+  const hop = await startNextHop({ rcptReply: (a) => (a.startsWith('invalid') ? '550 5.1.1 User unknown' : undefined) });
+  const gw = await startTestGateway({
+    nextHopPort: hop.port,
+    accounts: [{ address: VICTIM }, ...COLLEAGUES.map((address) => ({ address }))],
+    config: { submission: { trustedProxies: ['127.0.0.0/8'] }, delivery: { pollMs: 20 }, ...extra },
+  });
+  feedHistory(gw.gateway.policy, { account: VICTIM, ip: '192.0.2.10', client: 'Thunderbird 128', days: 21, contacts: CONTACTS });
+  return { gw, hop };
+}
+
+/** One message over a fresh session from `ip`; the SMTP code of the outcome (250 when accepted). */
+function sendOnce(port: number, ip: string, i: number): Promise<number> {
+  const t = proxiedTransport(port, ip, { user: VICTIM, pass: PASSWORD });
+  return t.sendMail(spamMessage(VICTIM, i)).then(
+    () => 250,
+    (e: { responseCode?: number }) => e.responseCode ?? 0,
+  ).finally(() => t.close());
+}
+
+describe('attacks spread over many addresses', () => {
+  let ctx: { gw: TestGateway; hop: NextHop } | undefined;
+  afterEach(async () => {
+    await ctx?.gw.stop();
+    await ctx?.hop.stop();
+  });
+
+  it('contains a distributed attack from dozens of addresses within 50 messages', async () => {
+    ctx = await setup();
+    const { gw } = ctx;
+    let accepted = 0;
+    for (let i = 0; i < 120; i++) {
+      const ip = `198.51.100.${10 + (i % 40)}`;
+      if ((await sendOnce(gw.starttlsPort, ip, i)) === 250) accepted++;
+      if ((await gw.gateway.store.accounts.get(VICTIM))?.state === 'restricted') break;
+    }
+    await gw.gateway.policy.settled();
+    expect((await gw.gateway.store.accounts.get(VICTIM))?.state).toBe('restricted');
+    const taken = await gw.gateway.store.events.query({ codes: ['queue:accepted'], account: VICTIM, limit: 1000 });
+    expect(taken.length).toBeLessThanOrEqual(50);
+    expect(accepted).toBeGreaterThanOrEqual(taken.length);
+  });
+
+  it('keeps a password sprayer that then sends from reaching volume', { timeout: 180_000 }, async () => {
+    // Progressive delays are off so the test runs in seconds; bans and spray detection stay on.
+    ctx = await setup({ auth: { guard: { delayAfterFailures: 1000 } } });
+    const { gw, hop } = ctx;
+    const sprayer = '203.0.113.200';
+    for (const colleague of COLLEAGUES) {
+      const t = proxiedTransport(gw.starttlsPort, sprayer, { user: colleague, pass: 'Summer2026!' });
+      await t.sendMail({ from: colleague, to: 'x@victims.example', text: 'x' }).catch(() => {});
+      t.close();
+    }
+    let sent = 0;
+    let refusedInARow = 0;
+    // The attacker gives up after three refusals in a row (a ban or a restriction).
+    for (let i = 0; i < 80 && refusedInARow < 3; i++) {
+      const code = await sendOnce(gw.starttlsPort, sprayer, i);
+      if (code === 250) {
+        sent++;
+        refusedInARow = 0;
+      } else refusedInARow++;
+    }
+    await gw.gateway.policy.settled();
+    await new Promise((r) => setTimeout(r, 500));
+    const relayed = hop.messages.filter((m) => m.mailFrom && m.raw.toString().includes('Invoice overdue')).length;
+    const restricted = (await gw.gateway.store.accounts.get(VICTIM))?.state === 'restricted';
+    // Either the guard never lets the sprayer in, or the engine contains the account quickly.
+    expect(sent === 0 || restricted).toBe(true);
+    expect(relayed).toBeLessThanOrEqual(50);
+  });
+});
