@@ -1,8 +1,8 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { parse as parseYaml } from 'yaml';
 import { say, type Text } from '../core/i18n.js';
+import type { SubmitDecision } from '../events/replay.js';
 import { detectionConfigSchema, type DetectionConfig } from '../policy/config.js';
 import { DetectionEngine } from '../policy/engine.js';
 import { parseReplayLine } from '../policy/replay-input.js';
@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<number> {
     return fail(badConfig, { file: String(values.config), error: (err as Error).message }, 2);
   }
   try {
-    await replayStream(file === '-' ? process.stdin : createReadStream(file), new DetectionEngine(cfg));
+    await replayStream(file, new DetectionEngine(cfg));
   } catch (err) {
     return fail(badInput, { file, error: (err as Error).message }, 2);
   }
@@ -77,29 +77,67 @@ interface Tally {
 }
 
 /**
- * Streams lines through the engine. Input is decoded a chunk at a time and cut at line feeds
- * (readline's per-line events cost more than parsing the line); output is gathered into large
- * chunks and written with back-pressure, because one write per event would cost more than the
- * engine itself.
+ * Streams lines through the engine. Input is read in large chunks and cut at line feeds before
+ * decoding (a line feed byte never occurs inside a UTF-8 sequence, so each decoded piece holds
+ * whole lines); readline's per-line events would cost more than parsing the line. A file is read
+ * synchronously (no promise per chunk); stdin is a stream. Output is gathered into large chunks,
+ * because one write per event would cost more than the engine itself.
  */
-async function replayStream(input: NodeJS.ReadableStream, engine: DetectionEngine): Promise<void> {
+async function replayStream(file: string, engine: DetectionEngine): Promise<void> {
   const r = new Replay(engine);
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
-  for await (const chunk of input) {
-    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      r.line(text.slice(start, nl));
-      start = nl + 1;
+  const lines = new LineSplitter((text) => r.lines(text));
+  if (file === '-') {
+    for await (const chunk of process.stdin) {
+      lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      if (r.out.length > OUT_CHUNK) await r.flush();
     }
-    rest = text.slice(start);
-    if (r.out.length > 1 << 16) await r.flush();
+  } else {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(READ_CHUNK);
+      for (let n = readSync(fd, buf, 0, READ_CHUNK, null); n > 0; n = readSync(fd, buf, 0, READ_CHUNK, null)) {
+        lines.push(buf.subarray(0, n));
+        if (r.out.length > OUT_CHUNK) await r.flush();
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
-  rest += decoder.end();
-  if (rest !== '') r.line(rest);
+  lines.end();
   r.out += `${JSON.stringify({ type: 'summary', ...r.tally, restricted: r.restricted })}\n`;
   await r.flush();
+}
+
+const READ_CHUNK = 1 << 20;
+const OUT_CHUNK = 1 << 16;
+
+/**
+ * Cuts bytes into text of whole lines. Bytes after the last line feed wait for the next chunk;
+ * a chunk without any line feed is kept whole (a very long line is still one line).
+ */
+export class LineSplitter {
+  private held: Buffer[] = [];
+
+  constructor(private readonly sink: (text: string) => void) {}
+
+  push(chunk: Buffer): void {
+    const nl = chunk.lastIndexOf(10);
+    if (nl < 0) {
+      this.held.push(Buffer.from(chunk));
+      return;
+    }
+    if (this.held.length === 0) this.sink(chunk.toString('utf8', 0, nl + 1));
+    else {
+      this.held.push(chunk.subarray(0, nl + 1));
+      this.sink(Buffer.concat(this.held).toString('utf8'));
+    }
+    this.held = nl + 1 < chunk.length ? [Buffer.from(chunk.subarray(nl + 1))] : [];
+  }
+
+  end(): void {
+    if (this.held.length > 0) this.sink(Buffer.concat(this.held).toString('utf8'));
+    this.held = [];
+  }
 }
 
 /** One replay run: the engine, the tally for the summary, and the output not yet written. */
@@ -111,16 +149,32 @@ class Replay {
 
   constructor(private readonly engine: DetectionEngine) {}
 
-  /** A line without its line feed. A carriage return also ends a line, as it does for readline. */
-  line(raw: string): void {
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (text.includes('\r')) for (const part of text.split('\r')) this.event(part);
-    else this.event(text);
+  /**
+   * Text of whole lines (the last one may lack its line feed at the end of input). A carriage
+   * return also ends a line, as it does for readline: CRLF counts as one end, a lone CR as one.
+   */
+  lines(text: string): void {
+    let start = 0;
+    const n = text.length;
+    // The next carriage return, searched again only once passed (most input has none at all).
+    let cr = -1;
+    while (start < n) {
+      let nl = text.indexOf('\n', start);
+      if (nl < 0) nl = n;
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (cr !== Infinity && cr < start) {
+        cr = text.indexOf('\r', start);
+        if (cr < 0) cr = Infinity;
+      }
+      if (cr < end) for (const part of text.slice(start, end).split('\r')) this.event(part);
+      else this.event(text.slice(start, end));
+      start = nl + 1;
+    }
   }
 
   private event(line: string): void {
     this.lineNo++;
-    if (line.trim() === '') return;
+    if (isBlank(line)) return;
     const parsed = parseReplayLine(line);
     if ('error' in parsed) {
       process.stderr.write(`${say(badLine, { line: this.lineNo, error: say(parsed.error, parsed.params) })}\n`);
@@ -129,7 +183,7 @@ class Replay {
     const result = this.engine.process(parsed.event, parsed.ts);
     if (result.decision) {
       count(this.tally, result.decision.verdict);
-      this.out += `${JSON.stringify(result.decision)}\n`;
+      this.out += decisionLine(result.decision);
     }
     for (const c of result.changes) {
       if (c.state === 'restricted' && !this.restricted.includes(c.account)) this.restricted.push(c.account);
@@ -142,6 +196,33 @@ class Replay {
     this.out = '';
     await write(chunk);
   }
+}
+
+/** Whether a line holds only white space (what `trim() === ''` says, without a new string). */
+function isBlank(line: string): boolean {
+  const c = line.charCodeAt(0);
+  if (c > 32 && c < 127) return false;
+  return line.trim() === '';
+}
+
+/** Characters that JSON.stringify would escape in a string. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be found
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** The string as JSON.stringify writes it; most strings need no escape and are only quoted. */
+function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/**
+ * A decision as one JSON line, byte for byte what JSON.stringify gives (tested), built directly
+ * because it is written for every submission and the generic serialiser costs more than half again.
+ */
+export function decisionLine(d: SubmitDecision): string {
+  let reasons = '';
+  for (let i = 0; i < d.reasons.length; i++) reasons += i === 0 ? quote(d.reasons[i]) : `,${quote(d.reasons[i])}`;
+  const score = Number.isFinite(d.score) ? String(d.score) : 'null';
+  return `{"ts":${quote(d.ts)},"account":${quote(d.account)},"messageId":${quote(d.messageId)},"verdict":${quote(d.verdict)},"score":${score},"reasons":[${reasons}]}\n`;
 }
 
 function count(t: Tally, verdict: string): void {

@@ -5,7 +5,7 @@ import { isBulk, LIMIT_SLOTS, LimitCounters, resolveLimits } from './limits.js';
 import type { OrgMemory } from './org.js';
 import { AccountProfile } from './profile.js';
 import { ContentCounts } from './content-counts.js';
-import { BoundedMap, RecentSet, RollingCounter, SlotBank, SmallRecentSet } from './window.js';
+import { BoundedMap, BoundedSet, RecentSet, RollingCounter, SlotBank, SmallRecentSet } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -53,7 +53,7 @@ export class AccountRecord {
   readonly domains60m: RecentSet;
   readonly ips10m = new SmallRecentSet(10 * MINUTE, 256);
   readonly ips60m = new SmallRecentSet(HOUR, 256);
-  readonly recipients: BoundedMap<number>;
+  readonly recipients: BoundedSet;
   readonly ips: BoundedMap<Footing>;
   readonly networks: BoundedMap<Footing>;
   readonly countries: BoundedMap<Footing>;
@@ -82,7 +82,7 @@ export class AccountRecord {
     this.domain = name.slice(name.lastIndexOf('@') + 1).toLowerCase();
     this.accepted = new LimitCounters(Math.max(this.limits.domainsPerHour + 1, 64), this.bank);
     this.domains60m = new RecentSet(HOUR, 4096);
-    this.recipients = new BoundedMap(m.recipientsPerAccount);
+    this.recipients = new BoundedSet(m.recipientsPerAccount);
     this.ips = new BoundedMap(m.footingPerAccount);
     this.networks = new BoundedMap(m.footingPerAccount);
     this.countries = new BoundedMap(m.footingPerAccount);

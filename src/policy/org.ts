@@ -1,6 +1,6 @@
 import type { DetectionConfig } from './config.js';
 import { OrgProfile } from './profile.js';
-import { BoundedMap, RecentSet } from './window.js';
+import { BoundedMap, BoundedSet, RecentSet } from './window.js';
 
 const HOUR = 3_600_000;
 
@@ -23,7 +23,7 @@ export interface SprayTrace {
  * to. A recipient or network new to one account but known to the organisation is less alarming.
  */
 export class OrgMemory {
-  readonly recipients: BoundedMap<number>;
+  readonly recipients: BoundedSet;
   /** Place -> the first account seen there, so an account's own first use is not "known to the organisation". */
   readonly networks: BoundedMap<OrgPlace>;
   readonly countries: BoundedMap<OrgPlace>;
@@ -35,7 +35,7 @@ export class OrgMemory {
 
   constructor(private readonly cfg: DetectionConfig) {
     const m = cfg.memory;
-    this.recipients = new BoundedMap(m.orgRecipients);
+    this.recipients = new BoundedSet(m.orgRecipients);
     this.networks = new BoundedMap(m.orgFooting);
     this.countries = new BoundedMap(m.orgFooting);
     this.clients = new BoundedMap(m.orgFooting);

@@ -100,8 +100,8 @@ function learnAccepted(c: SubmitContext, contentPoints: number): void {
   a.profile.learn(ts, c.recipients.length, c.novelAccount, c.externalDomains);
   // Known recipients were refreshed by the lookup itself; only new ones need writing.
   for (const r of c.unknown) {
-    a.recipients.set(r, ts);
-    org.recipients.set(r, ts);
+    a.recipients.add(r);
+    org.recipients.add(r);
   }
   a.sentDay.add(ts, c.recipients.length);
   a.messages++;

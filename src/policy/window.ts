@@ -127,6 +127,40 @@ export class BoundedMap<V> {
 }
 
 /**
+ * The set counterpart of BoundedMap: at most `cap` keys, the earliest added forgotten first. For
+ * membership alone (recipients ever mailed), where a map's value would cost a boxed number per
+ * entry for nothing.
+ */
+export class BoundedSet {
+  private readonly set = new Set<string>();
+  private readonly ring: string[] = [];
+  private pos = 0;
+
+  constructor(private readonly cap: number) {}
+
+  has(key: string): boolean {
+    return this.set.has(key);
+  }
+
+  /** Adds a key (a key already present keeps its place in the eviction order). */
+  add(key: string): void {
+    const before = this.set.size;
+    this.set.add(key);
+    if (this.set.size === before) return;
+    if (this.ring.length < this.cap) this.ring.push(key);
+    else {
+      this.set.delete(this.ring[this.pos]);
+      this.ring[this.pos] = key;
+      this.pos = (this.pos + 1) % this.cap;
+    }
+  }
+
+  get size(): number {
+    return this.set.size;
+  }
+}
+
+/**
  * Keys seen within the last `windowMs`, e.g. recipient domains in the last hour. A key seen again
  * only has its time updated (no delete and re-insert, which is slow on V8 maps); expired keys
  * are swept at most once per tenth of the window, so `count` may include keys that expired since.

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { SubmitDecision } from '../../../src/events/replay.js';
+import { decisionLine, LineSplitter } from '../../../src/cli/replay.js';
+
+describe('replay output lines', () => {
+  const tricky = [
+    'plain',
+    'with "quotes" and \\ backslash',
+    'control \u0000 \u0007 \b \f \n \r \t \u001f',
+    '日本語の件名 😀',
+    'lone \ud800 high and \udc00 low surrogates',
+    '\u2028 line and \u2029 paragraph separators',
+    '',
+  ];
+
+  it('writes each decision byte for byte as JSON.stringify does', () => {
+    for (const s of tricky) {
+      for (const score of [0, 7, -3, 1e21, NaN, Infinity]) {
+        const d: SubmitDecision = { ts: s, account: `${s}@example.jp`, messageId: `<${s}>`, verdict: 'hold', score, reasons: [s, 'second', s] };
+        expect(decisionLine(d)).toBe(`${JSON.stringify(d)}\n`);
+      }
+      const none: SubmitDecision = { ts: '2026-01-05T09:00:00Z', account: 'a@example.jp', messageId: s, verdict: 'accept', score: 0, reasons: [] };
+      expect(decisionLine(none)).toBe(`${JSON.stringify(none)}\n`);
+    }
+  });
+});
+
+describe('reading input in chunks', () => {
+  function split(chunks: Buffer[]): string {
+    const out: string[] = [];
+    const s = new LineSplitter((t) => out.push(t));
+    for (const c of chunks) s.push(c);
+    s.end();
+    return out.join('');
+  }
+
+  it('hands on whole lines only, whatever the chunk boundaries, and decodes UTF-8 split across chunks', () => {
+    const text = '{"a":"件名"}\n{"b":"😀"}\nno line feed at the end: 日本';
+    const bytes = Buffer.from(text);
+    for (let size = 1; size <= bytes.length; size++) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const seen: string[] = [];
+      const s = new LineSplitter((t) => seen.push(t));
+      for (const c of chunks) s.push(c);
+      s.end();
+      expect(seen.join('')).toBe(text);
+      for (const piece of seen.slice(0, -1)) expect(piece.endsWith('\n')).toBe(true);
+    }
+    expect(split([])).toBe('');
+  });
+});
