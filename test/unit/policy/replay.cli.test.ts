@@ -83,4 +83,14 @@ describe('mailwarden replay', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: mailwarden replay/);
   });
+  it('takes CRLF, a lone CR and a missing final line feed as line ends, counting lines as readline does', () => {
+    const lf = readFileSync(join(root, 'test/fixtures/replay/restriction.jsonl'), 'utf8').split('\n').filter(Boolean);
+    const dir = mkdtempSync(join(tmpdir(), 'mw-replay-'));
+    writeFileSync(join(dir, 'lf.jsonl'), `${lf.join('\n')}\n`);
+    writeFileSync(join(dir, 'mixed.jsonl'), `${lf[0]}\r\n${lf[1]}\r${lf.slice(2).join('\r\n')}\n\r\nnot json`);
+    const args = (f: string) => ['--config', 'test/fixtures/replay/strict.yaml', join(dir, f)];
+    const mixed = replay(args('mixed.jsonl'));
+    expect(mixed.lines).toEqual(replay(args('lf.jsonl')).lines);
+    expect(mixed.stderr).toMatch(new RegExp(`^line ${lf.length + 2}: not a JSON object`, 'm'));
+  });
 });
