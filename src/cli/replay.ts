@@ -108,7 +108,7 @@ async function replayStream(file: string, engine: DetectionEngine): Promise<void
   await r.flush();
 }
 
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 1 << 16;
 const OUT_CHUNK = 1 << 16;
 
 /**

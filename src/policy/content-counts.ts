@@ -19,6 +19,7 @@ export class ContentCounts {
   /** Keys in the order they were learnt, for eviction. */
   private readonly ringKeys: string[] = [];
   private readonly ringKinds: Uint8Array;
+  private readonly ringHashes: Int32Array;
   private pos = 0;
 
   constructor(private readonly cap: number) {
@@ -31,11 +32,24 @@ export class ContentCounts {
     this.weight = new Float64Array(size);
     this.mask = size - 1;
     this.ringKinds = new Uint8Array(cap);
+    this.ringHashes = new Int32Array(cap);
   }
+
+  /** The key last passed to `find` and its hash, for the `insert` that usually follows a miss. */
+  private lastKey = '';
+  private lastKind = -1;
+  private lastHash = 0;
 
   /** The slot of the key, or -1. */
   find(kind: number, key: string): number {
-    for (let i = hashOf(kind, key) & this.mask; ; i = (i + 1) & this.mask) {
+    this.lastKey = key;
+    this.lastKind = kind;
+    this.lastHash = hashOf(kind, key);
+    return this.findHashed(kind, key, this.lastHash);
+  }
+
+  private findHashed(kind: number, key: string, hash: number): number {
+    for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const k = this.keys[i];
       if (k === undefined) return -1;
       if (k === key && this.kinds[i] === kind) return i;
@@ -44,14 +58,15 @@ export class ContentCounts {
 
   /** Adds a key that `find` did not find, forgetting the earliest learnt one when full. */
   insert(kind: number, key: string, first: number, weight: number): void {
+    const h = key === this.lastKey && kind === this.lastKind ? this.lastHash : hashOf(kind, key);
     if (this.ringKeys.length < this.cap) this.ringKeys.push(key);
     else {
-      this.remove(this.find(this.ringKinds[this.pos], this.ringKeys[this.pos]));
+      this.remove(this.findHashed(this.ringKinds[this.pos], this.ringKeys[this.pos], this.ringHashes[this.pos]));
       this.ringKeys[this.pos] = key;
     }
     this.ringKinds[this.pos] = kind;
+    this.ringHashes[this.pos] = h;
     this.pos = (this.pos + 1) % this.cap;
-    const h = hashOf(kind, key);
     let i = h & this.mask;
     while (this.keys[i] !== undefined) i = (i + 1) & this.mask;
     this.put(i, key, kind, h, first, weight);

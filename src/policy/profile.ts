@@ -93,10 +93,15 @@ export class AccountProfile {
 
   private compute(ts: number, metric: number): number {
     const bucket = hourOfWeek(ts);
+    if (ts !== this.fadesTs) {
+      this.fadesTs = ts;
+      this.fades.fill(NaN);
+    }
     let own = 0;
-    for (let d = -1; d <= 1; d++) own = Math.max(own, this.peakAt((bucket + d + WEEK_HOURS) % WEEK_HOURS, metric, ts));
-    for (let day = 1; day < 7; day++) own = Math.max(own, 0.6 * this.peakAt((bucket + day * 24) % WEEK_HOURS, metric, ts));
-    own = Math.max(own, 0.35 * this.overall[metric] * this.fade(ts - this.overallTs));
+    for (let d = -1; d <= 1; d++) own = Math.max(own, this.peakAt((bucket + d + WEEK_HOURS) % WEEK_HOURS, metric, ts, d + 1));
+    for (let day = 1; day < 7; day++) own = Math.max(own, 0.6 * this.peakAt((bucket + day * 24) % WEEK_HOURS, metric, ts, day + 2));
+    if (Number.isNaN(this.fades[9])) this.fades[9] = this.fade(ts - this.overallTs);
+    own = Math.max(own, 0.35 * this.overall[metric] * this.fades[9]);
     const confidence = Math.min(1, this.activeDays / Math.max(1, this.cfg.learnDays));
     const prior = this.cfg.orgPriorFactor * this.org.prior(bucket, metric);
     return confidence * own + (1 - confidence) * prior;
@@ -106,9 +111,19 @@ export class AccountProfile {
     return Math.min(1, this.activeDays / Math.max(1, this.cfg.learnDays));
   }
 
-  private peakAt(bucket: number, metric: number, ts: number): number {
+  /**
+   * The metrics of an hour are usually asked for at the same moment, and each needs the same ten
+   * fades (a power each): they are kept for that moment, by position around the hour of week
+   * (0-2 the neighbouring hours, 3-8 the same hour on other days, 9 the overall peak).
+   */
+  private fadesTs = NaN;
+  private readonly fades = new Float64Array(10);
+
+  private peakAt(bucket: number, metric: number, ts: number, slot: number): number {
     const v = this.peak[bucket * METRICS + metric];
-    return v === 0 ? 0 : v * this.fade(ts - this.peakTs[bucket]);
+    if (v === 0) return 0;
+    if (Number.isNaN(this.fades[slot])) this.fades[slot] = this.fade(ts - this.peakTs[bucket]);
+    return v * this.fades[slot];
   }
 
   private fade(ageMs: number): number {
@@ -137,6 +152,7 @@ export class AccountProfile {
     }
     this.peakTs[bucket] = at;
     this.overallTs = at;
+    this.fadesTs = NaN;
     this.org.learn(bucket, this.current);
   }
 }

@@ -10,6 +10,7 @@ export class RollingCounter {
   private readonly slotMs: number;
   private head = -1;
   private total = 0;
+  private lastTs = NaN;
 
   constructor(windowMs: number, buckets: number, bank?: SlotBank) {
     this.slots = bank ? bank.take(buckets) : new Float64Array(buckets);
@@ -26,6 +27,7 @@ export class RollingCounter {
     this.slots.fill(0);
     this.total = 0;
     this.head = -1;
+    this.lastTs = NaN;
   }
 
   sum(ts: number): number {
@@ -35,6 +37,9 @@ export class RollingCounter {
 
   /** Clears the slots that fell out of the window since the last call. */
   private advance(ts: number): void {
+    // One submission reads and updates a counter several times at the same moment.
+    if (ts === this.lastTs) return;
+    this.lastTs = ts;
     const slot = Math.floor(ts / this.slotMs);
     if (this.head < 0) {
       this.head = slot;
