@@ -3,7 +3,7 @@ import type { BouncesConfig } from './config.js';
 import { correlate, type CorrelateDeps } from './correlate.js';
 import { parseBounce } from './parse/index.js';
 import { isReportAddress, tokenOf } from './rcpt-to.js';
-import { dmarcReportOf, recordReport } from './reports.js';
+import { dmarcReportOf, mailboxReportHint, recordReport } from './reports.js';
 
 export interface HandleDeps extends CorrelateDeps {
   config: BouncesConfig;
@@ -19,7 +19,10 @@ export async function handleInbound(message: InboundMessage, raw: Buffer, deps: 
 }
 
 async function reportIfSentToReportAddress(message: InboundMessage, raw: Buffer, deps: HandleDeps): Promise<InboundOutcome | null> {
-  if (!message.rcpts.some((r) => isReportAddress(r, deps.config))) return null;
+  const isReport = (r: string): boolean => isReportAddress(r, deps.config);
+  // Mail read from a mailbox has no envelope: its header says whom it was for.
+  const addressed = message.rcpts.length > 0 ? message.rcpts.some(isReport) : mailboxReportHint(raw, isReport);
+  if (!addressed) return null;
   const report = await dmarcReportOf(raw);
   return report ? recordReport(report, message.receivedAt, message.id, deps.store) : null;
 }

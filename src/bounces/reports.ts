@@ -1,4 +1,7 @@
 import { DmarcParseError, parseDmarcReport, type DmarcReport } from '../domain/dmarc/index.js';
+import { Headers } from 'mailsplit';
+import libmime from 'libmime';
+import { addresses, headerEndOf } from '../smtp/message.js';
 import type { InboundOutcome, Store } from '../storage/ports/index.js';
 
 /**
@@ -14,6 +17,20 @@ export async function dmarcReportOf(raw: Buffer): Promise<DmarcReport | null> {
     if (err instanceof DmarcParseError) return null;
     throw err;
   }
+}
+
+/**
+ * Whether a message read from a mailbox (no envelope) may be an aggregate report: its To, Cc,
+ * Delivered-To or X-Original-To names a report address, or its subject is the one RFC 7489
+ * §7.2.1.1 prescribes ("Report Domain: ... Submitter: ... Report-ID: ..."). Only then is it
+ * parsed as a report; anything else is read as a bounce.
+ */
+export function mailboxReportHint(raw: Buffer, isReportAddress: (address: string) => boolean): boolean {
+  const headers = new Headers(raw.subarray(0, headerEndOf(raw)));
+  for (const key of ['to', 'cc', 'delivered-to', 'x-original-to']) {
+    for (const line of headers.get(key)) if (addresses(line.slice(line.indexOf(':') + 1)).some(isReportAddress)) return true;
+  }
+  return /^\s*report\s+domain:/i.test(libmime.decodeWords(headers.getFirst('subject')));
 }
 
 export async function recordReport(report: DmarcReport, receivedAt: string, inboundId: string, store: Store): Promise<InboundOutcome> {

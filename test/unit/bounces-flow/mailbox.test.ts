@@ -91,6 +91,34 @@ describe('the bounce mailbox route (IMAP client replaced by an in-memory mailbox
   });
 });
 
+describe('DMARC reports in the bounce mailbox', () => {
+  it('stores a report addressed to a report address, or with the RFC 7489 subject, as a report; a DSN is still read as a bounce', async () => {
+    const store = openSqliteStore(':memory:');
+    const config = bouncesConfigSchema.parse({ secret: 'x', reportAddresses: ['dmarc-reports@example.co.jp'] });
+    const deps = { store, policy: { observe: vi.fn() }, rates: new BounceRates(config.rates, { events: store.events, restrict: vi.fn(), logger }), logger, config };
+    const intake = new BounceIntake(store, (m, raw) => handleInbound(m, raw, deps), logger);
+    const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/dmarc/${name}`, import.meta.url));
+    // the second report reached the mailbox through an alias: only its subject says what it is
+    const aliased = Buffer.from(fixture('small-provider-email-xml.eml').toString('latin1').replace('To: dmarc-reports@example.co.jp', 'To: postmaster@example.co.jp'), 'latin1');
+    const box = fakeMailbox([
+      { uid: 1, raw: fixture('yahoo-email-gz.eml') },
+      { uid: 2, raw: aliased },
+      { uid: 3, raw: dsn('<m3@example.co.jp>') },
+    ]);
+    await new MailboxPoller(imap, intake, logger, () => box.client).pollOnce();
+    await intake.settled();
+    const kinds = (await store.bounces.list({})).map((m) => [m.remote, m.kind]);
+    expect(kinds).toEqual([
+      ['INBOX:1', 'dmarc-report'],
+      ['INBOX:2', 'dmarc-report'],
+      // read as a bounce: one for a message this gateway never sent is spoofing evidence
+      ['INBOX:3', 'spoofing'],
+    ]);
+    expect(await store.events.query({ codes: ['bounce:dmarc-report'] })).toHaveLength(2);
+    await store.close();
+  });
+});
+
 describe('a notice that arrives twice', () => {
   it('is counted once: the second copy changes nothing and feeds nothing to the engine', async () => {
     const store = openSqliteStore(':memory:');
