@@ -100,6 +100,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     resolver: options.resolver,
     sign: dkimSigner(config, logger),
     returnPath: returnPaths(config),
+    suppressed: (address) => store.suppression.get(address),
     owner,
     onEvent: (e) => {
       // A recipient refused by the remote side is a bounce too: the detection engine counts it.

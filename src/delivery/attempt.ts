@@ -2,7 +2,7 @@
  * One delivery attempt of one claimed message, from lease to recorded outcome. Reads as a
  * table of contents (CONVENTIONS rule 1); the recording, DSN and event steps are in outcome.ts.
  */
-import type { QueueStore, QueuedMessage, QueuedRecipient } from '../storage/ports/index.js';
+import type { QueueStore, QueuedMessage, QueuedRecipient, Suppression } from '../storage/ports/index.js';
 import type { Classified } from './classify.js';
 import type { DeliveryConfig } from './config.js';
 import type { ConnectionPool } from './pool.js';
@@ -26,6 +26,8 @@ export interface AttemptContext {
   returnPath: ReturnPathFn;
   /** Routes resolved during this poll, shared by the messages of one batch. */
   routes: Map<string, Promise<Route>>;
+  /** The suppression list entry of an address, if any; none checked when absent. */
+  suppressed?: (address: string) => Promise<Suppression | null>;
 }
 
 /** Delivers a claimed message and records the result; never throws (CONVENTIONS rule 7). */
@@ -34,9 +36,13 @@ export async function attemptMessage(ctx: AttemptContext, message: QueuedMessage
     const active = activeRecipients(message);
     if (active.length === 0) return await finishWithoutRecipients(ctx, message);
     if (isExpired(ctx, message)) return await recordOutcome(ctx, message, expiredResults(ctx, message, active));
-    const raw = await loadAndSign(ctx, message);
-    const jobs = await destinationJobs(ctx, message, active, raw);
-    const results = (await Promise.all(jobs.map((job) => deliverToDestination(job, ctx.config, ctx.pool)))).flat();
+    const { send, suppressed } = await withoutSuppressed(ctx, active);
+    const results = suppressed;
+    if (send.length > 0) {
+      const raw = await loadAndSign(ctx, message);
+      const jobs = await destinationJobs(ctx, message, send, raw);
+      results.push(...(await Promise.all(jobs.map((job) => deliverToDestination(job, ctx.config, ctx.pool)))).flat());
+    }
     await recordOutcome(ctx, message, results);
   } catch (err) {
     await recordUnexpectedError(ctx, message, err);
@@ -66,6 +72,38 @@ function expiredResults(ctx: AttemptContext, message: QueuedMessage, active: Que
     hopName: null,
     tls: null,
   }));
+}
+
+/**
+ * Recipients put on the suppression list after the message was queued (another message to them
+ * bounced for good meanwhile) are not tried: the attempt could only bounce again and cost the
+ * domain reputation. They fail at once, with the list entry in the reply, and the sender gets
+ * the DSN. Failure policy: fail open; a list that cannot answer leaves the recipient to be tried.
+ */
+async function withoutSuppressed(ctx: AttemptContext, active: QueuedRecipient[]): Promise<{ send: QueuedRecipient[]; suppressed: RecipientResult[] }> {
+  const send: QueuedRecipient[] = [];
+  const suppressed: RecipientResult[] = [];
+  for (const r of active) {
+    const entry = ctx.suppressed ? await ctx.suppressed(r.address).catch(() => null) : null;
+    if (!entry) send.push(r);
+    else suppressed.push(suppressedResult(r, entry));
+  }
+  return { send, suppressed };
+}
+
+function suppressedResult(r: QueuedRecipient, entry: Suppression): RecipientResult {
+  return {
+    index: r.index,
+    address: r.address,
+    disposition: 'failed',
+    code: null,
+    status: /^5\.\d+\.\d+$/.test(entry.status) ? entry.status : '5.1.1',
+    reason: entry.reason === 'manual' ? 'suppressed' : entry.reason,
+    reply: `not sent: ${r.address} is on the suppression list since ${entry.createdAt.slice(0, 10)} (${entry.reason}); remove it there if the address works again`,
+    hop: null,
+    hopName: null,
+    tls: null,
+  };
 }
 
 /** DKIM signing runs last, on the exact bytes that leave: any later header change would break it. */

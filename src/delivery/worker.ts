@@ -5,7 +5,7 @@
  * owner's lease expires so that another worker takes the message over.
  */
 import dns from 'node:dns/promises';
-import type { QueueStore, QueuedMessage } from '../storage/ports/index.js';
+import type { QueueStore, QueuedMessage, Suppression } from '../storage/ports/index.js';
 import { attemptMessage, type AttemptContext, type ReturnPathFn, type SignFn } from './attempt.js';
 import type { DeliveryConfig } from './config.js';
 import { DELIVERY_EVENT, emitSafely, type DeliveryEventSink } from './events.js';
@@ -22,6 +22,8 @@ export interface DeliveryWorkerOptions {
   /** Envelope sender per recipient (signed return paths); the message's MAIL FROM by default. */
   returnPath?: ReturnPathFn;
   onEvent: DeliveryEventSink;
+  /** The suppression list: addresses on it are failed with a DSN instead of tried. */
+  suppressed?: (address: string) => Promise<Suppression | null>;
   /** Lease owner: unique per worker (node id and process), so leases tell workers apart. */
   owner: string;
   now?: () => Date;
@@ -160,6 +162,7 @@ export class DeliveryWorker {
       sign: this.opts.sign,
       returnPath: this.returnPath,
       routes: new Map<string, Promise<Route>>(),
+      suppressed: this.opts.suppressed,
     };
   }
 

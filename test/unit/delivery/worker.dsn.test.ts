@@ -93,6 +93,35 @@ describe('permanent failures and DSNs', () => {
     expect(part(raw, 'message/delivery-status')).not.toContain('here@customer.example');
   });
 
+  it('does not try a recipient suppressed after the message was queued: it fails with the list entry and the sender gets the DSN', async () => {
+    hop = await startNextHop();
+    const list = new Map([['gone@customer.example', { address: 'gone@customer.example', reason: 'userunknown', status: '5.1.1', sourceQueueId: 'q0', createdBy: 'bounce', createdAt: '2026-11-20T08:00:00Z' }]]);
+    h = harness({ mode: 'mx', mxPort: hop.port }, { resolver: mxTo('customer.example'), suppressed: async (a) => list.get(a) ?? null });
+    const id = await enqueue(h, { rcpts: ['here@customer.example', 'gone@customer.example'] });
+
+    await h.worker.runOnce();
+
+    expect(hop.messages.map((m) => m.rcpts)).toEqual([['here@customer.example']]);
+    const stored = await h.store.queue.get(id);
+    expect(stored?.recipients.map((r) => [r.address, r.status])).toEqual([
+      ['here@customer.example', 'delivered'],
+      ['gone@customer.example', 'failed'],
+    ]);
+    expect(stored?.recipients[1].lastReply).toMatch(/suppression list since 2026-11-20 \(userunknown\)/);
+    const { raw } = await onlyDsn(h);
+    const status = part(raw, 'message/delivery-status');
+    expect(status).toContain('Final-Recipient: rfc822; gone@customer.example');
+    expect(status).toContain('Status: 5.1.1');
+  });
+
+  it('tries every recipient when the suppression list cannot answer (fail open)', async () => {
+    hop = await startNextHop();
+    h = harness({ mode: 'mx', mxPort: hop.port }, { resolver: mxTo('customer.example'), suppressed: async () => { throw new Error('store down'); } });
+    await enqueue(h, { rcpts: ['a@customer.example'] });
+    await h.worker.runOnce();
+    expect(hop.messages.map((m) => m.rcpts)).toEqual([['a@customer.example']]);
+  });
+
   it('treats a 5xx after DATA as a permanent failure of every recipient of the transaction', async () => {
     hop = await startNextHop({ dataReply: () => '554 5.7.1 Message rejected as spam' });
     h = harness({ mode: 'mx', mxPort: hop.port }, { resolver: mxTo('customer.example') });
