@@ -1,4 +1,5 @@
 import { say, type Lang, type Text } from '../../core/i18n.js';
+import { reasonText } from '../../core/reason-text.js';
 
 /** What an alert says; every part exists in both languages. */
 export interface IncidentFacts {
@@ -46,7 +47,7 @@ export function subject(f: IncidentFacts, lang: Lang): string {
 export function adminBody(f: IncidentFacts, lang: Lang): string {
   const params = { ts: f.ts, account: f.account, held: f.held, sessions: f.sessionsClosed, apps: f.appPasswordsRevoked };
   if (f.state === 'active') return say(t.leadReleased, params, lang);
-  const lines = [say(f.state === 'restricted' ? t.lead : t.leadWatch, params, lang), '', say(t.why, {}, lang), ...f.reasons.map((r) => `  - ${r}`)];
+  const lines = [say(f.state === 'restricted' ? t.lead : t.leadWatch, params, lang), '', say(t.why, {}, lang), ...f.reasons.map((r) => `  - ${reasonText(r, lang)}`)];
   if (f.state === 'restricted') lines.push('', say(t.done, params, lang), '', say(t.next, params, lang));
   lines.push('', `incident: ${f.incidentId}`);
   return lines.join('\n');

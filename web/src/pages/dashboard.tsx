@@ -1,4 +1,5 @@
 import { get } from '../api.js';
+import { reasonText } from '../../../src/core/reason-text.js';
 import { useT } from '../i18n.js';
 import { Card, Empty, ErrorBox, HourChart, Loading, useLoad } from '../ui.js';
 
@@ -15,7 +16,7 @@ interface Dashboard {
 }
 
 export function DashboardPage() {
-  const { t, time } = useT();
+  const { t, time, lang } = useT();
   const { data, error } = useLoad(() => get<Dashboard>('/api/dashboard'));
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
@@ -34,7 +35,7 @@ export function DashboardPage() {
             {data.openIncidents.map((i) => (
               <li key={i.id}>
                 <a href={`#/incidents/${i.id}`}>#{i.id} {i.account}</a> <span className="muted">{time(i.openedAt)}</span>
-                <div className="muted">{i.reasons.join('; ')}</div>
+                <div className="muted">{i.reasons.map((r) => reasonText(r, lang)).join('; ')}</div>
               </li>
             ))}
           </ul>

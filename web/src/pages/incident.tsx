@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { del, enc, get, post } from '../api.js';
-import { useT } from '../i18n.js';
+import { reasonListText, reasonText } from '../../../src/core/reason-text.js';
+import { useT, type Lang } from '../i18n.js';
 import type { TextKey } from '../texts.js';
 import { Card, Empty, ErrorBox, Loading, StateBadge, useAction, useLoad } from '../ui.js';
 import type { IncidentRow } from './incidents.js';
@@ -15,14 +16,14 @@ interface Detail extends IncidentRow {
 }
 
 /** One line per event: enough to read the attack's shape without opening each record. */
-function summary(e: Detail['timeline'][number]): string {
+function summary(e: Detail['timeline'][number], lang: Lang): string {
   const d = e.data;
-  const parts = [d.ip, Array.isArray(d.rcpts) ? `${d.rcpts.length} rcpt` : null, d.verdict, d.subject, Array.isArray(d.reasons) ? d.reasons.join('; ') : d.reason];
+  const parts = [d.ip, Array.isArray(d.rcpts) ? `${d.rcpts.length} rcpt` : null, d.verdict, d.subject, Array.isArray(d.reasons) ? d.reasons.map((r) => reasonText(String(r), lang)).join('; ') : typeof d.reason === 'string' ? reasonListText(d.reason, lang) : d.reason];
   return parts.filter((p) => p !== undefined && p !== null && p !== '').map(String).join(' · ');
 }
 
 export function IncidentPage({ id, can }: { id: number; can: (p: string) => boolean }) {
-  const { t, time } = useT();
+  const { t, time, lang } = useT();
   const { data, error, reload } = useLoad(() => get<{ incident: Detail }>(`/api/incidents/${id}`), [id]);
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
@@ -34,7 +35,7 @@ export function IncidentPage({ id, can }: { id: number; can: (p: string) => bool
           <a href={`#/accounts/${enc(i.account)}`}>{i.account}</a> {i.accountState ? <StateBadge state={i.accountState} /> : null} — {i.status === 'open' ? t('open') : t('closedStatus')}
           <span className="muted"> {t('opened')} {time(i.openedAt)}{i.closedAt ? ` · ${t('closed')} ${time(i.closedAt)}` : ''}</span>
         </p>
-        <p><strong>{t('reasons')}:</strong> {i.reasons.join('; ')}</p>
+        <p><strong>{t('reasons')}:</strong> {i.reasons.map((r) => reasonText(r, lang)).join('; ')}</p>
         <dl className="evidence">
           <dt>{t('evidence')}</dt>
           {Object.entries(i.evidence).map(([k, v]) => (
@@ -51,7 +52,7 @@ export function IncidentPage({ id, can }: { id: number; can: (p: string) => bool
           <tbody>
             {i.timeline.map((e) => (
               <tr key={e.id} className={e.code.startsWith('incident:') ? 'open' : ''}>
-                <td>{time(e.ts)}</td><td><code>{e.code}</code></td><td>{summary(e)}</td>
+                <td>{time(e.ts)}</td><td><code>{e.code}</code></td><td>{summary(e, lang)}</td>
               </tr>
             ))}
           </tbody>

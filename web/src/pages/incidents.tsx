@@ -1,4 +1,5 @@
 import { get } from '../api.js';
+import { reasonText } from '../../../src/core/reason-text.js';
 import { useT } from '../i18n.js';
 import { Card, Empty, ErrorBox, Loading, useLoad } from '../ui.js';
 
@@ -13,7 +14,7 @@ export interface IncidentRow {
 }
 
 export function IncidentsPage() {
-  const { t, time } = useT();
+  const { t, time, lang } = useT();
   const { data, error } = useLoad(() => get<{ incidents: IncidentRow[] }>('/api/incidents'));
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
@@ -29,7 +30,7 @@ export function IncidentsPage() {
                 <td>{i.account}</td>
                 <td>{i.status === 'open' ? t('open') : t('closedStatus')} <span className="muted">{i.kind}</span></td>
                 <td>{time(i.openedAt)}</td>
-                <td>{i.reasons.join('; ')}</td>
+                <td>{i.reasons.map((r) => reasonText(r, lang)).join('; ')}</td>
               </tr>
             ))}
           </tbody>

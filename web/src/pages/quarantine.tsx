@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { enc, get, post } from '../api.js';
+import { reasonListText } from '../../../src/core/reason-text.js';
 import { useT } from '../i18n.js';
 import { Card, Empty, ErrorBox, Loading, useAction, useLoad } from '../ui.js';
 
@@ -25,7 +26,7 @@ interface Content {
 }
 
 export function QuarantinePage({ can, account }: { can: (p: string) => boolean; account?: string }) {
-  const { t, time } = useT();
+  const { t, time, lang } = useT();
   const { data, error, reload } = useLoad(() => get<{ messages: Msg[] }>(`/api/quarantine${account ? `?account=${enc(account)}` : ''}`), [account]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [reason, setReason] = useState('');
@@ -48,7 +49,7 @@ export function QuarantinePage({ can, account }: { can: (p: string) => boolean; 
                   <td>{time(m.createdAt)}</td>
                   <td>{m.account}</td>
                   <td>{m.recipients.map((r) => r.address).join(', ')}</td>
-                  <td className="muted">{m.reason}</td>
+                  <td className="muted">{m.reason === null ? null : reasonListText(m.reason, lang)}</td>
                   <td>{can('read-content') ? <button type="button" onClick={() => setOpen(open === m.id ? null : m.id)}>{t('view')}</button> : null}</td>
                 </tr>
               ))}

@@ -1,0 +1,113 @@
+/**
+ * Detection reasons in Japanese. The engine writes its reasons in English: they are part of the
+ * replay output (DESIGN.md) and of the event record, and must stay stable for tools that read
+ * them. People read them too (alert mails, the console), so each reason the engine and the rate
+ * checks write is matched here and rendered in Japanese, with its numbers and names carried over.
+ * A reason not in this table (a newer engine, an administrator's own words) is shown as written.
+ *
+ * Pure and dependency-free: the console bundles this file as well.
+ */
+
+export type ReasonLang = 'en' | 'ja';
+
+type Rule = [RegExp, (m: RegExpExecArray) => string];
+
+const unit = (what: string): string => (what === 'messages' ? '通' : '件');
+const span: Record<string, string> = { 'a minute': '1 分間', '10 minutes': '10 分間', 'an hour': '1 時間', 'a day': '1 日' };
+const kind = (what: string): string => (what === 'messages' ? 'メール' : '宛先');
+
+/** A count over a window, as the volume signal and the limits write it: "12 messages in 10 minutes". */
+function amount(text: string): string | null {
+  const m = /^(\d+) (messages|recipients) in (a minute|10 minutes|an hour|a day)$/.exec(text);
+  return m ? `${span[m[3]]}に${kind(m[2])} ${m[1]} ${unit(m[2])}` : null;
+}
+
+/** Why a probation began (the text inside "probation since … (…)"), and login/submission origins. */
+function origin(text: string): string {
+  let m = /^new (network|country) (\S+) \(IP (\S+)\)$/.exec(text);
+  if (m) return `新しい${m[1] === 'network' ? 'ネットワーク' : '国'} ${m[2]} (IP ${m[3]})`;
+  m = /^IP (\S+) that failed logins for (\d+) accounts$/.exec(text);
+  if (m) return `${m[2]} 個のアカウントへのログインに失敗した IP ${m[1]}`;
+  return text;
+}
+
+function probationCause(text: string): string {
+  let m = /^login from (.+)$/.exec(text);
+  if (m) return `${origin(m[1])}からのログイン`;
+  m = /^submission from (.+)$/.exec(text);
+  if (m) return `${origin(m[1])}からの送信`;
+  m = /^(password|app-password) changed$/.exec(text);
+  if (m) return m[1] === 'password' ? 'パスワードの変更' : 'アプリパスワードの変更';
+  return text;
+}
+
+function budget(text: string): string {
+  let m = /^(\d+) external recipients in one message \(budget (\d+)\)$/.exec(text);
+  if (m) return `1 通に社外宛先 ${m[1]} 件 (上限 ${m[2]})`;
+  m = /^more than (\d+) (messages|external recipients|new recipients) in an hour$/.exec(text);
+  if (m) return `1 時間に${m[2] === 'messages' ? 'メール' : m[2] === 'external recipients' ? '社外宛先' : '新規宛先'} ${m[1]} ${m[2] === 'messages' ? '通' : '件'}を超過`;
+  return text;
+}
+
+const RULES: Rule[] = [
+  [/^(\d+)% of (\d+) external recipients in the last hour never mailed before \(usual: up to (\d+) new an hour\)$/, (m) => `直近 1 時間の社外宛先 ${m[2]} 件のうち ${m[1]}% が初めての宛先 (通常は 1 時間に新規 ${m[3]} 件まで)`],
+  [/^(.+); this account's usual maximum is (\d+) (messages|recipients) an hour$/, (m) => `${amount(m[1]) ?? m[1]}。このアカウントの通常の上限は 1 時間に${kind(m[3])} ${m[2]} ${unit(m[3])}`],
+  [/^(\d+) recipient domains in the last hour; usual maximum is (\d+)$/, (m) => `直近 1 時間の宛先ドメイン ${m[1]} 件 (通常の上限 ${m[2]} 件)`],
+  [/^same body to (\d+) recipients \(new ones counted in full\) within a day$/, (m) => `1 日以内に同じ本文を ${m[1]} 件の宛先へ送信 (新規の宛先を重く計上)`],
+  [/^same subject to (\d+) new recipients within a day$/, (m) => `1 日以内に同じ件名を新規の宛先 ${m[1]} 件へ送信`],
+  [/^(hard-bounce|complaint) rate ([\d.]+%) \((\d+) of (\d+) recipients in (\d+) hours\)( reached ([\d.]+%))?$/, (m) =>
+    `${m[1] === 'hard-bounce' ? 'ハードバウンス' : '苦情'}率 ${m[2]} (${m[5]} 時間で宛先 ${m[4]} 件中 ${m[3]} 件)${m[6] ? `、しきい値 ${m[7]} に到達` : ''}`],
+  [/^first use of IP (\S+)$/, (m) => `IP ${m[1]} を初めて使用`],
+  [/^new network (\S+)( \(known to the organisation\))?$/, (m) => `新しいネットワーク ${m[1]}${m[2] ? ' (組織内では利用実績あり)' : ''}`],
+  [/^new country (\S+)$/, (m) => `新しい国 ${m[1]}`],
+  [/^(network|country) (\S+) not yet usual for this account$/, (m) => `${m[1] === 'network' ? 'ネットワーク' : '国'} ${m[2]} はこのアカウントではまだ通常の利用元ではない`],
+  [/^(\d+) IPs submitting for this account within (10 minutes|an hour)$/, (m) => `${span[m[2]]}に ${m[1]} 個の IP からこのアカウントで送信`],
+  [/^unusual client "(.*)"$/, (m) => `普段と異なるメールソフト "${m[1]}"`],
+  [/^(\d+) failed logins in the last hour$/, (m) => `直近 1 時間にログイン失敗 ${m[1]} 回`],
+  [/^IP (\S+) failed logins for (\d+) accounts$/, (m) => `IP ${m[1]} が ${m[2]} 個のアカウントへのログインに失敗`],
+  [/^over limit: (\d+) recipients in one message \(limit (\d+)\)$/, (m) => `上限超過: 1 通に宛先 ${m[1]} 件 (上限 ${m[2]})`],
+  [/^over limit: (\d+) recipient domains in an hour \(limit (\d+)\)$/, (m) => `上限超過: 1 時間に宛先ドメイン ${m[1]} 件 (上限 ${m[2]})`],
+  [/^over limit: (\d+ (?:messages|recipients) in (?:a minute|an hour|a day)) \(limit (\d+)\)$/, (m) => `上限超過: ${amount(m[1]) ?? m[1]} (上限 ${m[2]})`],
+  [/^probation since (\S+) \((.+)\): (.+)$/, (m) => `${m[1]} からの試用期間中 (${probationCause(m[2])}): ${budget(m[3])}`],
+  [/^probation since (\S+) \((.+)\)$/, (m) => `${m[1]} からの試用期間中 (${probationCause(m[2])})`],
+  [/^score (\d+) at or above the hold threshold (\d+)( \(account on watch\))?$/, (m) => `スコア ${m[1]} が保留のしきい値 ${m[2]} 以上${m[3] ? ' (監視中のアカウント)' : ''}`],
+  [/^account restricted$/, () => 'アカウントは送信停止中'],
+  [/^shadow: would (defer|hold|reject)$/, (m) => `シャドーモード: 本来は${{ defer: '後で再送を求める', hold: '保留 (隔離)', reject: '拒否' }[m[1] as 'defer' | 'hold' | 'reject']}`],
+  [/^risk (\d+) reached the (restriction|watch) threshold (\d+)$/, (m) => `リスク ${m[1]} が${m[2] === 'restriction' ? '送信停止' : '監視'}のしきい値 ${m[3]} に到達`],
+  [/^risk fell to (\d+), below (\S+)$/, (m) => `リスクが ${m[1]} に下がり、${m[2]} を下回った`],
+  [/^(released|restricted) by administrator: (.*)$/, (m) => `管理者による${m[1] === 'released' ? '解除' : '送信停止'}: ${m[2]}`],
+  [/^restricted before restart$/, () => '再起動前から送信停止中'],
+];
+
+/** The reason in the given language; English is the engine's own text. */
+export function reasonText(reason: string, lang: ReasonLang): string {
+  if (lang === 'en') return reason;
+  for (const [re, render] of RULES) {
+    const m = re.exec(reason);
+    if (m) return render(m);
+  }
+  return reason;
+}
+
+/**
+ * Reasons joined with "; " (as a quarantine entry or an audit record keeps them) in the given
+ * language. Some reasons hold "; " themselves, so two neighbouring pieces are tried together first.
+ */
+export function reasonListText(joined: string, lang: ReasonLang): string {
+  if (lang === 'en') return joined;
+  const pieces = joined.split('; ');
+  const out: string[] = [];
+  for (let i = 0; i < pieces.length; i++) {
+    if (i + 1 < pieces.length) {
+      const pair = `${pieces[i]}; ${pieces[i + 1]}`;
+      const text = reasonText(pair, lang);
+      if (text !== pair) {
+        out.push(text);
+        i++;
+        continue;
+      }
+    }
+    out.push(reasonText(pieces[i], lang));
+  }
+  return out.join('; ');
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { reasonListText, reasonText } from '../../../src/core/reason-text.js';
+import { adminBody } from '../../../src/incidents/notify/texts.js';
+import { detectionConfigSchema } from '../../../src/policy/config.js';
+import { DetectionEngine } from '../../../src/policy/engine.js';
+import { ATTACKS } from '../../../src/policy/simulation/attacks.js';
+import { DEFAULT_START, simulate, simulationConfig } from '../../../src/policy/simulation/stream.js';
+
+describe('detection reasons in Japanese', () => {
+  it('renders every reason the engine writes over a month of a simulated organisation under every attack', () => {
+    const sim = simulate({ accounts: 120, days: 21, seed: 3, attacks: [...ATTACKS], start: DEFAULT_START });
+    const engine = new DetectionEngine(detectionConfigSchema.parse(simulationConfig(sim.org).detection));
+    const reasons = new Map<string, string>();
+    const keep = (r: string) => reasons.set(r.replace(/\d+/g, 'N'), r);
+    for (const ev of sim.events) {
+      const out = engine.process(ev);
+      out.decision?.reasons.forEach(keep);
+      for (const c of out.changes) c.reasons.forEach(keep);
+    }
+    // an administrator's own words are shown as written; here they are Japanese already
+    for (const r of [...engine.restrict('a@example.co.jp', DEFAULT_START, '本人確認中'), ...engine.release('a@example.co.jp', DEFAULT_START, '確認済み')].flatMap((c) => c.reasons)) keep(r);
+    keep('hard-bounce rate 12.5% (10 of 80 recipients in 24 hours) reached 10.0%');
+    expect(reasons.size).toBeGreaterThan(20);
+    const untranslated = [...reasons.values()].filter((r) => reasonText(r, 'ja') === r || /[a-z]{4,}/.test(reasonText(r, 'ja').replace(/"[^"]*"|IP \S+|AS\d+|\d{4}-\d\d-\d\dT\S+/g, '')));
+    expect(untranslated).toEqual([]);
+  });
+
+  it('keeps numbers and names, leaves English and unknown texts as written, and splits joined lists correctly', () => {
+    expect(reasonText('first use of IP 203.0.113.5', 'ja')).toBe('IP 203.0.113.5 を初めて使用');
+    expect(reasonText('first use of IP 203.0.113.5', 'en')).toBe('first use of IP 203.0.113.5');
+    expect(reasonText('something new', 'ja')).toBe('something new');
+    const joined = "312 recipients in 10 minutes; this account's usual maximum is 25 recipients an hour; new country VN";
+    expect(reasonListText(joined, 'ja')).toBe('10 分間に宛先 312 件。このアカウントの通常の上限は 1 時間に宛先 25 件; 新しい国 VN');
+  });
+
+  it('puts the Japanese reasons into the Japanese alert text', () => {
+    const facts = { incidentId: '7', account: 'tanaka@example.co.jp', state: 'restricted' as const, ts: '2026-01-05T09:00:00Z', reasons: ['new country VN'], held: 3, sessionsClosed: 1, appPasswordsRevoked: 0, update: false };
+    expect(adminBody(facts, 'ja')).toContain('  - 新しい国 VN');
+    expect(adminBody(facts, 'en')).toContain('  - new country VN');
+  });
+});
