@@ -5,14 +5,15 @@
  * Rules (NIST SP 800-63B-4 §3.1.1.2 and IPA guidance): a minimum length (default 12, at least 8),
  * at least 64 characters allowed, every printable character, space and Unicode allowed, NFKC
  * before anything is measured, and no composition rules. Refused instead: passwords on the
- * common/breached list, passwords built from context words, passwords zxcvbn can guess, and the
- * account's recent passwords.
+ * common/breached list, passwords built from context words, passwords whose length is repetition
+ * ("M@il-2025-M@il"), passwords zxcvbn can guess, and the account's recent passwords.
  */
 import { contextWords, isContextDerived, type ContextInput } from './context-words.js';
 import { loadCommonList } from './common-list.js';
 import { isReused, HISTORY_DEPTH } from './history.js';
 import { codePointLength, hasControlCharacters, nfkc } from './normalize.js';
 import { estimateStrength, MIN_SCORE, type Strength } from './strength.js';
+import { isRepetitive, MIN_DISTINCT } from './repetition.js';
 import { problem, type PasswordProblem } from './texts.js';
 import { lookupVariants } from './variants.js';
 
@@ -56,6 +57,7 @@ export async function checkPassword(candidate: string, ctx: PasswordContext = {}
   add(listed);
   const words = contextWords(ctx);
   add(refuseIfContextDerived(pw, words));
+  if (!listed) add(refuseIfRepetitive(pw));
   const strength = estimateStrength(pw, words);
   if (problems.length === 0) add(refuseIfWeak(strength));
   if (problems.length === 0) add(await refuseIfReused(pw, ctx.previousHashes));
@@ -90,6 +92,10 @@ async function refuseIfCommon(pw: string): Promise<PasswordProblem | undefined> 
 
 function refuseIfContextDerived(pw: string, words: string[]): PasswordProblem | undefined {
   return isContextDerived(pw, words) ? problem('password:context') : undefined;
+}
+
+function refuseIfRepetitive(pw: string): PasswordProblem | undefined {
+  return isRepetitive(pw) ? problem('password:repetitive', { min: MIN_DISTINCT }) : undefined;
 }
 
 function refuseIfWeak(strength: Strength): PasswordProblem | undefined {

@@ -12,6 +12,7 @@ export type ProblemCode =
   | 'password:too-long'
   | 'password:common'
   | 'password:context'
+  | 'password:repetitive'
   | 'password:weak'
   | 'password:reused'
   | 'password:check-unavailable';
@@ -47,6 +48,13 @@ const catalogue: Record<ProblemCode, { message: Text; fix: Text }> = {
   'password:context': {
     message: { en: 'The password is built from your name, your address, the company name or domain, or the name of this mail service.', ja: 'パスワードが、あなたの名前・メールアドレス・会社名・ドメイン名・メールサービス名から作られています。' },
     fix: { en: 'Leave out words that someone who knows you or the company could guess. {longer}', ja: 'あなたや会社を知る人が推測できる言葉は使わないでください。{longer}' },
+  },
+  'password:repetitive': {
+    message: {
+      en: 'The password repeats itself: without the repeated word, the year and runs like "1234" or "aaaa", fewer than {min} characters are left to guess.',
+      ja: 'パスワードが繰り返しでできています。繰り返した単語・年・"1234" や "aaaa" のような並びを除くと、推測すべき部分が {min} 文字未満しか残りません。',
+    },
+    fix: LONGER,
   },
   'password:weak': {
     message: { en: 'The password is too easy to guess (strength {score} of 4; at least {min} is required).{warning}', ja: 'パスワードが推測されやすすぎます(強度 {score}/4、{min} 以上が必要です)。{warning}' },
