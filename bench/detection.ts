@@ -1,6 +1,7 @@
 /**
  * Detection figures and replay throughput on simulated organisations:
- *   node --import tsx bench/detection.ts [--accounts 200] [--days 30] [--seed 1] [--no-geo]
+ *   node --import tsx bench/detection.ts [--accounts 200] [--days 30] [--seed 1] [--no-geo] [--attack KIND ...]
+ * Every attack kind is injected unless --attack names some (repeatable).
  * --no-geo drops `asn` and `country` from every event (a gateway without GeoIP), so networks
  * fall back to IPv4 /24 and IPv6 /48.
  */
@@ -11,24 +12,27 @@ import { DetectionEngine } from '../src/policy/engine.js';
 import { parseReplayLine } from '../src/policy/replay-input.js';
 import { ATTACKS } from '../src/policy/simulation/attacks.js';
 import { measure } from '../src/policy/simulation/measure.js';
-import { DEFAULT_START, simulate, simulationConfig } from '../src/policy/simulation/stream.js';
+import { DEFAULT_START, isAttackKind, simulate, simulationConfig } from '../src/policy/simulation/stream.js';
 
 const { values } = parseArgs({
-  options: { accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, 'no-geo': { type: 'boolean' } },
+  options: { accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, 'no-geo': { type: 'boolean' }, attack: { type: 'string', multiple: true } },
 });
 const accounts = Number(values.accounts ?? 200);
 const days = Number(values.days ?? 30);
 const seed = Number(values.seed ?? 1);
 
-const sim = simulate({ accounts, days, seed, attacks: [...ATTACKS], start: DEFAULT_START });
+const kinds = values.attack?.length ? values.attack.filter(isAttackKind) : [...ATTACKS];
+const sim = simulate({ accounts, days, seed, attacks: kinds, start: DEFAULT_START });
 if (values['no-geo']) for (const ev of sim.events) stripGeo(ev);
 const cfg = detectionConfigSchema.parse(simulationConfig(sim.org).detection);
 const m = measure(sim, cfg);
 
 console.log(`organisation: ${accounts} accounts, ${days} days, seed ${seed}${values['no-geo'] ? ', no GeoIP' : ''}; ${m.events} events`);
-console.log('\nattack        victim               msgs  accepted  restricted-after  seconds  accepted-after-restriction');
+console.log('\nattack        msgs  accepted  (recipients)  restricted-after  seconds  accepted-after-restriction  victim');
 for (const a of m.attacks)
-  console.log(`${a.kind.padEnd(13)} ${a.victim.padEnd(20)} ${String(a.messages).padStart(4)}  ${String(a.accepted).padStart(8)}  ${String(a.untilRestricted ?? '-').padStart(16)}  ${String(a.secondsToRestriction ?? '-').padStart(7)}  ${a.acceptedAfter}`);
+  console.log(
+    `${a.kind.padEnd(13)} ${String(a.messages).padStart(4)}  ${String(a.accepted).padStart(8)}  ${String(a.acceptedRecipients).padStart(12)}  ${String(a.untilRestricted ?? '-').padStart(16)}  ${String(a.secondsToRestriction ?? '-').padStart(7)}  ${String(a.acceptedAfter).padStart(26)}  ${a.victim}`,
+  );
 const l = m.legit;
 const bad = l.deferred + l.held;
 console.log(`\nlegitimate: ${l.submits} submissions, ${l.deferred} deferred, ${l.held} held, ${l.rejected} rejected (${((bad / Math.max(1, l.submits)) * 10_000).toFixed(2)} per 10,000 deferred or held)`);

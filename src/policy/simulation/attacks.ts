@@ -6,7 +6,11 @@ import { ATTACK_ID_PREFIX, bouncesFor, messageId, type EventSink } from './sink.
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
-export const ATTACKS = ['blast', 'lowslow', 'hijack', 'spray', 'blast-usual', 'blast-slow'] as const;
+/** The attacks the engine was tuned on. */
+export const CLASSIC_ATTACKS = ['blast', 'lowslow', 'hijack', 'spray', 'blast-usual', 'blast-slow'] as const;
+/** Further ways a stolen password is abused, used to probe the engine beyond its tuning (attacks.more.ts). */
+export const MORE_ATTACKS = ['internal', 'bcc', 'drip', 'proxy', 'night', 'multi', 'mixed', 'random'] as const;
+export const ATTACKS = [...CLASSIC_ATTACKS, ...MORE_ATTACKS] as const;
 export type AttackKind = (typeof ATTACKS)[number];
 
 /** Hosting and broadband networks abroad that stolen passwords are typically used from. */
@@ -22,9 +26,15 @@ const ATTACKER_NETS = [
 ];
 const SPAM_DOMAINS = ['gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'aol.com', 'mail.ru', 'qq.com'];
 
+export function isClassic(kind: AttackKind): kind is (typeof CLASSIC_ATTACKS)[number] {
+  return (CLASSIC_ATTACKS as readonly string[]).includes(kind);
+}
+
 export interface AttackPlan {
   kind: AttackKind;
   victim: Person;
+  /** Further stolen accounts the same attacker uses at the same time (the `multi` attack). */
+  accomplices: Person[];
   at: number;
 }
 
@@ -34,14 +44,14 @@ export function attackerPlace(rng: Rng): Place {
 }
 
 /** A harvested list: random people at many domains, a share of them long gone (hard bounces). */
-function spamRecipients(rng: Rng, n: number): string[] {
+export function spamRecipients(rng: Rng, n: number): string[] {
   return Array.from({ length: n }, () => {
     const domain = rng.chance(0.4) ? rng.pick(SPAM_DOMAINS) : `d${rng.int(1, 5000)}.example.${rng.pick(['com', 'net', 'org', 'biz', 'info'])}`;
     return `${rng.hex(8)}@${domain}`;
   });
 }
 
-interface Shape {
+export interface Shape {
   place: (i: number) => Place;
   gap: (i: number) => number;
   count: number;
@@ -52,32 +62,40 @@ interface Shape {
   invalidShare: number;
   /** Log in again every this many messages (a new SMTP session). */
   session: number;
+  /** The account of the i-th message (default: the victim). */
+  account?: (i: number) => Person;
+  /** The recipients of a message of `n` (default: a harvested list). */
+  recipients?: (n: number) => string[];
+  /** Whether a recipient may bounce (default: all may, at `invalidShare`). */
+  harvested?: (rcpt: string) => boolean;
 }
 
 /** Emits one attack of the given shape; every message id starts with the attack marker. */
-function emit(org: Organisation, plan: AttackPlan, shape: Shape, rng: Rng, sink: EventSink): void {
+export function emit(org: Organisation, plan: AttackPlan, shape: Shape, rng: Rng, sink: EventSink): void {
   let at = plan.at;
-  let lastPlace = '';
+  const lastPlace = new Map<string, string>();
   for (let i = 0; i < shape.count; i++) {
     const place = shape.place(i);
-    if (place.ip !== lastPlace || i % shape.session === 0) sink.auth(at - 2 * SECOND, plan.victim.address, place);
-    lastPlace = place.ip;
+    const account = shape.account ? shape.account(i).address : plan.victim.address;
+    if (place.ip !== lastPlace.get(account) || i % shape.session === 0) sink.auth(at - 2 * SECOND, account, place);
+    lastPlace.set(account, place.ip);
     const s: Omit<SubmitEvent, 'ts' | 'type'> = {
-      account: plan.victim.address,
+      account,
       ip: place.ip,
       asn: place.asn,
       country: place.country,
       messageId: messageId(rng, org.domain, `${ATTACK_ID_PREFIX}${plan.kind}-`),
-      mailFrom: plan.victim.address,
-      headerFrom: plan.victim.address,
-      rcpts: spamRecipients(rng, shape.rcpts()),
+      mailFrom: account,
+      headerFrom: account,
+      rcpts: shape.recipients ? shape.recipients(shape.rcpts()) : spamRecipients(rng, shape.rcpts()),
       subject: shape.subject(i),
       bodyHash: shape.body(i),
       size: rng.int(3000, 9000),
     };
     if (shape.client) s.client = shape.client;
     sink.submit(at, s);
-    const invalid = new Set(s.rcpts.filter(() => rng.chance(shape.invalidShare)));
+    const harvested = shape.harvested ?? (() => true);
+    const invalid = new Set(s.rcpts.filter((r) => rng.chance(shape.invalidShare) && harvested(r)));
     bouncesFor(sink, rng, at, s, (r) => invalid.has(r));
     at += shape.gap(i);
   }
@@ -90,7 +108,7 @@ export function simulateAttack(org: Organisation, plan: AttackPlan, rng: Rng, si
   const foreign = attackerPlace(rng);
   const pool = Array.from({ length: 40 }, () => attackerPlace(rng));
   const common = { subject: (i: number) => subjects[i % 3], body: (i: number) => bodies[i % 3], session: 100 };
-  const shapes: Record<AttackKind, Shape> = {
+  const shapes: Record<(typeof CLASSIC_ATTACKS)[number], Shape> = {
     // 2,000 messages at 20 a second from a new foreign IP, 30% invalid recipients.
     blast: { ...common, place: () => foreign, gap: () => 50, count: 2000, rcpts: () => rng.int(1, 3), client: undefined, invalidShare: 0.3 },
     // The same blast from the victim's own office IP with the victim's own client string.
@@ -114,7 +132,7 @@ export function simulateAttack(org: Organisation, plan: AttackPlan, rng: Rng, si
     spray: { ...common, place: () => foreign, gap: () => rng.int(3, 10) * SECOND, count: 300, rcpts: () => rng.int(1, 2), client: undefined, invalidShare: 0.3 },
   };
   if (plan.kind === 'spray') spray(org, plan, foreign, rng, sink);
-  emit(org, plan, shapes[plan.kind], rng, sink);
+  if (isClassic(plan.kind)) emit(org, plan, shapes[plan.kind], rng, sink);
 }
 
 /** An hour of one or two wrong passwords against every account from a few IPs, then one success. */

@@ -2,6 +2,7 @@ import type { ReplayEvent, StateChange, SubmitDecision } from '../../events/repl
 import type { DetectionConfig } from '../config.js';
 import { DetectionEngine } from '../engine.js';
 import { ATTACK_ID_PREFIX } from './sink.js';
+import type { AttackPlan } from './attacks.js';
 import type { Simulation } from './stream.js';
 
 /**
@@ -13,6 +14,8 @@ export interface AttackResult {
   victim: string;
   messages: number;
   accepted: number;
+  /** Recipients of the accepted attack messages: the spam that actually went out. */
+  acceptedRecipients: number;
   /** Attack messages submitted up to and including the one that got the account restricted. */
   untilRestricted: number | null;
   secondsToRestriction: number | null;
@@ -54,13 +57,26 @@ export function measure(sim: Simulation, cfg: DetectionConfig): Measurement {
   const { decisions, changes, seconds } = replayInProcess(sim.events, cfg);
   const restrictedAt = new Map<string, number>();
   for (const c of changes) if (c.state === 'restricted' && !restrictedAt.has(c.account)) restrictedAt.set(c.account, Date.parse(c.ts));
-  const attacks = sim.attacks.map((plan) => attackResult(plan.kind, plan.victim.address, decisions, restrictedAt.get(plan.victim.address)));
-  const victimsFrom = new Map(sim.attacks.map((p) => [p.victim.address, p.at - 2 * 3_600_000]));
+  const rcpts = new Map<string, number>();
+  for (const ev of sim.events) if (ev.type === 'submit' && ev.messageId.startsWith(ATTACK_ID_PREFIX)) rcpts.set(ev.messageId, ev.rcpts.length);
+  const attacks = sim.attacks.map((plan) => attackResult(plan, decisions, restrictedAt, rcpts));
+  const victimsFrom = new Map(sim.attacks.flatMap((p) => [p.victim, ...p.accomplices].map((v) => [v.address, p.at - 2 * 3_600_000] as const)));
   return { attacks, legit: legitResult(decisions, changes, restrictedAt, victimsFrom), events: sim.events.length, engineSeconds: seconds };
 }
 
-function attackResult(kind: string, victim: string, decisions: SubmitDecision[], restricted: number | undefined): AttackResult {
-  const mine = decisions.filter((d) => d.account === victim && d.messageId.startsWith(`${ATTACK_ID_PREFIX}${kind}-`));
+/**
+ * With several stolen accounts (one attacker, several passwords), the attack is contained when the
+ * last of them is restricted; until then it counts every account's messages.
+ */
+function attackResult(plan: AttackPlan, decisions: SubmitDecision[], restrictedAt: Map<string, number>, rcpts: Map<string, number>): AttackResult {
+  const kind = plan.kind;
+  const accounts = new Set([plan.victim, ...plan.accomplices].map((p) => p.address));
+  const mine = decisions.filter((d) => accounts.has(d.account) && d.messageId.startsWith(`${ATTACK_ID_PREFIX}${kind}-`));
+  let restricted: number | undefined = 0;
+  for (const a of accounts) {
+    const at = restrictedAt.get(a);
+    restricted = at === undefined || restricted === undefined ? undefined : Math.max(restricted, at);
+  }
   const first = mine.length ? Date.parse(mine[0].ts) : 0;
   let untilRestricted: number | null = null;
   let acceptedAfter = 0;
@@ -71,13 +87,15 @@ function attackResult(kind: string, victim: string, decisions: SubmitDecision[],
       if (d.verdict === 'accept') acceptedAfter++;
     }
   });
+  const accepted = mine.filter((d) => d.verdict === 'accept');
   // The restricting message itself is the last one counted before the account was closed.
   if (restricted !== undefined && untilRestricted === null) untilRestricted = mine.length;
   return {
     kind,
-    victim,
+    victim: [...accounts].join(','),
     messages: mine.length,
-    accepted: mine.filter((d) => d.verdict === 'accept').length,
+    accepted: accepted.length,
+    acceptedRecipients: accepted.reduce((n, d) => n + (rcpts.get(d.messageId) ?? 0), 0),
     untilRestricted,
     secondsToRestriction: restricted === undefined ? null : (restricted - first) / 1000,
     acceptedAfter,

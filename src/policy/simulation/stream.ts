@@ -1,8 +1,9 @@
 import type { ReplayEvent } from '../../events/replay.js';
-import { ATTACKS, simulateAttack, type AttackKind, type AttackPlan } from './attacks.js';
+import { ATTACKS, isClassic, simulateAttack, type AttackKind, type AttackPlan } from './attacks.js';
+import { simulateMoreAttack } from './attacks.more.js';
 import { simulatePerson } from './legit.js';
 import { simulateSpecial } from './legit.special.js';
-import { createOrganisation, ORG_DOMAIN, type Organisation } from './org.js';
+import { createOrganisation, ORG_DOMAIN, type Organisation, type Person } from './org.js';
 import { Rng } from './prng.js';
 import { EventSink } from './sink.js';
 
@@ -35,7 +36,18 @@ const ATTACK_HOUR: Record<AttackKind, number> = {
   spray: 21,
   'blast-usual': 15,
   'blast-slow': 16,
+  internal: 11,
+  bcc: 13,
+  drip: 20,
+  proxy: 14.5,
+  night: 3,
+  multi: 2,
+  mixed: 10,
+  random: 15.5,
 };
+
+/** Accounts the attacker uses besides the victim (one IP, several stolen passwords). */
+const ACCOMPLICES: Partial<Record<AttackKind, number>> = { multi: 4 };
 
 export function isAttackKind(s: string): s is AttackKind {
   return (ATTACKS as readonly string[]).includes(s);
@@ -55,7 +67,11 @@ export function simulate(o: SimulationOptions): Simulation {
     simulateSpecial(org, p, root.fork(`special:${p.address}`), sink);
   }
   const plans = planAttacks(org, [...new Set(o.attacks)], root.fork('victims'));
-  for (const plan of plans) simulateAttack(org, plan, root.fork(`attack:${plan.kind}`), sink);
+  for (const plan of plans) {
+    const rng = root.fork(`attack:${plan.kind}`);
+    if (isClassic(plan.kind)) simulateAttack(org, plan, rng, sink);
+    else simulateMoreAttack(org, { ...plan, kind: plan.kind }, rng, sink);
+  }
   return { org, attacks: plans, events: sink.sorted() };
 }
 
@@ -63,10 +79,23 @@ function planAttacks(org: Organisation, kinds: AttackKind[], rng: Rng): AttackPl
   const day = Math.max(1, Math.floor(org.days * 0.7));
   const staff = org.people.filter((p) => p.role === 'staff' && p.trip === null);
   const plans: AttackPlan[] = [];
+  const taken = new Set<Person>();
+  const take = (): Person | null => {
+    const free = staff.filter((p) => !taken.has(p));
+    if (free.length === 0) return null;
+    const p = rng.pick(free);
+    taken.add(p);
+    return p;
+  };
   for (const kind of kinds) {
-    const free = staff.filter((p) => !plans.some((x) => x.victim === p));
-    if (free.length === 0) break;
-    plans.push({ kind, victim: rng.pick(free), at: org.start + day * DAY + ATTACK_HOUR[kind] * HOUR });
+    const victim = take();
+    if (!victim) break;
+    const accomplices: Person[] = [];
+    for (let i = 0; i < (ACCOMPLICES[kind] ?? 0); i++) {
+      const p = take();
+      if (p) accomplices.push(p);
+    }
+    plans.push({ kind, victim, accomplices, at: org.start + day * DAY + ATTACK_HOUR[kind] * HOUR });
   }
   return plans;
 }

@@ -1,0 +1,80 @@
+import type { Organisation, Person, Place } from './org.js';
+import type { Rng } from './prng.js';
+import { attackerPlace, emit, spamRecipients, type AttackPlan, type MORE_ATTACKS, type Shape } from './attacks.js';
+import type { EventSink } from './sink.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+type MoreKind = (typeof MORE_ATTACKS)[number];
+
+/** Japanese consumer broadband: where a residential proxy in the victim's own country exits. */
+const JP_RESIDENTIAL = [
+  { asn: 4713, prefix: '153.139' },
+  { asn: 2516, prefix: '106.73' },
+  { asn: 17676, prefix: '126.33' },
+  { asn: 2527, prefix: '220.101' },
+];
+
+/**
+ * Ways a stolen password is abused that the engine was not tuned on: each removes one of the
+ * signals the classic attacks give away (external recipients, many messages, a foreign origin,
+ * new recipients only, a single account, one text).
+ */
+export function simulateMoreAttack(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng: Rng, sink: EventSink): void {
+  emit(org, plan, moreShape(org, plan, rng), rng, sink);
+}
+
+function moreShape(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng: Rng): Shape {
+  const v = plan.victim;
+  const bodies = [rng.hex(16), rng.hex(16), rng.hex(16)];
+  const subjects = ['Invoice overdue - action required', 'Your parcel is waiting', 'Re: payment confirmation'];
+  const foreign = attackerPlace(rng);
+  const common = { subject: (i: number) => subjects[i % 3], body: (i: number) => bodies[i % 3], session: 100, client: v.client, invalidShare: 0.3 };
+  switch (plan.kind) {
+    // Internal phishing: a "password expiry" lure to colleagues, who trust a colleague's address.
+    case 'internal': {
+      const staff = org.people.filter((p) => p !== v).map((p) => p.address);
+      return { ...common, place: () => foreign, gap: () => rng.int(3, 8) * SECOND, count: 300, rcpts: () => rng.int(1, 3), recipients: (n) => pickDistinct(rng, staff, n), subject: () => 'パスワードの有効期限のお知らせ', body: () => bodies[0], invalidShare: 0 };
+    }
+    // Few messages, each with a long BCC list: the message count stays tiny.
+    case 'bcc':
+      return { ...common, place: () => foreign, gap: () => rng.int(60, 180) * SECOND, count: 40, rcpts: () => rng.int(30, 99) };
+    // One message every few minutes to one new address, for days, from one new IP abroad.
+    case 'drip':
+      return { ...common, place: () => foreign, gap: () => rng.int(3, 8) * MINUTE, count: 1000, rcpts: () => 1, client: undefined, invalidShare: 0.25 };
+    // A residential proxy in Japan on an ISP the victim does not use, with the victim's client string.
+    case 'proxy': {
+      const nets = JP_RESIDENTIAL.filter((n) => n.asn !== v.home?.asn);
+      const net = rng.pick(nets);
+      const exits: Place[] = Array.from({ length: 40 }, () => ({ ip: `${net.prefix}.${rng.int(0, 255)}.${rng.int(1, 254)}`, asn: net.asn, country: 'JP' }));
+      return { ...common, place: (i) => exits[Math.floor(i / 30) % exits.length], gap: () => rng.int(5, 15) * SECOND, count: 800, rcpts: () => rng.int(1, 3) };
+    }
+    // At 3 a.m. from the victim's own office IP and client (a machine left on, and infected).
+    case 'night':
+      return { ...common, place: () => v.office, gap: () => rng.int(2, 5) * SECOND, count: 1000, rcpts: () => rng.int(1, 3) };
+    // One IP abroad sending for five stolen accounts at once, each of them slowly.
+    case 'multi': {
+      const accounts = [v, ...plan.accomplices];
+      return { ...common, place: () => foreign, account: (i) => accounts[i % accounts.length], gap: () => rng.int(10, 30) * SECOND, count: 500, rcpts: () => rng.int(1, 2), client: undefined };
+    }
+    // The victim's usual IP and client, each message to real contacts and to harvested addresses.
+    case 'mixed':
+      return { ...common, place: () => v.office, gap: () => rng.int(10, 30) * SECOND, count: 500, rcpts: () => rng.int(2, 4), recipients: (n) => mixedRecipients(rng, v, n), harvested: (r) => !v.book.includes(r) };
+    // A different subject and body on every message: no same-content signal at all.
+    case 'random':
+      return { ...common, place: () => foreign, gap: () => rng.int(4, 10) * SECOND, count: 600, rcpts: () => rng.int(1, 3), subject: () => `Re: ${rng.hex(6)}`, body: () => rng.hex(16) };
+  }
+}
+
+function pickDistinct(rng: Rng, from: string[], n: number): string[] {
+  const out = new Set<string>();
+  for (let draw = 0; draw < n * 4 && out.size < n; draw++) out.add(rng.pick(from));
+  return [...out];
+}
+
+/** About half real contacts (popular ones first) and half a harvested list. */
+function mixedRecipients(rng: Rng, v: Person, n: number): string[] {
+  const known = Math.max(1, Math.floor(n / 2));
+  return [...pickDistinct(rng, v.book, known), ...spamRecipients(rng, n - known)];
+}
