@@ -10,7 +10,7 @@ import { BoundedMap, BoundedSet, RecentSet, RollingCounter, SlotBank, SmallRecen
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** Slots of the account's own counters below (the limit counters add LIMIT_SLOTS). */
-const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 12 + 48 + 48;
+const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 30 + 12 + 48 + 48;
 
 /** The small budget an account sends under after a change of footing (see probation.ts). */
 export interface Probation {
@@ -48,7 +48,9 @@ export class AccountRecord {
   readonly tries60m = new RollingCounter(HOUR, 30, this.bank);
   readonly rcpts10m = new RollingCounter(10 * MINUTE, 20, this.bank);
   readonly rcpts60m = new RollingCounter(HOUR, 30, this.bank);
-  readonly external60m = new RollingCounter(HOUR, 30, this.bank);
+  /** Recipients novelty is judged on: external ones, and colleagues never written to. */
+  readonly judged60m = new RollingCounter(HOUR, 30, this.bank);
+  readonly colleagues60m = new RollingCounter(HOUR, 30, this.bank);
   readonly novel60m = new RollingCounter(HOUR, 30, this.bank);
   readonly domains60m: RecentSet;
   readonly ips10m = new SmallRecentSet(10 * MINUTE, 256);
@@ -99,7 +101,7 @@ export class AccountRecord {
    * short windows of attempts and content start afresh (accepted-mail limits and history stay).
    */
   forgetRecentAttempts(): void {
-    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.rcpts10m, this.rcpts60m, this.external60m, this.novel60m, this.failedLogins])
+    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.rcpts10m, this.rcpts60m, this.judged60m, this.colleagues60m, this.novel60m, this.failedLogins])
       c.reset();
     this.domains60m.clear();
     this.ips10m.clear();

@@ -22,7 +22,9 @@ export interface SubmitContext {
   /** External recipients this account never mailed, and those the whole organisation never mailed. */
   novelAccount: number;
   novelOrg: number;
-  /** Novelty weighted: new to the organisation counts 1, new only to this account counts 1/2. */
+  /** Colleagues (internal recipients) this account never mailed. */
+  novelInternal: number;
+  /** Novelty weighted: new to the organisation counts 1, new only to this account (or a colleague) counts 1/2. */
   novelWeight: number;
   /** Recipients this account never mailed (internal ones included), learnt if the mail is accepted. */
   unknown: string[];

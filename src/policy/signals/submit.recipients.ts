@@ -21,6 +21,7 @@ export function analyseRecipients(
   let external = 0;
   let novelAccount = 0;
   let novelOrg = 0;
+  let novelInternal = 0;
   for (const raw of ev.rcpts) {
     const rcpt = raw.toLowerCase();
     recipients.push(rcpt);
@@ -32,14 +33,18 @@ export function analyseRecipients(
     }
     const known = acct.recipients.has(rcpt);
     if (!known) unknown.push(rcpt);
-    if (internal) continue;
+    if (internal) {
+      if (!known) novelInternal++;
+      continue;
+    }
     external++;
     if (known) continue;
     novelAccount++;
     if (!org.recipients.has(rcpt)) novelOrg++;
   }
-  const novelWeight = novelOrg + (novelAccount - novelOrg) / 2;
-  return { ev, ts, acct, org, cfg, recipients, domains, externalDomains, external, novelAccount, novelOrg, novelWeight, unknown, network };
+  // A colleague never written to is new to the account but not to the organisation: half weight.
+  const novelWeight = novelOrg + (novelAccount - novelOrg + novelInternal) / 2;
+  return { ev, ts, acct, org, cfg, recipients, domains, externalDomains, external, novelAccount, novelOrg, novelInternal, novelWeight, unknown, network };
 }
 
 /** Counts this attempt into the account's short windows (whatever its verdict: pace is the signal). */
@@ -50,7 +55,8 @@ export function recordAttempt(c: SubmitContext): void {
   a.tries60m.add(c.ts);
   a.rcpts10m.add(c.ts, c.recipients.length);
   a.rcpts60m.add(c.ts, c.recipients.length);
-  a.external60m.add(c.ts, c.external);
+  a.judged60m.add(c.ts, c.external + c.novelInternal);
+  if (c.novelInternal > 0) a.colleagues60m.add(c.ts, c.novelInternal);
   a.novel60m.add(c.ts, c.novelWeight);
   for (const d of c.externalDomains) a.domains60m.add(d, c.ts);
   a.ips10m.add(c.ev.ip, c.ts);
@@ -59,22 +65,22 @@ export function recordAttempt(c: SubmitContext): void {
 
 /**
  * Share of recipients never mailed before, by this account or anyone in the organisation. Honest
- * mail goes mostly to people already written to; a stolen password mails a list.
+ * mail goes mostly to people already written to; a stolen password mails a list. Colleagues this
+ * account never wrote to count too (at half weight): internal phishing mails the whole staff list.
  */
 export function scoreNovelty(c: SubmitContext, s: Score, damp: number): number {
   const a = c.acct;
   const novel = a.novel60m.sum(c.ts);
-  const external = a.external60m.sum(c.ts);
-  if (novel < 0.5 || external === 0) return 0;
-  const share = clamp(novel / external, 0, 1);
+  const judged = a.judged60m.sum(c.ts);
+  if (novel < 0.5 || judged === 0) return 0;
+  const share = clamp(novel / judged, 0, 1);
   const expected = a.profile.expected(c.ts, M_NOVEL, c.cfg.profile.floorNovelPerHour);
   const strength = clamp(Math.log2(1 + novel / expected) / 2.5, 0, 1);
   const points = 25 * share * strength * damp;
   if (points < 1) return share;
-  s.addContent(
-    points,
-    `${pct(share)} of ${Math.round(external)} external recipients in the last hour never mailed before (usual: up to ${Math.round(expected)} new an hour)`,
-  );
+  const colleagues = a.colleagues60m.sum(c.ts);
+  const whom = colleagues > 0 ? `recipients (${Math.round(colleagues)} of them colleagues)` : 'external recipients';
+  s.addContent(points, `${pct(share)} of ${Math.round(judged)} ${whom} in the last hour never mailed before (usual: up to ${Math.round(expected)} new an hour)`);
   return share;
 }
 
