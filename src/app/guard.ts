@@ -7,6 +7,7 @@ import { geoDb } from '../auth/geo.js';
 import { LoginSignals } from '../auth/logins.js';
 import type { LoadedConfig } from '../cli/context.js';
 import type { Logger } from '../observability/logger.js';
+import { EventCursor } from '../storage/event-cursor.js';
 import type { Store } from '../storage/ports/index.js';
 import { GatewayError } from '../errors/catalogue.js';
 import type { GuardPort } from './pipeline.js';
@@ -81,14 +82,14 @@ export function loginSignals(config: LoadedConfig, store: Store, logger: Logger)
 /** Polls the event record for ban lifts; bans live in memory, so each node applies them itself. */
 class LiftFollower {
   private timer: NodeJS.Timeout | null = null;
-  private afterId = 0;
+  private cursor = new EventCursor(0);
   private busy = false;
 
   constructor(private readonly guard: AuthGuard) {}
 
   async start(store: Store, logger: Logger, intervalMs = 500): Promise<void> {
     const last = await store.events.query({ newestFirst: true, limit: 1 });
-    this.afterId = last[0]?.id ?? 0;
+    this.cursor = new EventCursor(last[0]?.id ?? 0);
     this.timer = setInterval(() => void this.poll(store, logger), intervalMs);
     this.timer.unref();
   }
@@ -102,8 +103,7 @@ class LiftFollower {
     if (this.busy || !this.timer) return;
     this.busy = true;
     try {
-      for (const e of await store.events.query({ afterId: this.afterId, codes: [BAN_LIFTED], limit: 1000 })) {
-        this.afterId = e.id;
+      for (const e of await this.cursor.next((q) => store.events.query(q), { codes: [BAN_LIFTED] })) {
         this.apply(e.data as Partial<BanLift>);
       }
     } catch (err) {

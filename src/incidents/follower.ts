@@ -1,5 +1,6 @@
 import type { CredentialEvent } from '../events/replay.js';
 import type { Logger } from '../observability/logger.js';
+import { EventCursor } from '../storage/event-cursor.js';
 import type { Store } from '../storage/ports/index.js';
 import type { LivePolicy } from './live-policy.js';
 
@@ -10,11 +11,12 @@ const CREDENTIAL_CODES = new Set(['account:password-changed', 'account:app-passw
 /**
  * Decisions made elsewhere (the CLI, the console, another gateway node) reach this node through
  * the event record: polled every `intervalMs`, so a restriction holds everywhere within a second
- * and this node's live sessions of the account are cut too.
+ * and this node's live sessions of the account are cut too. The cursor re-reads a short window,
+ * so an event another node committed out of id order is not skipped.
  */
 export class DecisionFollower {
   private timer: NodeJS.Timeout | null = null;
-  private afterId = 0;
+  private cursor = new EventCursor(0);
   private polling = false;
 
   constructor(
@@ -27,7 +29,7 @@ export class DecisionFollower {
 
   async start(): Promise<void> {
     const last = await this.store.events.query({ newestFirst: true, limit: 1 });
-    this.afterId = last[0]?.id ?? 0;
+    this.cursor = new EventCursor(last[0]?.id ?? 0);
     this.timer = setInterval(() => void this.poll(), this.intervalMs);
     this.timer.unref();
   }
@@ -41,9 +43,8 @@ export class DecisionFollower {
     if (this.polling) return;
     this.polling = true;
     try {
-      const events = await this.store.events.query({ afterId: this.afterId, codes: CODES, limit: 1000 });
+      const events = await this.cursor.next((q) => this.store.events.query(q), { codes: CODES });
       for (const e of events) {
-        this.afterId = e.id;
         if (!e.account) continue;
         if (CREDENTIAL_CODES.has(e.code)) {
           if ((e.data as { type?: string }).type === 'credential') this.policy.observe(e.data as unknown as CredentialEvent);

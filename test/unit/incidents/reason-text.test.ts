@@ -18,7 +18,7 @@ describe('detection reasons in Japanese', () => {
       for (const c of out.changes) c.reasons.forEach(keep);
     }
     // an administrator's own words are shown as written; here they are Japanese already
-    for (const r of [...engine.restrict('a@example.co.jp', DEFAULT_START, '本人確認中'), ...engine.release('a@example.co.jp', DEFAULT_START, '確認済み')].flatMap((c) => c.reasons)) keep(r);
+    for (const r of [...engine.restrict('a@example.co.jp', new Date(DEFAULT_START).toISOString(), '本人確認中'), ...engine.release('a@example.co.jp', new Date(DEFAULT_START).toISOString(), '確認済み')].flatMap((c) => c.reasons)) keep(r);
     keep('hard-bounce rate 12.5% (10 of 80 recipients in 24 hours) reached 10.0%');
     expect(reasons.size).toBeGreaterThan(20);
     const untranslated = [...reasons.values()].filter((r) => reasonText(r, 'ja') === r || /[a-z]{4,}/.test(reasonText(r, 'ja').replace(/"[^"]*"|IP \S+|AS\d+|\d{4}-\d\d-\d\dT\S+/g, '')));
