@@ -50,7 +50,8 @@ function budget(text: string): string {
 }
 
 const RULES: Rule[] = [
-  [/^(\d+)% of (\d+) external recipients in the last hour never mailed before \(usual: up to (\d+) new an hour\)$/, (m) => `直近 1 時間の社外宛先 ${m[2]} 件のうち ${m[1]}% が初めての宛先 (通常は 1 時間に新規 ${m[3]} 件まで)`],
+  [/^(\d+)% of (\d+) (external )?recipients(?: \((\d+) of them colleagues\))? in the last hour never mailed before \(usual: up to (\d+) new an hour\)$/, (m) =>
+    `直近 1 時間の${m[3] ? '社外' : ''}宛先 ${m[2]} 件${m[4] ? ` (うち社内 ${m[4]} 件)` : ''}のうち ${m[1]}% が初めての宛先 (通常は 1 時間に新規 ${m[5]} 件まで)`],
   [/^(.+); this account's usual maximum is (\d+) (messages|recipients) an hour$/, (m) => `${amount(m[1]) ?? m[1]}。このアカウントの通常の上限は 1 時間に${kind(m[3])} ${m[2]} ${unit(m[3])}`],
   [/^(\d+) recipient domains in the last hour; usual maximum is (\d+)$/, (m) => `直近 1 時間の宛先ドメイン ${m[1]} 件 (通常の上限 ${m[2]} 件)`],
   [/^same body to (\d+) recipients \(new ones counted in full\) within a day$/, (m) => `1 日以内に同じ本文を ${m[1]} 件の宛先へ送信 (新規の宛先を重く計上)`],
