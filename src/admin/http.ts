@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Store } from '../storage/ports/index.js';
 import { recordAudit } from './audit.js';
 import { safeEqual } from './admins.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors/catalogue.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { OpenApiCollector } from './openapi.js';
 import { can, type Permission } from './roles.js';

@@ -1,5 +1,5 @@
 import type { RouteSpec } from './http.js';
-import { apiErrors } from './errors.js';
+import { apiErrors } from '../errors/catalogue.js';
 
 /**
  * The OpenAPI 3.1 document, written from the same JSON schemas fastify validates with, so the

@@ -5,7 +5,7 @@ import { resolvePath } from '../config/load.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../storage/ports/index.js';
 import { recordAudit } from './audit.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors/catalogue.js';
 import { authenticate, type AdminDeps, type LiveControls } from './http.js';
 import { GatewayMetrics } from './metrics.js';
 import { OpenApiCollector } from './openapi.js';

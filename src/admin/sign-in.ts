@@ -2,7 +2,7 @@ import { hashPassword, verifyPassword } from '../auth/password-hash.js';
 import type { Admin, Store } from '../storage/ports/index.js';
 import { verifySecondFactor } from './admins.js';
 import type { AdminConfig } from './config.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors/catalogue.js';
 
 type SignInConfig = AdminConfig['signIn'];
 

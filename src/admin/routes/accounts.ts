@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ADDRESS, changePassword, normaliseAddress, vetPassword } from '../../app/accounts.js';
 import { hashPassword } from '../../auth/password-hash.js';
 import type { Account } from '../../storage/ports/index.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../errors/catalogue.js';
 import { audit, obj, route, str, type AdminDeps } from '../http.js';
 import { accountActivity } from './account-activity.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { adminView, createAdmin, resetMfa, USERNAME } from '../admins.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../errors/catalogue.js';
 import { audit, obj, route, str, type AdminDeps } from '../http.js';
 import { ROLES } from '../roles.js';
 

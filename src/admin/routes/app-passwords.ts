@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { appPasswordKeys } from '../../app/app-passwords.js';
 import { generateAppPassword, hashAppPassword } from '../../auth/app-password.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../errors/catalogue.js';
 import { audit, obj, route, str, type AdminDeps } from '../http.js';
 import { addressParam, mustGetAccount } from './accounts.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../errors/catalogue.js';
 import { audit, obj, requireReason, route, str, type AdminDeps } from '../http.js';
 import { idParam, messageWithContent } from './queue.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { QueuedMessage } from '../../storage/ports/index.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../errors/catalogue.js';
 import { audit, obj, route, str, type AdminDeps } from '../http.js';
 import { viewMessage } from '../message-view.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { adminView } from '../admins.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../errors/catalogue.js';
 import { audit, clientIp, obj, readCookie, route, sessionCookie, sessionCookieName, sessionOf, str, type AdminDeps } from '../http.js';
 import { permissionsOf } from '../roles.js';
 
