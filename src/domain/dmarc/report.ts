@@ -1,26 +1,51 @@
 /**
- * The parsed XML tree to a DmarcReport. Reporters differ (one record or many, optional elements
+ * The parsed XML trees to a DmarcReport. Reporters differ (one record or many, optional elements
  * left out or left empty, namespaces, odd spellings such as SPF "hardfail"), so every field is read
- * through the small accessors below, which never trust the shape.
+ * through the small accessors below, which never trust the shape. FEEDBACK lists every element
+ * they read; the tree builder keeps no other.
  */
-import { unescapeXml } from './xml.js';
+import type { Field, Node, Shape } from './tree.js';
 import {
   DmarcParseError,
   type DkimAuthResult,
   type DmarcRecord,
-  type DmarcReport,
+  type DmarcReportHeader,
   type OverrideReason,
   type PublishedPolicy,
   type SpfAuthResult,
 } from './types.js';
 
-type Node = Record<string, unknown>;
+const LEAF: Field = {};
+const leaves = (...names: string[]): Shape => Object.fromEntries(names.map((n) => [n, LEAF]));
+
+const RECORD: Shape = {
+  row: {
+    shape: {
+      ...leaves('source_ip', 'count'),
+      policy_evaluated: { shape: { ...leaves('disposition', 'dkim', 'spf'), reason: { many: true, shape: leaves('type', 'comment') } } },
+    },
+  },
+  identifiers: { shape: leaves('header_from', 'envelope_from') },
+  auth_results: {
+    shape: { dkim: { many: true, shape: leaves('domain', 'selector', 'result') }, spf: { many: true, shape: leaves('domain', 'scope', 'result') } },
+  },
+};
+
+export const FEEDBACK: Shape = {
+  report_metadata: { shape: { ...leaves('org_name', 'report_id'), date_range: { shape: leaves('begin', 'end') } } },
+  policy_published: { shape: leaves('domain', 'p', 'sp', 'pct', 'adkim', 'aspf') },
+  record: { many: true, shape: RECORD },
+};
 
 const T = {
   missing: { en: 'the report has no {field}', ja: 'レポートに {field} がありません' },
   badDate: { en: 'the report has an invalid {field}: {value}', ja: 'レポートの {field} が不正です: {value}' },
   badCount: { en: 'a record has an invalid count: {value}', ja: 'レコードの count が不正です: {value}' },
   tooMany: { en: 'the report has more than {max} records', ja: 'レポートのレコードが上限 {max} 件を超えています' },
+  notFeedback: {
+    en: 'the XML is not a DMARC aggregate report (no <feedback> element)',
+    ja: 'XML が DMARC 集計レポートではありません (<feedback> 要素がありません)',
+  },
 };
 
 /** One element or several: always a list. */
@@ -38,7 +63,7 @@ function node(v: unknown): Node {
 function text(v: unknown): string | null {
   const first = Array.isArray(v) ? v[0] : v;
   if (first === undefined || first === null || typeof first === 'object') return null;
-  const s = unescapeXml(String(first)).trim();
+  const s = String(first).trim();
   return s === '' ? null : s;
 }
 
@@ -122,17 +147,62 @@ function recordOf(r: Node): DmarcRecord {
   };
 }
 
-export function reportOf(feedback: Node, maxRecords: number): DmarcReport {
+/** The <feedback> root as read: an element with children, or the document is no report. */
+export function headerOf(root: unknown): DmarcReportHeader {
+  if (!root || typeof root !== 'object') throw new DmarcParseError('DMARC_NOT_REPORT', T.notFeedback);
+  const feedback = root as Node;
   const meta = node(feedback.report_metadata);
   const range = node(meta.date_range);
-  const records = arr(feedback.record);
-  if (records.length > maxRecords) throw new DmarcParseError('DMARC_TOO_MANY_RECORDS', T.tooMany, { max: maxRecords });
   return {
     orgName: required(meta.org_name, 'report_metadata/org_name'),
     reportId: required(meta.report_id, 'report_metadata/report_id'),
     begin: isoDate(range.begin, 'date_range/begin'),
     end: isoDate(range.end, 'date_range/end'),
     policy: policyOf(node(feedback.policy_published)),
-    records: records.map((r) => recordOf(node(r))),
   };
+}
+
+/**
+ * The <record> elements as they stream in, read as a list of them was read before: a lone empty
+ * <record/> is no record, past `maxRecords` the report is refused at once, and the first record
+ * that cannot be read fails the report, but only once its header has been checked.
+ */
+export class RecordReader {
+  /** <record> elements seen. */
+  private seen = 0;
+  private loneEmpty = false;
+  private failure: DmarcParseError | null = null;
+
+  constructor(
+    private readonly maxRecords: number,
+    private readonly onRecord: (record: DmarcRecord) => void,
+  ) {}
+
+  add(value: unknown): void {
+    this.seen++;
+    if (this.seen === 1 && value === '') return void (this.loneEmpty = true);
+    if (this.seen > this.maxRecords) throw new DmarcParseError('DMARC_TOO_MANY_RECORDS', T.tooMany, { max: this.maxRecords });
+    if (this.loneEmpty) this.read('');
+    this.loneEmpty = false;
+    this.read(value);
+  }
+
+  private read(value: unknown): void {
+    if (this.failure) return;
+    let record: DmarcRecord;
+    try {
+      record = recordOf(node(value));
+    } catch (err) {
+      if (!(err instanceof DmarcParseError)) throw err;
+      this.failure = err;
+      return;
+    }
+    this.onRecord(record);
+  }
+
+  /** Records read; throws the first record's error, if any. */
+  finish(): number {
+    if (this.failure) throw this.failure;
+    return this.loneEmpty ? 0 : this.seen;
+  }
 }

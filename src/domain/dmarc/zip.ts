@@ -1,11 +1,12 @@
 /**
  * Reads the first `.xml` entry of a ZIP archive, bounded. Receivers (Microsoft, some hosting
  * providers) send reports as a ZIP with one XML file. Only what that needs is supported: stored
- * or deflated entries, no encryption, no ZIP64. Sizes come from the central directory, are checked
- * against the cap before inflating, and the inflated size must match the declared one.
+ * or deflated entries, no encryption, no ZIP64. Sizes come from the central directory and are
+ * checked against the caps (size, and size per compressed byte) before inflating; the entry is then
+ * inflated as a stream and must come to exactly the declared size.
  */
-import { inflateRawSync } from 'node:zlib';
-import { DmarcParseError } from './types.js';
+import { bombError, inflateBounded, RATIO_FLOOR } from './inflate.js';
+import { DmarcParseError, type DmarcLimits } from './types.js';
 
 const EOCD_SIG = 0x06054b50;
 const CEN_SIG = 0x02014b50;
@@ -71,7 +72,7 @@ function centralEntries(buf: Buffer): Entry[] {
   return entries;
 }
 
-function checkEntry(e: Entry, maxBytes: number): void {
+function checkEntry(e: Entry, limits: DmarcLimits): void {
   if (e.flags & 0x1) throw new DmarcParseError('DMARC_BAD_ZIP', T.unsupported, { name: e.name, why: 'encrypted' });
   if (e.method !== 0 && e.method !== 8) {
     throw new DmarcParseError('DMARC_BAD_ZIP', T.unsupported, { name: e.name, why: `method ${e.method}` });
@@ -79,7 +80,9 @@ function checkEntry(e: Entry, maxBytes: number): void {
   if (e.size === 0xffffffff || e.compressedSize === 0xffffffff) {
     throw new DmarcParseError('DMARC_BAD_ZIP', T.unsupported, { name: e.name, why: 'ZIP64' });
   }
-  if (e.size > maxBytes) throw new DmarcParseError('DMARC_TOO_LARGE', T.tooBig, { max: maxBytes, size: e.size });
+  const max = limits.maxXmlBytes;
+  if (e.size > max) throw new DmarcParseError('DMARC_TOO_LARGE', T.tooBig, { max, size: e.size });
+  if (e.method === 8 && e.size > RATIO_FLOOR && e.size > limits.maxInflateRatio * e.compressedSize) throw bombError(limits.maxInflateRatio);
 }
 
 function entryData(buf: Buffer, e: Entry): Buffer {
@@ -90,7 +93,7 @@ function entryData(buf: Buffer, e: Entry): Buffer {
   return buf.subarray(start, start + e.compressedSize);
 }
 
-export function firstXmlFromZip(buf: Buffer, maxBytes: number): Buffer {
+function firstXmlEntry(buf: Buffer): Entry {
   let entries: Entry[];
   try {
     entries = centralEntries(buf);
@@ -100,18 +103,26 @@ export function firstXmlFromZip(buf: Buffer, maxBytes: number): Buffer {
   }
   const entry = entries.find((e) => /\.xml$/i.test(e.name) && !e.name.endsWith('/'));
   if (!entry) throw new DmarcParseError('DMARC_NO_REPORT', T.noXml);
-  checkEntry(entry, maxBytes);
+  return entry;
+}
+
+/** The first XML entry's bytes, inflated as they are read; the archive itself is held whole. */
+export async function* firstXmlFromZip(buf: Buffer, limits: DmarcLimits): AsyncGenerator<Buffer> {
+  const entry = firstXmlEntry(buf);
+  checkEntry(entry, limits);
   const data = entryData(buf, entry);
-  let out: Buffer;
-  try {
-    // The cap is the declared size: a bomb that lies about its size stops right there.
-    out = entry.method === 0 ? data : inflateRawSync(data, { maxOutputLength: Math.max(1, entry.size) });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new DmarcParseError('DMARC_BAD_ZIP', T.sizeMismatch, { name: entry.name });
+  // The cap is the declared size: a bomb that lies about its size stops right there.
+  const mismatch = (): DmarcParseError => new DmarcParseError('DMARC_BAD_ZIP', T.sizeMismatch, { name: entry.name });
+  let total = 0;
+  if (entry.method === 0) {
+    total = data.length;
+    yield data;
+  } else {
+    const bounds = { maxRatio: limits.maxInflateRatio, maxBytes: entry.size, tooLarge: mismatch, unreadable: bad };
+    for await (const chunk of inflateBounded(data, 'raw', bounds)) {
+      total += chunk.length;
+      yield chunk;
     }
-    throw bad((err as Error).message);
   }
-  if (out.length !== entry.size) throw new DmarcParseError('DMARC_BAD_ZIP', T.sizeMismatch, { name: entry.name });
-  return out;
+  if (total !== entry.size) throw mismatch();
 }
