@@ -141,7 +141,7 @@ export class DeliveryWorker {
         const message = buffer.shift();
         if (!message) return;
         if (this.stopping || this.leaseRunningOut(message)) await this.giveBack(message);
-        else await attemptMessage(ctx, message);
+        else await this.underLease(message, () => attemptMessage(ctx, message));
       }
     };
     await refill();
@@ -174,6 +174,31 @@ export class DeliveryWorker {
     if (!message.leaseUntil) return false;
     const left = Date.parse(message.leaseUntil) - this.now().getTime();
     return left < (this.opts.config.leaseSeconds * 1000) / 2;
+  }
+
+  /**
+   * Runs an attempt while keeping its lease: every third of the lease it is extended to a full
+   * lease again, so a slow attempt (a slow next hop, several MX hosts, a large message) never
+   * outlives its lease and lets another node deliver the same message. A renewal that finds the
+   * lease gone is reported; the attempt cannot be taken back once it has begun.
+   */
+  private async underLease<T>(message: QueuedMessage, attempt: () => Promise<T>): Promise<T> {
+    const leaseMs = this.opts.config.leaseSeconds * 1000;
+    const renew = async (): Promise<void> => {
+      try {
+        const held = await this.opts.queue.renewLease(message.id, this.opts.owner, new Date(this.now().getTime() + leaseMs));
+        if (!held) await this.reportError(message, new Error('the lease of this message was lost during a delivery attempt'));
+      } catch (err) {
+        await this.reportError(message, err);
+      }
+    };
+    const timer = setInterval(() => void renew(), Math.max(1000, leaseMs / 3));
+    timer.unref();
+    try {
+      return await attempt();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private async giveBack(message: QueuedMessage): Promise<void> {

@@ -49,6 +49,20 @@ export function leasesContract(ctx: ContractContext): void {
       expect((await ctx.store.queue.get(m.id))!.leaseUntil).toBe(new Date(later.getTime() + LEASE_MS).toISOString());
     });
 
+    test('renewLease extends the lease of its owner only, so no other owner claims the message meanwhile', async () => {
+      const now = new Date();
+      const m = message();
+      await ctx.store.queue.enqueue(m);
+      await ctx.store.queue.claimDue('node-a', now, 10, LEASE_MS);
+      const until = new Date(now.getTime() + 3 * LEASE_MS);
+      expect(await ctx.store.queue.renewLease(m.id, 'node-b', until)).toBe(false);
+      expect(await ctx.store.queue.renewLease(m.id, 'node-a', until)).toBe(true);
+      expect((await ctx.store.queue.get(m.id))!.leaseUntil).toBe(until.toISOString());
+      expect(await ctx.store.queue.claimDue('node-b', new Date(now.getTime() + 2 * LEASE_MS), 10, LEASE_MS)).toEqual([]);
+      await ctx.store.queue.releaseLease(m.id, 'node-a');
+      expect(await ctx.store.queue.renewLease(m.id, 'node-a', until)).toBe(false);
+    });
+
     test('releaseLease frees the message for its owner only', async () => {
       const now = new Date();
       const m = message();

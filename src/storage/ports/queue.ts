@@ -77,6 +77,11 @@ export interface QueueStore {
     next: { nextAttemptAt: string | null; finished: boolean; reason?: string | null },
   ): Promise<void>;
   releaseLease(id: string, owner: string): Promise<void>;
+  /**
+   * Extends the owner's lease to `until` while an attempt is still running; false when the owner
+   * no longer holds it (it expired and another node may have claimed the message).
+   */
+  renewLease(id: string, owner: string, until: Date): Promise<boolean>;
   /** Moves an account's queued, not yet delivered messages to quarantine; returns their ids. */
   holdAccount(account: string, reason: string): Promise<string[]>;
   /** Quarantine -> queue, due now. */

@@ -126,6 +126,11 @@ export class PostgresQueue implements QueueStore {
     ]);
   }
 
+  async renewLease(id: string, owner: string, until: Date): Promise<boolean> {
+    const { rowCount } = await this.pool.query('UPDATE messages SET lease_until = $3 WHERE id = $1 AND lease_owner = $2', [id, owner, until]);
+    return rowCount === 1;
+  }
+
   async releaseLease(id: string, owner: string): Promise<void> {
     await this.pool.query('UPDATE messages SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2', [
       id,

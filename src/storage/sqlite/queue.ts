@@ -148,6 +148,10 @@ export class SqliteQueue implements QueueStore {
     });
   }
 
+  async renewLease(id: string, owner: string, until: Date): Promise<boolean> {
+    return this.db.prepare('UPDATE messages SET lease_until = ? WHERE id = ? AND lease_owner = ?').run(until.getTime(), id, owner).changes === 1;
+  }
+
   async releaseLease(id: string, owner: string): Promise<void> {
     this.db.prepare('UPDATE messages SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?').run(id, owner);
   }

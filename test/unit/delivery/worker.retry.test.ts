@@ -133,3 +133,29 @@ describe('retries, backoff and expiry', () => {
     expect(hop.messages).toHaveLength(0);
   });
 });
+
+describe('leases during a long attempt', () => {
+  it('renews the lease while an attempt runs, so no other node can claim the message meanwhile', async () => {
+    hop = await startNextHop();
+    const leaseUntil = new Set<string | null>();
+    let later = 0;
+    // a slow step inside the attempt (here: signing) that outlasts a third of the 3-second lease;
+    // the injected clock moves on meanwhile, so a renewed lease shows as a later expiry
+    const sign = async (raw: Buffer) => {
+      h!.clock.now = new Date(later);
+      await new Promise((r) => setTimeout(r, 2500));
+      return raw;
+    };
+    h = harness({ mode: 'mx', mxPort: hop.port, leaseSeconds: 3 }, { resolver: mxTo('customer.example'), sign });
+    const claimedAt = h.clock.now.getTime();
+    later = claimedAt + 1500;
+    const id = await enqueue(h, { rcpts: ['a@customer.example'] });
+    const watch = setInterval(() => void h!.store.queue.get(id).then((m) => leaseUntil.add(m?.leaseUntil ?? null)), 100);
+    await h.worker.runOnce();
+    clearInterval(watch);
+    expect(hop.messages).toHaveLength(1);
+    expect(leaseUntil).toContain(new Date(claimedAt + 3000).toISOString());
+    expect(leaseUntil).toContain(new Date(later + 3000).toISOString());
+    expect((await h.store.queue.get(id))?.state).toBe('done');
+  });
+});
