@@ -37,7 +37,8 @@ async function durablePrelude(pool: pg.Pool): Promise<string | null> {
  * lease with FOR UPDATE SKIP LOCKED, and a dead node's leases expire for another to take over.
  */
 export async function openPostgresStore(url: string): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, types, max: 10 });
+  const { connectionString, max } = poolOptions(url);
+  const pool = new pg.Pool({ connectionString, types, max });
   // An idle client can lose its connection (server restart, failover). The pool drops it and
   // the next query reconnects; without a listener Node would exit on the 'error' event.
   pool.on('error', () => undefined);
@@ -68,3 +69,21 @@ export async function openPostgresStore(url: string): Promise<Store> {
     throw err;
   }
 }
+
+/** Connections per node: 10, or the store URL's `poolSize` parameter (taken out of the URL given to the driver). */
+export function poolOptions(url: string): { connectionString: string; max: number } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { connectionString: url, max: DEFAULT_POOL_SIZE };
+  }
+  const raw = parsed.searchParams.get('poolSize');
+  if (raw === null) return { connectionString: url, max: DEFAULT_POOL_SIZE };
+  const max = Number(raw);
+  if (!Number.isInteger(max) || max < 1 || max > 1000) throw new Error(`poolSize=${raw} in the store URL is not a number of connections from 1 to 1000`);
+  parsed.searchParams.delete('poolSize');
+  return { connectionString: parsed.toString(), max };
+}
+
+const DEFAULT_POOL_SIZE = 10;
