@@ -118,7 +118,9 @@ export class DetectionEngine {
     if (spray >= this.cfg.login.sprayAccounts)
       startProbation(a, ts, `login from IP ${ev.ip} that failed logins for ${spray} accounts`, this.cfg.probation);
     else if (why) startProbation(a, ts, `login from ${why}`, this.cfg.probation);
-    rememberOrigin(a, this.org, origin, ts);
+    // A login that raises no doubt teaches the organisation the place too; one that starts or
+    // continues a probation, or comes to an account under suspicion, teaches only the account.
+    rememberOrigin(a, this.org, origin, ts, a.probation === null && a.state === 'active');
     return NONE;
   }
 

@@ -12,6 +12,8 @@ export interface Footing {
   first: number;
   last: number;
   uses: number;
+  /** Whether the organisation counts this account at the place (see `rememberOrigin`). */
+  taught: boolean;
 }
 
 export function established(f: Footing | undefined, ts: number, cfg: DetectionConfig['network']): boolean {

@@ -64,6 +64,11 @@ export function probationWhy(p: Probation): string {
   return `probation since ${new Date(p.since).toISOString()} (${p.reason})`;
 }
 
+/** Mail that looks like the account's own: a low content score, at most half new recipients. */
+export function isOrdinary(contentScore: number, novel: number, external: number, ordinaryScore: number): boolean {
+  return contentScore < ordinaryScore && novel * 2 <= Math.max(1, external);
+}
+
 /**
  * Counts an accepted message against the budget and lets an account that behaves like itself out:
  * enough ordinary messages (mostly known recipients, low score) after a minimum time.
@@ -80,7 +85,7 @@ export function progressProbation(
   p.messages.add(ts);
   p.recipients.add(ts, sent.rcpts);
   p.novel.add(ts, sent.novel);
-  const ordinary = sent.score < ordinaryScore && sent.novel * 2 <= Math.max(1, sent.external);
+  const ordinary = isOrdinary(sent.score, sent.novel, sent.external, ordinaryScore);
   // One new contact does not undo a good run; only clearly unusual mail starts the count again.
   if (ordinary) p.ordinary++;
   else if (sent.score >= ordinaryScore * 2) p.ordinary = 0;

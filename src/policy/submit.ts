@@ -3,7 +3,7 @@ import type { AccountRecord } from './account.js';
 import type { DetectionConfig } from './config.js';
 import { networkOf } from './footing.js';
 import type { OrgMemory } from './org.js';
-import { expireProbation, overProbationBudget, probationWhy, progressProbation, startProbation } from './probation.js';
+import { expireProbation, isOrdinary, overProbationBudget, probationWhy, progressProbation, startProbation } from './probation.js';
 import { scoreBounces } from './signals/bounce.rate.js';
 import { Score, type SubmitContext } from './signals/context.js';
 import { scoreSameContent } from './signals/submit.content.js';
@@ -30,12 +30,12 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   recordAttempt(c);
   probationIfOffFooting(a, org, origin, ts, cfg);
   const s = scoreSignals(c, origin);
-  rememberOrigin(a, org, origin, ts);
   const score = s.total(cfg.scoring.synergyScale);
   let verdict = chooseVerdict(c, score, s.reasons);
   const changes = a.state === 'restricted' ? NO_CHANGES : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring);
   // The message that tips the account over is kept for review rather than sent.
   if (verdict === 'accept' && a.state === 'restricted') verdict = 'hold';
+  rememberOrigin(a, org, origin, ts, teachesOrg(c, verdict, s.content));
   if (verdict === 'accept') learnAccepted(c, s.content);
   const decision: SubmitDecision = { ts: ev.ts, account: ev.account, messageId: ev.messageId, verdict, score, reasons: s.reasons };
   if (cfg.shadow) shadowed(decision, c);
@@ -91,6 +91,17 @@ function chooseVerdict(c: SubmitContext, score: number, reasons: string[]): Verd
   }
   if (a.probation) reasons.push(probationWhy(a.probation));
   return 'accept';
+}
+
+/**
+ * A place teaches the organisation only through accepted mail of an active account, and on
+ * probation only through ordinary mail: the first messages of a stolen password, let through by
+ * the probation budget, must not make the attacker's network known to the organisation.
+ */
+function teachesOrg(c: SubmitContext, verdict: Verdict, contentPoints: number): boolean {
+  const a = c.acct;
+  if (verdict !== 'accept' || a.state !== 'active') return false;
+  return a.probation === null || isOrdinary(contentPoints, c.novelAccount, c.external, c.cfg.scoring.riskFloor / 2);
 }
 
 /** Only accepted mail teaches the account and the organisation what is usual. */

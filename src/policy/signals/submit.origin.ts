@@ -100,36 +100,44 @@ export function scoreLogin(c: SubmitContext, ip: string, s: Score): void {
 }
 
 /**
- * Remembers the place for the account and the organisation (after it was judged). The entries
- * found by `locate` are still the current ones: nothing writes these maps in between.
+ * Remembers the place for the account, and for the organisation only when `teachOrg` (after it
+ * was judged). Only logins and accepted mail of an account in good standing (active, not on
+ * probation) teach the organisation: an attacker's logins and stopped mail would otherwise make
+ * the attacker's network "known to the organisation" for the next stolen account. The entries found by `locate` are still the current
+ * ones: nothing writes these maps in between.
  */
-export function rememberOrigin(a: AccountRecord, org: OrgMemory, o: Origin, ts: number): void {
+export function rememberOrigin(a: AccountRecord, org: OrgMemory, o: Origin, ts: number, teachOrg: boolean): void {
   touch(a.ips, o.ip, o.ipFooting, ts);
-  remember(org.networks, o.orgNetwork, a.networks, o.networkFooting, o.network, a.name, ts);
-  if (o.country !== undefined) remember(org.countries, o.orgCountry, a.countries, o.countryFooting, o.country, a.name, ts);
-  if (o.client) remember(org.clients, o.orgClient, a.clients, o.clientFooting, o.client, a.name, ts);
+  const net = touch(a.networks, o.network, o.networkFooting, ts);
+  if (teachOrg) teach(org.networks, o.orgNetwork, net, o.network, a.name, ts);
+  if (o.country !== undefined) {
+    const country = touch(a.countries, o.country, o.countryFooting, ts);
+    if (teachOrg) teach(org.countries, o.orgCountry, country, o.country, a.name, ts);
+  }
+  if (o.client) {
+    const client = touch(a.clients, o.client, o.clientFooting, ts);
+    if (teachOrg) teach(org.clients, o.orgClient, client, o.client, a.name, ts);
+  }
 }
 
 /** Counts one more use of a place; `seen` is the entry already looked up, if any. */
-function touch(map: BoundedMap<Footing>, key: string, seen: Footing | undefined, ts: number): void {
+function touch(map: BoundedMap<Footing>, key: string, seen: Footing | undefined, ts: number): Footing {
   if (seen) {
     seen.last = ts;
     seen.uses++;
-  } else map.set(key, { first: ts, last: ts, uses: 1 });
+    return seen;
+  }
+  const f = { first: ts, last: ts, uses: 1, taught: false };
+  map.set(key, f);
+  return f;
 }
 
-function remember(
-  orgMap: BoundedMap<OrgPlace>,
-  place: OrgPlace | undefined,
-  own: BoundedMap<Footing>,
-  seen: Footing | undefined,
-  key: string,
-  account: string,
-  ts: number,
-): void {
-  touch(own, key, seen, ts);
+/** Counts the account at the organisation's place, once. */
+function teach(orgMap: BoundedMap<OrgPlace>, place: OrgPlace | undefined, own: Footing, key: string, account: string, ts: number): void {
+  if (own.taught) return;
+  own.taught = true;
   if (!place) orgMap.set(key, { first: ts, firstAccount: account, accounts: 1 });
-  else if (!seen) place.accounts++;
+  else place.accounts++;
 }
 
 /** Whether the place is outside an established footing (used by probation on login and submit). */
