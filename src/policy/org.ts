@@ -29,6 +29,8 @@ export class OrgMemory {
   readonly countries: BoundedMap<OrgPlace>;
   readonly clients: BoundedMap<OrgPlace>;
   readonly failedIps: BoundedMap<SprayTrace>;
+  /** IP -> accounts that submitted from it while it was new to them, within the hour. */
+  readonly freshIps: BoundedMap<RecentSet>;
   readonly accepted: BoundedMap<string>;
   readonly profile = new OrgProfile();
   readonly domains: Set<string>;
@@ -40,6 +42,7 @@ export class OrgMemory {
     this.countries = new BoundedMap(m.orgFooting);
     this.clients = new BoundedMap(m.orgFooting);
     this.failedIps = new BoundedMap(m.orgFooting);
+    this.freshIps = new BoundedMap(m.orgFooting);
     this.accepted = new BoundedMap(m.acceptedMessages);
     this.domains = new Set(cfg.orgDomains.map((d) => d.toLowerCase()));
   }
@@ -68,6 +71,20 @@ export class OrgMemory {
   /** A successful login by the same account from the same IP: the failure was a typo, not spraying. */
   forgiveFailedLogin(ip: string, account: string): void {
     this.failedIps.get(ip)?.accounts.delete(account);
+  }
+
+  /**
+   * Records that `account` submits from an IP new to it, and returns how many accounts did so from
+   * this IP within the hour: one machine sending with several stolen passwords.
+   */
+  shareFreshIp(ip: string, account: string, ts: number): number {
+    let accounts = this.freshIps.get(ip);
+    if (!accounts) {
+      accounts = new RecentSet(HOUR, 64);
+      this.freshIps.set(ip, accounts);
+    }
+    accounts.add(account, ts);
+    return accounts.count(ts);
   }
 
   /** Number of accounts this IP failed to log into within the spray window (0 when unknown). */

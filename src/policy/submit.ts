@@ -7,7 +7,7 @@ import { expireProbation, isOrdinary, overProbationBudget, probationWhy, progres
 import { scoreBounces } from './signals/bounce.rate.js';
 import { Score, type SubmitContext } from './signals/context.js';
 import { scoreSameContent } from './signals/submit.content.js';
-import { locate, offFooting, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, type Origin } from './signals/submit.origin.js';
+import { locate, offFooting, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, type Origin } from './signals/submit.origin.js';
 import { analyseRecipients, recordAttempt, scoreDomainSpread, scoreNovelty } from './signals/submit.recipients.js';
 import { scoreVolume } from './signals/submit.volume.js';
 import { addScoreToRisk, NO_CHANGES } from './states.js';
@@ -59,6 +59,7 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreBounces(c.acct, c.ts, c.cfg.bounces, s);
   scoreFooting(c, origin, s);
   scoreParallel(c, s);
+  scoreSharedIp(c, origin, s);
   scoreClient(c, origin, s);
   scoreLogin(c, origin.ip, s);
   return s;

@@ -6,6 +6,8 @@ import type { BoundedMap } from '../window.js';
 import type { Score, SubmitContext } from './context.js';
 
 const HOUR = 3_600_000;
+/** Accounts one new IP submits for within the hour before it counts as shared by an attacker. */
+const SHARED_IP_ACCOUNTS = 3;
 
 /**
  * Where a session comes from, as seen at login or submission, with what the account and the
@@ -79,6 +81,21 @@ export function scoreParallel(c: SubmitContext, s: Score): void {
   const p60 = hour >= n.hourlyIps ? Math.min(25, 8 + 3 * (hour - n.hourlyIps)) : 0;
   if (p10 >= p60) s.addOrigin(p10, `${ten} IPs submitting for this account within 10 minutes`);
   else s.addOrigin(p60, `${hour} IPs submitting for this account within an hour`);
+}
+
+/**
+ * One IP, off the footing of each of several accounts, submitting for all of them within the
+ * hour: an attacker working through a list of stolen passwords. Only accounts with a home network
+ * count (on a fresh deployment every place is new to everyone), and never from a network that is
+ * theirs or home to the organisation (the office, a common provider), so shared offices and mobile
+ * carriers stay quiet; two colleagues at one hotel stay under the threshold.
+ */
+export function scoreSharedIp(c: SubmitContext, o: Origin, s: Score): void {
+  const n = c.cfg.network;
+  if (!hasHome(c.acct, c.ts, n) || freshness(o.networkFooting, c.ts, n) === 'home' || c.org.isOrgHome(o.orgNetwork, c.ts)) return;
+  const accounts = c.org.shareFreshIp(o.ip, c.acct.name, c.ts);
+  if (accounts < SHARED_IP_ACCOUNTS) return;
+  s.addOrigin(Math.min(25, 10 + 5 * (accounts - SHARED_IP_ACCOUNTS)), `IP ${o.ip} new to each of ${accounts} accounts sending from it within an hour`);
 }
 
 /** A mail client this account has never used, once the account has enough history to know its clients. */
