@@ -3,6 +3,7 @@ import { Secret, TOTP } from 'otpauth';
 import { checkPassword, type PasswordProblem } from '../auth/password-policy/index.js';
 import { hashPassword } from '../auth/password-hash.js';
 import type { Admin, AdminRole, Store } from '../storage/ports/index.js';
+import type { TotpSeal } from './totp-seal.js';
 
 /**
  * Administrator lifecycle shared by the admin CLI and the API: creation with the project's
@@ -36,16 +37,21 @@ export function recoveryDigest(code: string): string {
   return createHash('sha256').update(code.normalize('NFKC').replace(/[\s-]/g, '').toLowerCase()).digest('hex');
 }
 
-export function totpOf(admin: Pick<Admin, 'username' | 'totpSecret'>, issuer: string): TOTP | null {
+/** The administrator's TOTP generator; the stored secret is opened with the installation's seal. */
+export function totpOf(admin: Pick<Admin, 'username' | 'totpSecret'>, issuer: string, seal: TotpSeal): TOTP | null {
   if (!admin.totpSecret) return null;
-  return new TOTP({ issuer, label: admin.username, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(admin.totpSecret) });
+  return totpFor(admin.username, seal.open(admin.totpSecret), issuer);
+}
+
+function totpFor(username: string, secret: string, issuer: string): TOTP {
+  return new TOTP({ issuer, label: username, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
 }
 
 function newMfa(): { secret: string; codes: string[] } {
   return { secret: new Secret({ size: 20 }).base32, codes: generateRecoveryCodes() };
 }
 
-export async function createAdmin(store: Store, input: { username: string; role: AdminRole; password: string; issuer: string }): Promise<CreateResult> {
+export async function createAdmin(store: Store, input: { username: string; role: AdminRole; password: string; issuer: string }, seal: TotpSeal): Promise<CreateResult> {
   if (await store.admins.get(input.username)) return { ok: false, exists: true };
   const verdict = await checkPassword(input.password, { account: input.username, name: input.username });
   if (!verdict.ok) return { ok: false, problems: verdict.problems };
@@ -54,33 +60,36 @@ export async function createAdmin(store: Store, input: { username: string; role:
     id: randomBytes(12).toString('base64url'),
     username: input.username,
     passwordHash: await hashPassword(input.password),
-    totpSecret: mfa.secret,
+    totpSecret: seal.seal(mfa.secret),
     recoveryCodes: mfa.codes.map(recoveryDigest),
     role: input.role,
   });
-  return { ok: true, enrolment: { admin, otpauthUri: totpOf(admin, input.issuer)!.toString(), recoveryCodes: mfa.codes } };
+  return { ok: true, enrolment: { admin, otpauthUri: totpFor(admin.username, mfa.secret, input.issuer).toString(), recoveryCodes: mfa.codes } };
 }
 
 /** A new TOTP secret and new recovery codes; the old ones stop working at once. */
-export async function resetMfa(store: Store, username: string, issuer: string): Promise<Enrolment | null> {
+export async function resetMfa(store: Store, username: string, issuer: string, seal: TotpSeal): Promise<Enrolment | null> {
   const mfa = newMfa();
-  const admin = await store.admins.update(username, { totpSecret: mfa.secret, totpLastStep: null, recoveryCodes: mfa.codes.map(recoveryDigest) });
+  const admin = await store.admins.update(username, { totpSecret: seal.seal(mfa.secret), totpLastStep: null, recoveryCodes: mfa.codes.map(recoveryDigest) });
   if (!admin) return null;
-  return { admin, otpauthUri: totpOf(admin, issuer)!.toString(), recoveryCodes: mfa.codes };
+  return { admin, otpauthUri: totpFor(admin.username, mfa.secret, issuer).toString(), recoveryCodes: mfa.codes };
 }
 
 /**
  * Checks a second factor: a 6-digit TOTP code (one step of clock drift either way, and never a
  * step already used) or a recovery code, which is then spent.
  */
-export async function verifySecondFactor(store: Store, admin: Admin, code: string, now = Date.now()): Promise<'totp' | 'recovery' | null> {
+export async function verifySecondFactor(store: Store, admin: Admin, code: string, seal: TotpSeal, now = Date.now()): Promise<'totp' | 'recovery' | null> {
   const trimmed = code.replace(/\s/g, '');
   if (/^\d{6}$/.test(trimmed)) {
-    const totp = totpOf(admin, 'Mailwarden');
+    const totp = totpOf(admin, 'Mailwarden', seal);
     const delta = totp?.validate({ token: trimmed, timestamp: now, window: 1 });
     if (delta === null || delta === undefined || !totp) return null;
     const step = totp.counter({ timestamp: now }) + delta;
-    return (await store.admins.acceptTotpStep(admin.username, step)) ? 'totp' : null;
+    if (!(await store.admins.acceptTotpStep(admin.username, step))) return null;
+    // A secret stored in clear by an older version is sealed now that it is known to work.
+    if (admin.totpSecret && !seal.isSealed(admin.totpSecret)) await store.admins.update(admin.username, { totpSecret: seal.seal(seal.open(admin.totpSecret)) });
+    return 'totp';
   }
   const digest = recoveryDigest(trimmed);
   // Compare against every stored digest in constant time before asking the store to spend it.

@@ -13,6 +13,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admins.js';
 import { appPasswordRoutes } from './routes/app-passwords.js';
 import { auditRoutes } from './routes/audit.js';
+import { adminSeal } from './totp-seal.js';
 import { containmentRoutes } from './routes/containment.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
@@ -61,7 +62,7 @@ export async function startAdminServer(opts: AdminServerOptions): Promise<AdminS
   const deps: AdminDeps = {
     ...opts,
     sessions: new SessionStore(cfg.sessionIdleMinutes * 60_000, cfg.sessionAbsoluteHours * 3_600_000),
-    signIn: new SignIn(opts.store, cfg.signIn),
+    signIn: new SignIn(opts.store, cfg.signIn, adminSeal(opts.config)),
     api: new OpenApiCollector(),
   };
   securityHeaders(app);

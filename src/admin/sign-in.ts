@@ -2,6 +2,7 @@ import { hashPassword, verifyPassword } from '../auth/password-hash.js';
 import type { Admin, Store } from '../storage/ports/index.js';
 import { verifySecondFactor } from './admins.js';
 import type { AdminConfig } from './config.js';
+import type { TotpSeal } from './totp-seal.js';
 import { ApiError } from '../errors/catalogue.js';
 
 type SignInConfig = AdminConfig['signIn'];
@@ -51,6 +52,7 @@ export class SignIn {
   constructor(
     private readonly store: Store,
     private readonly cfg: SignInConfig,
+    private readonly seal: TotpSeal,
   ) {
     this.perIp = new FailureWindow(cfg.maxFailuresPerIp, cfg.ipWindowMinutes * 60_000);
     this.perName = new FailureWindow(cfg.maxFailuresPerUser, cfg.lockMinutes * 60_000);
@@ -63,7 +65,7 @@ export class SignIn {
     const admin = await this.store.admins.get(username);
     if (admin?.lockedUntil && Date.parse(admin.lockedUntil) > now) this.refuseIfThrottled(Date.parse(admin.lockedUntil) - now);
     const passwordOk = admin ? await verifyPassword(admin.passwordHash, req.password) : await verifyPassword(await fakeHash(), req.password).then(() => false);
-    const factor = admin && passwordOk ? await verifySecondFactor(this.store, admin, req.code, now) : null;
+    const factor = admin && passwordOk ? await verifySecondFactor(this.store, admin, req.code, this.seal, now) : null;
     if (!admin || !factor) {
       await this.fail(username, admin, req.ip, now);
       throw new ApiError('SIGN_IN_FAILED');

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { adminView, createAdmin, resetMfa, USERNAME, type Enrolment } from '../admin/admins.js';
 import { recordAudit } from '../admin/audit.js';
 import { isRole } from '../admin/roles.js';
+import { adminSeal } from '../admin/totp-seal.js';
 import { say, type Text } from '../core/i18n.js';
 import type { Store } from '../storage/ports/index.js';
 import { fail, parseCommand, printJsonLine } from './args.js';
@@ -77,7 +78,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function add(store: Store, config: LoadedConfig, name: string, role: 'admin' | 'operator' | 'auditor', password: string): Promise<number> {
-  const result = await createAdmin(store, { username: name, role, password, issuer: config.admin.totpIssuer });
+  const result = await createAdmin(store, { username: name, role, password, issuer: config.admin.totpIssuer }, adminSeal(config));
   if (!result.ok && 'exists' in result) return fail(t.exists, { name });
   if (!result.ok) {
     process.stderr.write(`${say(t.refused)}\n`);
@@ -90,7 +91,7 @@ async function add(store: Store, config: LoadedConfig, name: string, role: 'admi
 }
 
 async function reset(store: Store, config: LoadedConfig, name: string): Promise<number> {
-  const enrolment = await resetMfa(store, name, config.admin.totpIssuer);
+  const enrolment = await resetMfa(store, name, config.admin.totpIssuer, adminSeal(config));
   if (!enrolment) return fail(t.missing, { name });
   await recordAudit(store.audit, { actor: cliActor(), action: 'admin.reset-mfa', target: name });
   printEnrolment(enrolment);

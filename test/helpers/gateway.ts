@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/app/gateway.js';
 import { initialise } from '../../src/app/init.js';
 import { hashPassword } from '../../src/auth/password-hash.js';
+import type { LoadedConfig } from '../../src/cli/context.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ export const PASSWORD = 'correct horse battery staple 猫';
 
 export interface TestGateway {
   gateway: Gateway;
+  config: LoadedConfig;
   dir: string;
   starttlsPort: number;
   tlsPort: number;
@@ -72,6 +74,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   const port = (name: string) => gateway.listeners.find((l) => l.name === name)?.port ?? 0;
   return {
     gateway,
+    config,
     dir,
     starttlsPort: port('starttls'),
     tlsPort: port('tls'),

@@ -3,6 +3,7 @@ import { adminView, createAdmin, resetMfa, USERNAME } from '../admins.js';
 import { ApiError } from '../../errors/catalogue.js';
 import { audit, obj, route, str, type AdminDeps } from '../http.js';
 import { ROLES } from '../roles.js';
+import { adminSeal } from '../totp-seal.js';
 
 const nameParam = obj({ username: str({ pattern: USERNAME.source }) }, ['username']);
 
@@ -17,7 +18,7 @@ export function adminRoutes(app: FastifyInstance, deps: AdminDeps): void {
     summary: 'Add an administrator; the response holds the TOTP URI and recovery codes, once', summaryJa: '管理者を追加 (TOTP URI と回復コードは応答に一度だけ含まれます)',
     handler: async (req) => {
       const b = req.body as { username: string; role: 'admin' | 'operator' | 'auditor'; password: string };
-      const result = await createAdmin(deps.store, { ...b, issuer });
+      const result = await createAdmin(deps.store, { ...b, issuer }, adminSeal(deps.config));
       if (!result.ok && 'exists' in result) throw new ApiError('ADMIN_EXISTS', { username: b.username });
       if (!result.ok) throw new ApiError('PASSWORD_REFUSED', {}, result.problems);
       await audit(deps, req, 'admin.add', b.username, '', { role: b.role });
@@ -29,7 +30,7 @@ export function adminRoutes(app: FastifyInstance, deps: AdminDeps): void {
     summary: "Renew an administrator's TOTP secret and recovery codes and end their sessions", summaryJa: '管理者の TOTP と回復コードを再発行し、セッションを終了',
     handler: async (req) => {
       const username = (req.params as { username: string }).username;
-      const enrolment = await resetMfa(deps.store, username, issuer);
+      const enrolment = await resetMfa(deps.store, username, issuer, adminSeal(deps.config));
       if (!enrolment) throw new ApiError('NOT_FOUND', { what: 'administrator', id: username });
       deps.sessions.destroyAllOf(enrolment.admin.id);
       await audit(deps, req, 'admin.reset-mfa', username);

@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin, totpOf } from '../../../src/admin/admins.js';
+import { adminSeal } from '../../../src/admin/totp-seal.js';
 import { startTestGateway, PASSWORD, type TestGateway } from '../../helpers/gateway.js';
 import { startNextHop, type NextHop } from '../../helpers/next-hop.js';
 import { browserUnavailable, ensureConsoleBuilt, launchChromium } from './browser.js';
@@ -57,7 +58,7 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
     hop = await startNextHop({ rcptReply: () => '451 4.7.1 Try again later' });
     gw = await startTestGateway({ nextHopPort: hop.port, accounts: [{ address: VICTIM }], config: { admin: { port: 0, secureCookies: false } } });
     base = `http://127.0.0.1:${gw.gateway.adminPort}`;
-    const r = await createAdmin(gw.gateway.store, { username: 'sato', role: 'admin', password: ADMIN_PASSWORD, issuer: 'Mailwarden' });
+    const r = await createAdmin(gw.gateway.store, { username: 'sato', role: 'admin', password: ADMIN_PASSWORD, issuer: 'Mailwarden' }, adminSeal(gw.config));
     if (!r.ok) throw new Error('admin refused');
     browser = await launchChromium();
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
@@ -94,7 +95,7 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
     await page.fill('input[name=username]', 'sato');
     await page.fill('input[name=password]', ADMIN_PASSWORD);
     const admin = (await gw.gateway.store.admins.get('sato'))!;
-    await page.fill('input[name=code]', totpOf(admin, 'Mailwarden')!.generate());
+    await page.fill('input[name=code]', totpOf(admin, 'Mailwarden', adminSeal(gw.config))!.generate());
     await page.click('button[type=submit]');
     await page.getByText('Messages per hour').waitFor();
     await shot('dashboard');

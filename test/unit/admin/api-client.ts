@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { createAdmin, totpOf } from '../../../src/admin/admins.js';
+import { adminSeal } from '../../../src/admin/totp-seal.js';
 import { startAdminServer, type AdminServer, type AdminServerOptions } from '../../../src/admin/server.js';
 import { parseConfig } from '../../../src/config/load.js';
 import { createLogger } from '../../../src/observability/logger.js';
@@ -47,6 +49,8 @@ export interface ApiFixture {
   server: AdminServer;
   base: string;
   codes: Record<string, string[]>;
+  /** The app-password server key of the fixture's configuration (it also seals TOTP secrets). */
+  serverKey: string;
   totp(username: string, offsetSteps?: number): Promise<string>;
   close(): Promise<void>;
 }
@@ -54,10 +58,13 @@ export interface ApiFixture {
 /** An admin server on 127.0.0.1:0 over an in-memory store, with one administrator per role. */
 export async function startApiFixture(admin: Record<string, unknown> = {}, extra: Partial<AdminServerOptions> = {}): Promise<ApiFixture> {
   const store = openSqliteStore(':memory:');
-  const config = { ...parseConfig({ lang: 'en', admin: { port: 0, secureCookies: false, ...admin } }), configDir: process.cwd() };
+  // a server key of its own, so that the fixture writes no key file
+  const serverKey = randomBytes(32).toString('base64url');
+  const config = { ...parseConfig({ lang: 'en', admin: { port: 0, secureCookies: false, ...admin }, auth: { appPasswordSecret: serverKey } }), configDir: process.cwd() };
+  const seal = adminSeal(config);
   const codes: Record<string, string[]> = {};
   for (const role of ['admin', 'operator', 'auditor'] as AdminRole[]) {
-    const r = await createAdmin(store, { username: role, role, password: ADMIN_PASSWORD, issuer: 'Mailwarden' });
+    const r = await createAdmin(store, { username: role, role, password: ADMIN_PASSWORD, issuer: 'Mailwarden' }, seal);
     if (!r.ok) throw new Error(`fixture admin ${role} refused`);
     codes[role] = r.enrolment.recoveryCodes;
   }
@@ -67,9 +74,10 @@ export async function startApiFixture(admin: Record<string, unknown> = {}, extra
     server,
     base: `http://127.0.0.1:${server.port}`,
     codes,
+    serverKey,
     async totp(username, offsetSteps = 0) {
       const a = (await store.admins.get(username))!;
-      return totpOf(a, 'Mailwarden')!.generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+      return totpOf(a, 'Mailwarden', seal)!.generate({ timestamp: Date.now() + offsetSteps * 30_000 });
     },
     async close() {
       await server.close();
