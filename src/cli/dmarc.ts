@@ -22,8 +22,10 @@ const help: Text = {
 
 Reads DMARC aggregate reports: raw XML, .gz, .zip, or an email carrying one as an attachment.
 Each line holds orgName, reportId, begin, end, policy and records; a file that cannot be read
-gives {"file":...,"error":"..."} and the run goes on. Limits: input ${DEFAULT_LIMITS.maxInputBytes} bytes,
-decompressed XML ${DEFAULT_LIMITS.maxXmlBytes} bytes; DOCTYPE and ENTITY declarations are refused.`,
+gives {"file":...,"error":"..."} and the run goes on. A report is parsed as it is read, so memory
+stays small whatever its size. Limits: input ${DEFAULT_LIMITS.maxInputBytes} bytes, decompressed XML
+${DEFAULT_LIMITS.maxXmlBytes} bytes, a .zip or an email ${DEFAULT_LIMITS.maxBufferedBytes} bytes (held whole);
+DOCTYPE and ENTITY declarations are refused.`,
   ja: `使い方:
   mailwarden dmarc parse [--json] ファイル...      ファイルごとに JSON を 1 行出力 ("-" で標準入力)
   mailwarden dmarc sources [--json] [--known IP,...] ファイル...
@@ -32,8 +34,9 @@ decompressed XML ${DEFAULT_LIMITS.maxXmlBytes} bytes; DOCTYPE and ENTITY declara
 
 DMARC 集計レポート (XML・.gz・.zip、またはそれを添付したメール) を読みます。各行には orgName、
 reportId、begin、end、policy、records が入ります。読めないファイルは {"file":...,"error":"..."}
-となり、処理は続行します。上限: 入力 ${DEFAULT_LIMITS.maxInputBytes} バイト、展開後の XML
-${DEFAULT_LIMITS.maxXmlBytes} バイト。DOCTYPE・ENTITY 宣言は拒否します。`,
+となり、処理は続行します。レポートは読みながら解析するため、大きさによらずメモリは少量で済みます。
+上限: 入力 ${DEFAULT_LIMITS.maxInputBytes} バイト、展開後の XML ${DEFAULT_LIMITS.maxXmlBytes} バイト、
+.zip・メールは ${DEFAULT_LIMITS.maxBufferedBytes} バイト (全体を保持)。DOCTYPE・ENTITY 宣言は拒否します。`,
 };
 
 const T = {
@@ -47,44 +50,43 @@ const options = { json: { type: 'boolean' }, known: { type: 'string' }, config: 
 
 class InputError extends Error {}
 
-/** Reads at most `max` bytes and refuses more, so an endless stdin or a huge file costs nothing. */
-async function readBounded(file: string, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const take = (c: Buffer): void => {
-    total += c.length;
-    if (total > max) throw new InputError(say(T.tooBig, { max }));
-    chunks.push(c);
-  };
-  if (file === '-') {
-    for await (const c of process.stdin) take(c as Buffer);
-    return Buffer.concat(chunks);
-  }
+/**
+ * The input as a stream, so that a large report is parsed as it is read and never held whole
+ * (the parser counts the bytes against its input limit). A file over the limit is refused
+ * before it is read.
+ */
+async function openInput(file: string, max: number): Promise<{ input: AsyncIterable<Uint8Array>; close(): Promise<void> }> {
+  if (file === '-') return { input: process.stdin, close: async () => undefined };
   const handle = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
     throw new InputError(say(T.unreadable, { why: err.code ?? err.message }));
   });
   try {
     if ((await handle.stat()).size > max) throw new InputError(say(T.tooBig, { max }));
-    for await (const c of handle.createReadStream()) take(c as Buffer);
   } catch (err) {
+    await handle.close().catch(() => undefined);
     if (err instanceof InputError) throw err;
     throw new InputError(say(T.unreadable, { why: (err as NodeJS.ErrnoException).code ?? (err as Error).message }));
-  } finally {
-    await handle.close().catch(() => undefined);
   }
-  return Buffer.concat(chunks);
+  return { input: handle.createReadStream({ autoClose: false }), close: () => handle.close().catch(() => undefined) };
 }
 
 type Outcome = { report: DmarcReport } | { error: string };
 
 async function readReport(file: string): Promise<Outcome> {
+  let close = async (): Promise<void> => undefined;
   try {
-    return { report: await parseDmarcReport(await readBounded(file, DEFAULT_LIMITS.maxInputBytes)) };
+    const opened = await openInput(file, DEFAULT_LIMITS.maxInputBytes);
+    close = opened.close;
+    return { report: await parseDmarcReport(opened.input) };
   } catch (err) {
     if (err instanceof DmarcParseError) return { error: say(err.text, err.params) };
     if (err instanceof InputError) return { error: err.message };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code) return { error: say(T.unreadable, { why: code }) };
     // Anything unexpected is still reported per file: one bad input must not stop the run.
     return { error: (err as Error).message };
+  } finally {
+    await close();
   }
 }
 
