@@ -41,6 +41,17 @@ describe('detection targets on a simulated organisation', () => {
     }
   });
 
+  it.each(['internal', 'bcc', 'drip', 'proxy', 'night', 'multi', 'mixed', 'random'])(
+    'contains the %s attack, which it was not tuned on, within 50 messages and lets at most 15 through',
+    (kind) => {
+      const a = attack(kind);
+      expect(a.untilRestricted).not.toBeNull();
+      expect(a.untilRestricted!).toBeLessThanOrEqual(50);
+      expect(a.accepted).toBeLessThanOrEqual(15);
+      expect(a.acceptedAfter).toBe(0);
+    },
+  );
+
   it('restricts no honest account and defers or holds fewer than 1 in 10,000 honest messages', () => {
     expect(m.legit.restrictedAccounts).toEqual([]);
     expect(m.legit.submits).toBeGreaterThan(2000);
