@@ -1,6 +1,7 @@
 import { normaliseAddress } from '../app/accounts.js';
 import { say, type Text } from '../core/i18n.js';
 import { Containment } from '../incidents/containment.js';
+import { byAdministrator } from '../policy/engine.js';
 import { createLogger } from '../observability/logger.js';
 import type { Store } from '../storage/ports/index.js';
 import { fail, parseCommand } from './args.js';
@@ -63,7 +64,7 @@ async function restrict(store: Store, address: string, reason: string): Promise<
   await store.events.append({ ts, code: 'account:restricted', account: address, data: { reason, by: 'cli' } });
   // Sessions are cut by the running gateway when it sees the event; here nothing is connected.
   const containment = new Containment(store, { closeSessionsOf: () => 0 }, createLogger('silent'));
-  await containment.apply({ ts, account: address, type: 'state', state: 'restricted', reasons: [`restricted by administrator: ${reason}`] });
+  await containment.apply({ ts, account: address, type: 'state', state: 'restricted', reasons: [byAdministrator('restricted', reason)] });
   const held = await store.queue.list({ account: address, state: 'held' });
   process.stderr.write(`${say(t.restricted, { address, held: held.length })}\n`);
   return 0;

@@ -2,6 +2,7 @@ import type { CredentialEvent } from '../events/replay.js';
 import type { Logger } from '../observability/logger.js';
 import { EventCursor } from '../storage/event-cursor.js';
 import type { Store } from '../storage/ports/index.js';
+import { byAdministrator } from '../policy/engine.js';
 import type { LivePolicy } from './live-policy.js';
 
 const CODES = ['account:restricted', 'account:released', 'incident:restricted', 'account:password-changed', 'account:app-password-created'];
@@ -50,10 +51,13 @@ export class DecisionFollower {
           if ((e.data as { type?: string }).type === 'credential') this.policy.observe(e.data as unknown as CredentialEvent);
           continue;
         }
-        const reason = String((e.data as { reason?: string }).reason ?? 'decided elsewhere');
-        if (e.code === 'account:released') this.policy.engine.release(e.account, e.ts, reason);
+        const data = e.data as { reason?: string; reasons?: string[] };
+        const reason = String(data.reason ?? '');
+        if (e.code === 'account:released') this.policy.engine.release(e.account, e.ts, byAdministrator('released', reason));
         else {
-          this.policy.engine.restrict(e.account, e.ts, reason);
+          // an administrator's restriction, or another node's engine (its own reasons)
+          const why = e.code === 'account:restricted' ? byAdministrator('restricted', reason) : (data.reasons?.[0] ?? 'restricted on another node');
+          this.policy.engine.restrict(e.account, e.ts, why);
           this.closeSessionsOf(e.account);
         }
       }

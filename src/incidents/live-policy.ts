@@ -2,7 +2,7 @@ import type { PolicyPort } from '../app/pipeline.js';
 import type { AuthEvent, BounceEvent, ReplayEvent, StateChange, SubmitEvent, Verdict } from '../events/replay.js';
 import type { Logger } from '../observability/logger.js';
 import type { DetectionConfig } from '../policy/config.js';
-import { DetectionEngine } from '../policy/engine.js';
+import { byAdministrator, DetectionEngine } from '../policy/engine.js';
 import type { Store, StoredEvent } from '../storage/ports/index.js';
 
 /** Event codes that carry detection input, and how each becomes a replay event. */
@@ -110,8 +110,8 @@ export class LivePolicy implements PolicyPort {
     const d = e.data as Record<string, unknown>;
     const bounce = bounceFromDelivery(e);
     if (bounce) return (this.engine.process(bounce), true);
-    if (e.code === 'account:released') return (this.engine.release(String(e.account), e.ts, String(d.reason ?? '')), true);
-    if (e.code === 'account:restricted') return (this.engine.restrict(String(e.account), e.ts, String(d.reason ?? '')), true);
+    if (e.code === 'account:released') return (this.engine.release(String(e.account), e.ts, byAdministrator('released', String(d.reason ?? ''))), true);
+    if (e.code === 'account:restricted') return (this.engine.restrict(String(e.account), e.ts, byAdministrator('restricted', String(d.reason ?? ''))), true);
     if (d.type === 'auth' || d.type === 'submit' || d.type === 'bounce' || d.type === 'credential') {
       this.engine.process(d as unknown as ReplayEvent);
       return true;

@@ -20,6 +20,9 @@ import { parseTimestamp } from './timestamp.js';
 
 export { overLimitReply, restrictedReply, heldReply, replyFor, replyLines, type VerdictReply } from './replies.js';
 
+/** The reason of an administrator's restriction or release, as the engine and the event record keep it. */
+export const byAdministrator = (action: 'restricted' | 'released', reason: string): string => `${action} by administrator: ${reason}`;
+
 export interface EngineOutput {
   decision?: SubmitDecision;
   changes: StateChange[];
@@ -82,13 +85,18 @@ export class DetectionEngine {
     a.probation = null;
     a.forgetRecentAttempts();
     if (a.state === 'active') return [];
-    return [change(a, ts, 'active', [`released by administrator: ${reason}`])];
+    return [change(a, ts, 'active', [reason])];
   }
 
+  /**
+   * A restriction decided outside the engine's own scoring: an administrator (reason made with
+   * `byAdministrator`), the bounce-rate check, another node, the stored state at start. The
+   * reason is recorded as given, so each says who decided.
+   */
   restrict(account: string, ts: string, reason: string): StateChange[] {
     const a = this.account(account);
     if (a.state === 'restricted') return [];
-    return [change(a, ts, 'restricted', [`restricted by administrator: ${reason}`])];
+    return [change(a, ts, 'restricted', [reason])];
   }
 
   private account(name: string): AccountRecord {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { byAdministrator } from '../../policy/engine.js';
 import { Containment } from '../../incidents/containment.js';
 import { audit, obj, reasonBody, requireReason, route, str, type AdminDeps } from '../http.js';
 import { addressParam, mustGetAccount } from './accounts.js';
@@ -18,11 +19,11 @@ export function containmentRoutes(app: FastifyInstance, deps: AdminDeps): void {
       const by = `admin:${req.admin!.username}`;
       await deps.store.events.append({ ts: new Date().toISOString(), code: 'account:restricted', account: a.address, data: { reason, by } });
       if (deps.policy) {
-        deps.policy.restrict(a.address, reason);
+        deps.policy.restrict(a.address, byAdministrator('restricted', reason));
         await deps.policy.settled();
       } else {
         const containment = new Containment(deps.store, { closeSessionsOf: () => 0 }, deps.logger);
-        await containment.apply({ ts: new Date().toISOString(), account: a.address, type: 'state', state: 'restricted', reasons: [`restricted by administrator: ${reason}`] });
+        await containment.apply({ ts: new Date().toISOString(), account: a.address, type: 'state', state: 'restricted', reasons: [byAdministrator('restricted', reason)] });
       }
       // Restricting an account already restricted changes nothing in the engine; the state is stored anyway.
       if ((await deps.store.accounts.get(a.address))?.state !== 'restricted') await deps.store.accounts.update(a.address, { state: 'restricted', mustChangePassword: true });
@@ -39,7 +40,7 @@ export function containmentRoutes(app: FastifyInstance, deps: AdminDeps): void {
       const a = await mustGetAccount(deps, (req.params as { address: string }).address);
       const body = req.body as { reason: string; releaseHeld?: boolean };
       const reason = requireReason(body);
-      deps.policy?.release(a.address, reason);
+      deps.policy?.release(a.address, byAdministrator('released', reason));
       await deps.policy?.settled();
       await deps.store.accounts.update(a.address, { state: 'active' });
       let requeued = 0;

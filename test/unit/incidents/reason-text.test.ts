@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reasonListText, reasonText } from '../../../src/core/reason-text.js';
 import { adminBody } from '../../../src/incidents/notify/texts.js';
 import { detectionConfigSchema } from '../../../src/policy/config.js';
-import { DetectionEngine } from '../../../src/policy/engine.js';
+import { byAdministrator, DetectionEngine } from '../../../src/policy/engine.js';
 import { ATTACKS } from '../../../src/policy/simulation/attacks.js';
 import { DEFAULT_START, simulate, simulationConfig } from '../../../src/policy/simulation/stream.js';
 
@@ -18,7 +18,7 @@ describe('detection reasons in Japanese', () => {
       for (const c of out.changes) c.reasons.forEach(keep);
     }
     // an administrator's own words are shown as written; here they are Japanese already
-    for (const r of [...engine.restrict('a@example.co.jp', new Date(DEFAULT_START).toISOString(), '本人確認中'), ...engine.release('a@example.co.jp', new Date(DEFAULT_START).toISOString(), '確認済み')].flatMap((c) => c.reasons)) keep(r);
+    for (const r of [...engine.restrict('a@example.co.jp', new Date(DEFAULT_START).toISOString(), byAdministrator('restricted', '本人確認中')), ...engine.release('a@example.co.jp', new Date(DEFAULT_START).toISOString(), byAdministrator('released', '確認済み'))].flatMap((c) => c.reasons)) keep(r);
     keep('hard-bounce rate 12.5% (10 of 80 recipients in 24 hours) reached 10.0%');
     expect(reasons.size).toBeGreaterThan(20);
     const untranslated = [...reasons.values()].filter((r) => reasonText(r, 'ja') === r || /[a-z]{4,}/.test(reasonText(r, 'ja').replace(/"[^"]*"|IP \S+|AS\d+|\d{4}-\d\d-\d\dT\S+/g, '')));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StateChange, SubmitDecision } from '../../../src/events/replay.js';
-import type { DetectionEngine } from '../../../src/policy/engine.js';
+import { byAdministrator, type DetectionEngine } from '../../../src/policy/engine.js';
 import { auth, contacts, engine, HOUR, MIN, submit, warmUp } from './events.js';
 
 const A = 'tanaka@example.co.jp';
@@ -44,7 +44,7 @@ describe('account states', () => {
     const e = engine();
     const t = warmUp(e, A) + 10 * HOUR;
     blast(e, t);
-    const changes = e.release(A, new Date(Date.parse('2026-01-05T00:00:00Z') + t + 5 * MIN).toISOString(), 'password reset');
+    const changes = e.release(A, new Date(Date.parse('2026-01-05T00:00:00Z') + t + 5 * MIN).toISOString(), byAdministrator('released', 'password reset'));
     expect(changes).toEqual([expect.objectContaining({ account: A, type: 'state', state: 'active', reasons: ['released by administrator: password reset'] })]);
     expect(e.inspect(A, changes[0].ts)).toEqual({ state: 'active', risk: 0, probation: null });
     expect(e.process(submit(A, t + 6 * MIN, [contacts[0]])).decision!.verdict).toBe('accept');
@@ -52,7 +52,7 @@ describe('account states', () => {
 
   it('is restricted by an administrator, once', () => {
     const e = engine();
-    expect(e.restrict(A, '2026-01-05T10:00:00Z', 'reported phishing')[0]).toMatchObject({ state: 'restricted', reasons: ['restricted by administrator: reported phishing'] });
+    expect(e.restrict(A, '2026-01-05T10:00:00Z', byAdministrator('restricted', 'reported phishing'))[0]).toMatchObject({ state: 'restricted', reasons: ['restricted by administrator: reported phishing'] });
     expect(e.restrict(A, '2026-01-05T10:00:01Z', 'again')).toEqual([]);
     expect(e.process(submit(A, 11 * HOUR, [contacts[0]])).decision!.verdict).toBe('reject');
   });
