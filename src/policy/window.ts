@@ -90,10 +90,11 @@ export class SlotBank {
  */
 export class BoundedMap<V> {
   private readonly map = new Map<string, V>();
-  private readonly ring: string[] = [];
-  private pos = 0;
+  private readonly ring: KeyRing;
 
-  constructor(private readonly cap: number) {}
+  constructor(cap: number) {
+    this.ring = new KeyRing(cap);
+  }
 
   get(key: string): V | undefined {
     return this.map.get(key);
@@ -108,12 +109,8 @@ export class BoundedMap<V> {
     const before = this.map.size;
     this.map.set(key, value);
     if (this.map.size === before) return;
-    if (this.ring.length < this.cap) this.ring.push(key);
-    else {
-      this.map.delete(this.ring[this.pos]);
-      this.ring[this.pos] = key;
-      this.pos = (this.pos + 1) % this.cap;
-    }
+    const forget = this.ring.admit(key);
+    if (forget !== undefined) this.map.delete(forget);
   }
 
   values(): IterableIterator<V> {
@@ -122,12 +119,36 @@ export class BoundedMap<V> {
 
   clear(): void {
     this.map.clear();
-    this.ring.length = 0;
-    this.pos = 0;
+    this.ring.clear();
   }
 
   get size(): number {
     return this.map.size;
+  }
+}
+
+/** The keys of a bounded map or set in the order they were added: which one to forget next. */
+class KeyRing {
+  private readonly keys: string[] = [];
+  private pos = 0;
+
+  constructor(private readonly cap: number) {}
+
+  /** Records a new key; returns the earliest one when the ring is full (it has been replaced). */
+  admit(key: string): string | undefined {
+    if (this.keys.length < this.cap) {
+      this.keys.push(key);
+      return undefined;
+    }
+    const oldest = this.keys[this.pos];
+    this.keys[this.pos] = key;
+    this.pos = (this.pos + 1) % this.cap;
+    return oldest;
+  }
+
+  clear(): void {
+    this.keys.length = 0;
+    this.pos = 0;
   }
 }
 
@@ -138,10 +159,11 @@ export class BoundedMap<V> {
  */
 export class BoundedSet {
   private readonly set = new Set<string>();
-  private readonly ring: string[] = [];
-  private pos = 0;
+  private readonly ring: KeyRing;
 
-  constructor(private readonly cap: number) {}
+  constructor(cap: number) {
+    this.ring = new KeyRing(cap);
+  }
 
   has(key: string): boolean {
     return this.set.has(key);
@@ -152,12 +174,8 @@ export class BoundedSet {
     const before = this.set.size;
     this.set.add(key);
     if (this.set.size === before) return;
-    if (this.ring.length < this.cap) this.ring.push(key);
-    else {
-      this.set.delete(this.ring[this.pos]);
-      this.ring[this.pos] = key;
-      this.pos = (this.pos + 1) % this.cap;
-    }
+    const forget = this.ring.admit(key);
+    if (forget !== undefined) this.set.delete(forget);
   }
 
   get size(): number {
