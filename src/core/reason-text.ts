@@ -53,6 +53,9 @@ const RULES: Rule[] = [
   [/^(\d+)% of (\d+) (external )?recipients(?: \((\d+) of them colleagues\))? in the last hour never mailed before \(usual: up to (\d+) new an hour\)$/, (m) =>
     `直近 1 時間の${m[3] ? '社外' : ''}宛先 ${m[2]} 件${m[4] ? ` (うち社内 ${m[4]} 件)` : ''}のうち ${m[1]}% が初めての宛先 (通常は 1 時間に新規 ${m[5]} 件まで)`],
   [/^(.+); this account's usual maximum is (\d+) (messages|recipients) an hour$/, (m) => `${amount(m[1]) ?? m[1]}。このアカウントの通常の上限は 1 時間に${kind(m[3])} ${m[2]} ${unit(m[3])}`],
+  [/^(\d+) messages to (\d+) recipients never mailed before within 5 minutes \(usual: up to (\d+) new an hour\)$/, (m) =>
+    `5 分以内に初めての宛先 ${m[2]} 件へ ${m[1]} 通を送信 (通常は 1 時間に新規 ${m[3]} 件まで)`],
+  [/^sending at an hour this account has never sent at \((\d+)% of recipients new\)$/, (m) => `このアカウントが一度も送信したことのない時間帯の送信 (宛先の ${m[1]}% が初めての宛先)`],
   [/^(\d+) recipient domains in the last hour; usual maximum is (\d+)$/, (m) => `直近 1 時間の宛先ドメイン ${m[1]} 件 (通常の上限 ${m[2]} 件)`],
   [/^same body to (\d+) recipients \(new ones counted in full\) within a day$/, (m) => `1 日以内に同じ本文を ${m[1]} 件の宛先へ送信 (新規の宛先を重く計上)`],
   [/^same subject to (\d+) new recipients within a day$/, (m) => `1 日以内に同じ件名を新規の宛先 ${m[1]} 件へ送信`],

@@ -10,7 +10,7 @@ import { BoundedMap, BoundedSet, RecentSet, RollingCounter, SlotBank, SmallRecen
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** Slots of the account's own counters below (the limit counters add LIMIT_SLOTS). */
-const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 30 + 12 + 48 + 48;
+const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48;
 
 /** The small budget an account sends under after a change of footing (see probation.ts). */
 export interface Probation {
@@ -52,6 +52,9 @@ export class AccountRecord {
   readonly judged60m = new RollingCounter(HOUR, 30, this.bank);
   readonly colleagues60m = new RollingCounter(HOUR, 30, this.bank);
   readonly novel60m = new RollingCounter(HOUR, 30, this.bank);
+  /** Attempts that carried someone never mailed before, and those new recipients (weighted), in 5 minutes. */
+  readonly novelTries5m = new RollingCounter(5 * MINUTE, 20, this.bank);
+  readonly novel5m = new RollingCounter(5 * MINUTE, 20, this.bank);
   readonly domains60m: RecentSet;
   readonly ips10m = new SmallRecentSet(10 * MINUTE, 256);
   readonly ips60m = new SmallRecentSet(HOUR, 256);
@@ -101,7 +104,7 @@ export class AccountRecord {
    * short windows of attempts and content start afresh (accepted-mail limits and history stay).
    */
   forgetRecentAttempts(): void {
-    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.rcpts10m, this.rcpts60m, this.judged60m, this.colleagues60m, this.novel60m, this.failedLogins])
+    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.rcpts10m, this.rcpts60m, this.judged60m, this.colleagues60m, this.novel60m, this.novelTries5m, this.novel5m, this.failedLogins])
       c.reset();
     this.domains60m.clear();
     this.ips10m.clear();

@@ -107,6 +107,29 @@ export class AccountProfile {
     return confidence * own + (1 - confidence) * prior;
   }
 
+  private unusualHour = -1;
+  private unusualAnswer = false;
+
+  /**
+   * Whether this account, once it knows its own habits, has never sent at this hour of the day
+   * (nor the hour either side) on any day of the week within its memory. Kept for the rest of the
+   * hour, like `expected`: peaks change only when an hour closes.
+   */
+  unusualHourAt(ts: number): boolean {
+    this.roll(ts);
+    const hour = Math.floor(ts / HOUR);
+    if (hour === this.unusualHour) return this.unusualAnswer;
+    this.unusualHour = hour;
+    this.unusualAnswer = this.confidence >= 1 && !this.sentAroundHourOfDay(hourOfWeek(ts));
+    return this.unusualAnswer;
+  }
+
+  private sentAroundHourOfDay(bucket: number): boolean {
+    for (let day = 0; day < 7; day++)
+      for (let d = -1; d <= 1; d++) if (this.peak[((bucket + day * 24 + d + WEEK_HOURS) % WEEK_HOURS) * METRICS + M_MESSAGES] > 0) return true;
+    return false;
+  }
+
   get confidence(): number {
     return Math.min(1, this.activeDays / Math.max(1, this.cfg.learnDays));
   }

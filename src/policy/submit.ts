@@ -8,7 +8,8 @@ import { scoreBounces } from './signals/bounce.rate.js';
 import { Score, type SubmitContext } from './signals/context.js';
 import { scoreSameContent } from './signals/submit.content.js';
 import { locate, offFooting, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, type Origin } from './signals/submit.origin.js';
-import { analyseRecipients, recordAttempt, scoreDomainSpread, scoreNovelty } from './signals/submit.recipients.js';
+import { scoreUnusualHour } from './signals/submit.hour.js';
+import { analyseRecipients, recordAttempt, scoreDomainSpread, scoreNovelBurst, scoreNovelty } from './signals/submit.recipients.js';
 import { scoreVolume } from './signals/submit.volume.js';
 import { addScoreToRisk, NO_CHANGES } from './states.js';
 
@@ -54,6 +55,7 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   const damp = c.acct.bulk ? 0.2 : 1;
   const share = scoreNovelty(c, s, damp);
   scoreVolume(c, s, damp, share);
+  scoreNovelBurst(c, s);
   scoreDomainSpread(c, s, damp, share);
   scoreSameContent(c, s, damp);
   scoreBounces(c.acct, c.ts, c.cfg.bounces, s);
@@ -61,6 +63,7 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreParallel(c, s);
   scoreSharedIp(c, origin, s);
   scoreClient(c, origin, s);
+  scoreUnusualHour(c, s, share);
   scoreLogin(c, origin.ip, s);
   return s;
 }

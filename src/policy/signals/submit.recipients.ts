@@ -58,6 +58,10 @@ export function recordAttempt(c: SubmitContext): void {
   a.judged60m.add(c.ts, c.external + c.novelInternal);
   if (c.novelInternal > 0) a.colleagues60m.add(c.ts, c.novelInternal);
   a.novel60m.add(c.ts, c.novelWeight);
+  if (c.novelWeight > 0) {
+    a.novelTries5m.add(c.ts);
+    a.novel5m.add(c.ts, c.novelWeight);
+  }
   for (const d of c.externalDomains) a.domains60m.add(d, c.ts);
   a.ips10m.add(c.ev.ip, c.ts);
   a.ips60m.add(c.ev.ip, c.ts);
@@ -83,6 +87,30 @@ export function scoreNovelty(c: SubmitContext, s: Score, damp: number): number {
   s.addContent(points, `${pct(share)} of ${Math.round(judged)} ${whom} in the last hour never mailed before (usual: up to ${Math.round(expected)} new an hour)`);
   return share;
 }
+
+/**
+ * Message after message to people never mailed before, within minutes, whatever share of the
+ * recipients are known: a stolen password that mixes real contacts into a harvested list dilutes
+ * the novelty share, but not the pace of new people. A person writes to a new contact now and
+ * then, and even a run of personal invitations or invoices goes out about one a minute; one
+ * message to a new group is one message. A quarter of the account's usual new recipients an hour
+ * (at least four) may come within five minutes. Declared bulk senders are left out.
+ */
+export function scoreNovelBurst(c: SubmitContext, s: Score): void {
+  const a = c.acct;
+  // A declared bulk sender mails a list of new people by design: the pace of new people is its job.
+  // A message to known people only adds nothing to the pace (and most messages are such).
+  if (c.novelWeight === 0 || a.bulk) return;
+  const tries = a.novelTries5m.sum(c.ts);
+  if (tries <= NOVEL_BURST_BASE) return;
+  const expected = a.profile.expected(c.ts, M_NOVEL, c.cfg.profile.floorNovelPerHour);
+  const points = overBy(tries, Math.max(NOVEL_BURST_BASE, expected * 0.25), 10, 20);
+  if (points < 1) return;
+  s.addContent(points, `${tries} messages to ${Math.round(a.novel5m.sum(c.ts))} recipients never mailed before within 5 minutes (usual: up to ${Math.round(expected)} new an hour)`);
+}
+
+/** Messages with new recipients within 5 minutes that never count as a burst. */
+const NOVEL_BURST_BASE = 4;
 
 /**
  * How much volume and spread count: in full when the recipients are new, less than half when they

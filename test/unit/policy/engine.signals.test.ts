@@ -30,6 +30,37 @@ describe('anomaly signals against the account\'s own history', () => {
     expect(reasonsOf(last)).toMatch(/20 recipient domains in the last hour; usual maximum is \d+/);
   });
 
+  it('reports message after message to new people within minutes, however many usual contacts ride along', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    let last;
+    for (let i = 0; i < 8; i++) last = e.process(submit(A, (t += 30_000), [contacts[i], `h${i}@list${i}.example`])).decision;
+    expect(reasonsOf(last)).toMatch(/8 messages to 8 recipients never mailed before within 5 minutes \(usual: up to \d+ new an hour\)/);
+  });
+
+  it('does not count one message to a group of new people as a burst, nor a declared bulk sender\'s list', () => {
+    const e = engine({ bulkSenders: ['news@example.co.jp'] });
+    let t = warmUp(e, A) + 10 * HOUR;
+    const group = Array.from({ length: 20 }, (_, i) => `guest${i}@event.example`);
+    expect(reasonsOf(e.process(submit(A, (t += MIN), group)).decision)).not.toMatch(/never mailed before within 5 minutes/);
+    let last;
+    for (let i = 0; i < 10; i++) last = e.process(submit('news@example.co.jp', (t += 1000), [`s${i}@sub${i}.example`])).decision;
+    expect(reasonsOf(last)).not.toMatch(/never mailed before within 5 minutes/);
+  });
+
+  it('reports mail to new people at an hour the account never sends at, and not mail to the usual people', () => {
+    const night = warmUp(engine(), A) + 3 * HOUR;
+    const usual = engine();
+    warmUp(usual, A);
+    expect(reasonsOf(usual.process(submit(A, night, [contacts[2]])).decision)).not.toMatch(/hour this account has never sent at/);
+    const stranger = engine();
+    warmUp(stranger, A);
+    expect(stranger.process(submit(A, night, ['x@far.example'])).decision!.reasons).toContain('sending at an hour this account has never sent at (100% of recipients new)');
+    const day = engine();
+    warmUp(day, A);
+    expect(reasonsOf(day.process(submit(A, night + 8 * HOUR, ['x@far.example'])).decision)).not.toMatch(/hour this account has never sent at/);
+  });
+
   it('reports the same body sent to many new recipients', () => {
     const e = engine();
     let t = warmUp(e, A) + 10 * HOUR;
