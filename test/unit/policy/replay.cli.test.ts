@@ -93,4 +93,19 @@ describe('mailwarden replay', () => {
     expect(mixed.lines).toEqual(replay(args('lf.jsonl')).lines);
     expect(mixed.stderr).toMatch(new RegExp(`^line ${lf.length + 2}: not a JSON object`, 'm'));
   });
+  it('decides the same whatever the order of keys in a line, and ignores fields it does not know', () => {
+    const lines = readFileSync(join(root, 'test/fixtures/replay/restriction.jsonl'), 'utf8').split('\n').filter(Boolean);
+    const shuffled = lines.map((l, i) => {
+      const entries = Object.entries(JSON.parse(l) as Record<string, unknown>);
+      const turned = i % 2 === 0 ? entries.reverse() : [...entries.slice(3), ...entries.slice(0, 3)];
+      return JSON.stringify(Object.fromEntries([...turned, ['tenant', 'ignored'], ['extra', { nested: [1, 2] }]]));
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'mw-replay-'));
+    writeFileSync(join(dir, 'plain.jsonl'), `${lines.join('\n')}\n`);
+    writeFileSync(join(dir, 'shuffled.jsonl'), `${shuffled.join('\n')}\n`);
+    const args = (f: string) => ['--config', 'test/fixtures/replay/strict.yaml', join(dir, f)];
+    const plain = replay(args('plain.jsonl'));
+    expect(plain.lines.length).toBeGreaterThan(1);
+    expect(replay(args('shuffled.jsonl')).lines).toEqual(plain.lines);
+  });
 });
