@@ -67,7 +67,7 @@ export function authenticate(deps: AdminDeps) {
     const unsafe = !SAFE_METHODS.has(req.method);
     if (unsafe) refuseCrossSite(req);
     if (path === '/api/session' && req.method === 'POST') return;
-    const found = deps.sessions.touch(readCookie(req, cookie));
+    const found = await deps.sessions.touch(readCookie(req, cookie));
     if (!found) throw new ApiError('UNAUTHENTICATED');
     if ('expired' in found) throw new ApiError('SESSION_EXPIRED');
     if (unsafe && !safeEqual(String(req.headers['x-csrf-token'] ?? ''), found.session.csrf)) throw new ApiError('CSRF');

@@ -61,7 +61,7 @@ export async function startAdminServer(opts: AdminServerOptions): Promise<AdminS
   const app = Fastify({ logger: false, trustProxy: cfg.trustProxy, bodyLimit: 1_048_576 });
   const deps: AdminDeps = {
     ...opts,
-    sessions: new SessionStore(cfg.sessionIdleMinutes * 60_000, cfg.sessionAbsoluteHours * 3_600_000),
+    sessions: new SessionStore(opts.store.admins, cfg.sessionIdleMinutes * 60_000, cfg.sessionAbsoluteHours * 3_600_000),
     signIn: new SignIn(opts.store, cfg.signIn, adminSeal(opts.config)),
     api: new OpenApiCollector(),
   };

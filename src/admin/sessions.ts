@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Admin, AdminRole } from '../storage/ports/index.js';
+import type { Admin, AdminRole, AdminStore } from '../storage/ports/index.js';
 
 export interface AdminSession {
   adminId: string;
@@ -15,59 +15,62 @@ export interface AdminSession {
 export type SessionLookup = { session: AdminSession } | { expired: true } | null;
 
 /**
- * Console sessions, in memory: a restart signs everyone out, which is the safe direction.
- * Only the SHA-256 of each token is kept, so a heap dump does not hand out live sessions.
- * Sessions end after `idleMs` without a request and `absoluteMs` after sign-in, whichever is first.
+ * Console sessions, kept in the store so that every node of a deployment knows them (no sticky
+ * sessions needed behind a load balancer). Only the SHA-256 of each token is stored, so a copy
+ * of the database or a heap dump does not hand out live sessions. Sessions end after `idleMs`
+ * without a request and `absoluteMs` after sign-in, whichever is first; expired ones are swept
+ * at most once a minute.
  */
 export class SessionStore {
-  private readonly sessions = new Map<string, AdminSession>();
+  private nextSweep = 0;
 
   constructor(
+    private readonly admins: AdminStore,
     private readonly idleMs: number,
     private readonly absoluteMs: number,
-    private readonly maxSessions = 10_000,
   ) {}
 
-  create(admin: Admin, ip: string, now = Date.now()): { token: string; session: AdminSession } {
-    this.sweep(now);
-    if (this.sessions.size >= this.maxSessions) this.sessions.delete(this.sessions.keys().next().value as string);
+  async create(admin: Admin, ip: string, now = Date.now()): Promise<{ token: string; session: AdminSession }> {
+    await this.sweep(now);
     const token = randomBytes(32).toString('base64url');
     const session: AdminSession = { adminId: admin.id, username: admin.username, role: admin.role, csrf: randomBytes(32).toString('base64url'), createdAt: now, lastSeenAt: now, ip };
-    this.sessions.set(digest(token), session);
+    await this.admins.createSession({ digest: digest(token), ...session });
     return { token, session };
   }
 
   /** Finds a live session and marks it used; an expired one is removed and reported as such. */
-  touch(token: string | undefined, now = Date.now()): SessionLookup {
+  async touch(token: string | undefined, now = Date.now()): Promise<SessionLookup> {
     if (!token) return null;
     const key = digest(token);
-    const session = this.sessions.get(key);
-    if (!session) return null;
+    const stored = await this.admins.getSession(key);
+    if (!stored) return null;
+    const { digest: _key, ...session } = stored;
     if (this.isExpired(session, now)) {
-      this.sessions.delete(key);
+      await this.admins.deleteSession(key);
       return { expired: true };
     }
     session.lastSeenAt = now;
+    await this.admins.touchSession(key, now);
     return { session };
   }
 
-  destroy(token: string | undefined): void {
-    if (token) this.sessions.delete(digest(token));
+  async destroy(token: string | undefined): Promise<void> {
+    if (token) await this.admins.deleteSession(digest(token));
   }
 
   /** Ends every session of an administrator (MFA reset, deletion, role change). */
-  destroyAllOf(adminId: string): number {
-    let n = 0;
-    for (const [k, s] of this.sessions) if (s.adminId === adminId && this.sessions.delete(k)) n++;
-    return n;
+  destroyAllOf(adminId: string): Promise<number> {
+    return this.admins.deleteSessionsOf(adminId);
   }
 
   private isExpired(s: AdminSession, now: number): boolean {
     return now - s.lastSeenAt > this.idleMs || now - s.createdAt > this.absoluteMs;
   }
 
-  private sweep(now: number): void {
-    for (const [k, s] of this.sessions) if (this.isExpired(s, now)) this.sessions.delete(k);
+  private async sweep(now: number): Promise<void> {
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + 60_000;
+    await this.admins.deleteExpiredSessions(now - this.idleMs, now - this.absoluteMs);
   }
 }
 

@@ -93,6 +93,8 @@ async function add(store: Store, config: LoadedConfig, name: string, role: 'admi
 async function reset(store: Store, config: LoadedConfig, name: string): Promise<number> {
   const enrolment = await resetMfa(store, name, config.admin.totpIssuer, adminSeal(config));
   if (!enrolment) return fail(t.missing, { name });
+  // Console sessions live in the store: the reset signs the administrator out on every node.
+  await store.admins.deleteSessionsOf(enrolment.admin.id);
   await recordAudit(store.audit, { actor: cliActor(), action: 'admin.reset-mfa', target: name });
   printEnrolment(enrolment);
   return 0;

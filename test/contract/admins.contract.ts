@@ -70,5 +70,25 @@ export function adminsContract(ctx: ContractContext): void {
       await ctx.store.admins.noteSuccess('sato', at, '127.0.0.1');
       expect(await ctx.store.admins.get('sato')).toMatchObject({ failedLogins: 0, lockedUntil: null, lastLoginAt: at, lastLoginIp: '127.0.0.1' });
     });
+
+    test('console sessions are stored by token digest, touched forward only, and ended one, per administrator or when expired', async () => {
+      const t0 = Date.UTC(2030, 0, 1, 9);
+      const session = (digest: string, adminId: string, createdAt = t0) => ({ digest, adminId, username: adminId, role: 'admin' as const, csrf: `csrf-${digest}`, createdAt, lastSeenAt: createdAt, ip: '192.0.2.1' });
+      await ctx.store.admins.createSession(session('d1', 'a1'));
+      await ctx.store.admins.createSession(session('d2', 'a1'));
+      await ctx.store.admins.createSession(session('d3', 'a2', t0 - 3_600_000));
+      expect(await ctx.store.admins.getSession('d1')).toEqual(session('d1', 'a1'));
+      expect(await ctx.store.admins.getSession('nope')).toBeNull();
+      await ctx.store.admins.touchSession('d1', t0 + 5000);
+      await ctx.store.admins.touchSession('d1', t0 + 1000);
+      expect((await ctx.store.admins.getSession('d1'))!.lastSeenAt).toBe(t0 + 5000);
+      await ctx.store.admins.deleteSession('d2');
+      expect(await ctx.store.admins.getSession('d2')).toBeNull();
+      expect(await ctx.store.admins.deleteExpiredSessions(t0 - 60_000, t0 - 7_200_000)).toBe(1);
+      expect(await ctx.store.admins.getSession('d3')).toBeNull();
+      await ctx.store.admins.createSession(session('d4', 'a1'));
+      expect(await ctx.store.admins.deleteSessionsOf('a1')).toBe(2);
+      expect(await ctx.store.admins.getSession('d1')).toBeNull();
+    });
   });
 }

@@ -32,7 +32,7 @@ export function adminRoutes(app: FastifyInstance, deps: AdminDeps): void {
       const username = (req.params as { username: string }).username;
       const enrolment = await resetMfa(deps.store, username, issuer, adminSeal(deps.config));
       if (!enrolment) throw new ApiError('NOT_FOUND', { what: 'administrator', id: username });
-      deps.sessions.destroyAllOf(enrolment.admin.id);
+      await deps.sessions.destroyAllOf(enrolment.admin.id);
       await audit(deps, req, 'admin.reset-mfa', username);
       return { admin: adminView(enrolment.admin), otpauthUri: enrolment.otpauthUri, recoveryCodes: enrolment.recoveryCodes };
     } });
@@ -45,7 +45,7 @@ export function adminRoutes(app: FastifyInstance, deps: AdminDeps): void {
       const admin = await deps.store.admins.get(username);
       if (!admin) throw new ApiError('NOT_FOUND', { what: 'administrator', id: username });
       await deps.store.admins.delete(username);
-      deps.sessions.destroyAllOf(admin.id);
+      await deps.sessions.destroyAllOf(admin.id);
       await audit(deps, req, 'admin.delete', username);
       return { ok: true };
     } });

@@ -29,8 +29,8 @@ export function sessionRoutes(app: FastifyInstance, deps: AdminDeps): void {
         }
         throw err;
       }
-      deps.sessions.destroy(readCookie(req, cookie));
-      const { token, session } = deps.sessions.create(result.admin, clientIp(req));
+      await deps.sessions.destroy(readCookie(req, cookie));
+      const { token, session } = await deps.sessions.create(result.admin, clientIp(req));
       req.admin = session;
       await audit(deps, req, 'session.sign-in', result.admin.username, '', { factor: result.factor });
       reply.header('set-cookie', sessionCookie(cookie, token, cfg.sessionAbsoluteHours * 3600, cfg.secureCookies));
@@ -60,7 +60,7 @@ export function sessionRoutes(app: FastifyInstance, deps: AdminDeps): void {
     summaryJa: 'サインアウト',
     handler: async (req, reply) => {
       await audit(deps, req, 'session.sign-out', sessionOf(req).username);
-      deps.sessions.destroy(readCookie(req, cookie));
+      await deps.sessions.destroy(readCookie(req, cookie));
       reply.header('set-cookie', sessionCookie(cookie, '', 0, cfg.secureCookies));
       return { ok: true };
     },

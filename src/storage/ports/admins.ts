@@ -30,6 +30,22 @@ export type NewAdmin = Pick<Admin, 'id' | 'username' | 'passwordHash' | 'totpSec
 
 export type AdminPatch = Partial<Pick<Admin, 'passwordHash' | 'totpSecret' | 'totpLastStep' | 'recoveryCodes' | 'role' | 'lockedUntil'>>;
 
+/**
+ * A console session, shared by every node: only the SHA-256 digest of its token is stored, so a
+ * copy of the database does not hand out live sessions. Times are epoch milliseconds.
+ */
+export interface StoredAdminSession {
+  digest: string;
+  adminId: string;
+  username: string;
+  role: AdminRole;
+  /** Synchronizer token: sent back in X-CSRF-Token on every state-changing request. */
+  csrf: string;
+  createdAt: number;
+  lastSeenAt: number;
+  ip: string;
+}
+
 export interface AdminStore {
   create(admin: NewAdmin): Promise<Admin>;
   get(username: string): Promise<Admin | null>;
@@ -48,4 +64,12 @@ export interface AdminStore {
   noteFailure(username: string, at: string): Promise<number>;
   /** Clears the failure count and records the sign-in. */
   noteSuccess(username: string, at: string, ip: string): Promise<void>;
+  createSession(session: StoredAdminSession): Promise<void>;
+  getSession(digest: string): Promise<StoredAdminSession | null>;
+  touchSession(digest: string, lastSeenAt: number): Promise<void>;
+  deleteSession(digest: string): Promise<void>;
+  /** Ends every session of one administrator; returns how many there were. */
+  deleteSessionsOf(adminId: string): Promise<number>;
+  /** Drops sessions idle since before `idleBefore` or created before `createdBefore`. */
+  deleteExpiredSessions(idleBefore: number, createdBefore: number): Promise<number>;
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { Admin, AdminPatch, AdminStore, NewAdmin } from '../ports/index.js';
+import type { Admin, AdminPatch, AdminStore, NewAdmin, StoredAdminSession } from '../ports/index.js';
+import { toSession, type SessionRow } from '../admin-session-row.js';
 
 interface Row {
   id: string;
@@ -108,6 +109,34 @@ export class PostgresAdmins implements AdminStore {
       [username, at],
     );
     return rows[0]?.failed_logins ?? 0;
+  }
+
+  async createSession(s: StoredAdminSession): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO admin_sessions (digest, admin_id, username, role, csrf, created_at, last_seen_at, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [s.digest, s.adminId, s.username, s.role, s.csrf, s.createdAt, s.lastSeenAt, s.ip],
+    );
+  }
+
+  async getSession(digest: string): Promise<StoredAdminSession | null> {
+    const { rows } = await this.pool.query<SessionRow>('SELECT * FROM admin_sessions WHERE digest = $1', [digest]);
+    return rows[0] ? toSession(rows[0]) : null;
+  }
+
+  async touchSession(digest: string, lastSeenAt: number): Promise<void> {
+    await this.pool.query('UPDATE admin_sessions SET last_seen_at = $2 WHERE digest = $1 AND last_seen_at < $2', [digest, lastSeenAt]);
+  }
+
+  async deleteSession(digest: string): Promise<void> {
+    await this.pool.query('DELETE FROM admin_sessions WHERE digest = $1', [digest]);
+  }
+
+  async deleteSessionsOf(adminId: string): Promise<number> {
+    return (await this.pool.query('DELETE FROM admin_sessions WHERE admin_id = $1', [adminId])).rowCount ?? 0;
+  }
+
+  async deleteExpiredSessions(idleBefore: number, createdBefore: number): Promise<number> {
+    return (await this.pool.query('DELETE FROM admin_sessions WHERE last_seen_at < $1 OR created_at < $2', [idleBefore, createdBefore])).rowCount ?? 0;
   }
 
   async noteSuccess(username: string, at: string, ip: string): Promise<void> {

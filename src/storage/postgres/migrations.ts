@@ -135,6 +135,17 @@ const migrations: string[] = [
      created_at timestamptz NOT NULL
    );
    CREATE INDEX suppression_created ON suppression(created_at);`,
+  `CREATE TABLE admin_sessions (
+     digest text PRIMARY KEY,
+     admin_id text NOT NULL,
+     username text NOT NULL,
+     role text NOT NULL,
+     csrf text NOT NULL,
+     created_at bigint NOT NULL,
+     last_seen_at bigint NOT NULL,
+     ip text NOT NULL
+   );
+   CREATE INDEX admin_sessions_admin ON admin_sessions(admin_id);`,
 ];
 
 /** Any fixed number works; it only has to be the same on every node of one deployment. */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Admin, AdminPatch, AdminStore, NewAdmin } from '../ports/index.js';
+import type { Admin, AdminPatch, AdminStore, NewAdmin, StoredAdminSession } from '../ports/index.js';
+import { toSession, type SessionRow } from '../admin-session-row.js';
 
 interface Row {
   id: string;
@@ -111,6 +112,33 @@ export class SqliteAdmins implements AdminStore {
       .prepare('UPDATE admins SET failed_logins = failed_logins + 1, last_failed_at = ? WHERE username = ? RETURNING failed_logins')
       .get(at, username) as { failed_logins: number } | undefined;
     return row?.failed_logins ?? 0;
+  }
+
+  async createSession(s: StoredAdminSession): Promise<void> {
+    this.db
+      .prepare('INSERT INTO admin_sessions (digest, admin_id, username, role, csrf, created_at, last_seen_at, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(s.digest, s.adminId, s.username, s.role, s.csrf, s.createdAt, s.lastSeenAt, s.ip);
+  }
+
+  async getSession(digest: string): Promise<StoredAdminSession | null> {
+    const r = this.db.prepare('SELECT * FROM admin_sessions WHERE digest = ?').get(digest) as SessionRow | undefined;
+    return r ? toSession(r) : null;
+  }
+
+  async touchSession(digest: string, lastSeenAt: number): Promise<void> {
+    this.db.prepare('UPDATE admin_sessions SET last_seen_at = ? WHERE digest = ? AND last_seen_at < ?').run(lastSeenAt, digest, lastSeenAt);
+  }
+
+  async deleteSession(digest: string): Promise<void> {
+    this.db.prepare('DELETE FROM admin_sessions WHERE digest = ?').run(digest);
+  }
+
+  async deleteSessionsOf(adminId: string): Promise<number> {
+    return this.db.prepare('DELETE FROM admin_sessions WHERE admin_id = ?').run(adminId).changes;
+  }
+
+  async deleteExpiredSessions(idleBefore: number, createdBefore: number): Promise<number> {
+    return this.db.prepare('DELETE FROM admin_sessions WHERE last_seen_at < ? OR created_at < ?').run(idleBefore, createdBefore).changes;
   }
 
   async noteSuccess(username: string, at: string, ip: string): Promise<void> {

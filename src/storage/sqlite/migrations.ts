@@ -129,6 +129,17 @@ const migrations: string[] = [
      created_at TEXT NOT NULL
    );
    CREATE INDEX suppression_created ON suppression(created_at);`,
+  `CREATE TABLE admin_sessions (
+     digest TEXT PRIMARY KEY,
+     admin_id TEXT NOT NULL,
+     username TEXT NOT NULL,
+     role TEXT NOT NULL,
+     csrf TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL,
+     ip TEXT NOT NULL
+   );
+   CREATE INDEX admin_sessions_admin ON admin_sessions(admin_id);`,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, startApiFixture, type ApiFixture } from './api-client.js';
 
@@ -147,6 +148,28 @@ describe('admin API: session expiry', () => {
     try {
       const r = await new ApiClient(fx.base).signIn('auditor', await fx.totp('auditor'));
       expect(r.headers.get('set-cookie')).toMatch(/^__Host-mw_session=.*; Secure$/);
+    } finally {
+      await fx.close();
+    }
+  });
+  it('keeps sessions in the store: a session signed in on one node works on another, and signing out ends it on both', async () => {
+    const fx = await startApiFixture();
+    try {
+      const other = await fx.secondNode();
+      const a = new ApiClient(fx.base);
+      expect((await a.signIn('operator', await fx.totp('operator'))).status).toBe(200);
+      const b = new ApiClient(`http://127.0.0.1:${other.port}`);
+      b.cookie = a.cookie;
+      b.csrf = a.csrf;
+      expect((await b.call('GET', '/api/session')).json).toMatchObject({ username: 'operator' });
+      // the store holds the token's digest, never the token
+      const token = decodeURIComponent(a.cookie.slice(a.cookie.indexOf('=') + 1));
+      const digest = createHash('sha256').update(token).digest('hex');
+      expect(await fx.store.admins.getSession(token)).toBeNull();
+      expect(await fx.store.admins.getSession(digest)).toMatchObject({ username: 'operator' });
+      expect((await b.call('DELETE', '/api/session')).status).toBe(200);
+      expect((await a.call('GET', '/api/session')).status).toBe(401);
+      expect(await fx.store.admins.getSession(digest)).toBeNull();
     } finally {
       await fx.close();
     }

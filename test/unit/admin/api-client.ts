@@ -49,6 +49,8 @@ export interface ApiFixture {
   server: AdminServer;
   base: string;
   codes: Record<string, string[]>;
+  /** A second admin server on the same store, as another node of the deployment would run. */
+  secondNode(): Promise<AdminServer>;
   /** The app-password server key of the fixture's configuration (it also seals TOTP secrets). */
   serverKey: string;
   totp(username: string, offsetSteps?: number): Promise<string>;
@@ -69,17 +71,24 @@ export async function startApiFixture(admin: Record<string, unknown> = {}, extra
     codes[role] = r.enrolment.recoveryCodes;
   }
   const server = await startAdminServer({ config, store, logger: createLogger('silent'), ...extra });
+  const extraServers: AdminServer[] = [];
   return {
     store,
     server,
     base: `http://127.0.0.1:${server.port}`,
     codes,
     serverKey,
+    async secondNode() {
+      const other = await startAdminServer({ config, store, logger: createLogger('silent'), ...extra });
+      extraServers.push(other);
+      return other;
+    },
     async totp(username, offsetSteps = 0) {
       const a = (await store.admins.get(username))!;
       return totpOf(a, 'Mailwarden', seal)!.generate({ timestamp: Date.now() + offsetSteps * 30_000 });
     },
     async close() {
+      for (const s of extraServers) await s.close();
       await server.close();
       await store.close();
     },
