@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { say, type Text } from '../../core/i18n.js';
 import type { Store } from '../ports/index.js';
 import { PostgresAccounts } from './accounts.js';
 import { PostgresAdmins } from './admins.js';
@@ -81,9 +82,14 @@ export function poolOptions(url: string): { connectionString: string; max: numbe
   const raw = parsed.searchParams.get('poolSize');
   if (raw === null) return { connectionString: url, max: DEFAULT_POOL_SIZE };
   const max = Number(raw);
-  if (!Number.isInteger(max) || max < 1 || max > 1000) throw new Error(`poolSize=${raw} in the store URL is not a number of connections from 1 to 1000`);
+  if (!Number.isInteger(max) || max < 1 || max > 1000) throw new Error(say(badPoolSize, { value: raw }));
   parsed.searchParams.delete('poolSize');
   return { connectionString: parsed.toString(), max };
 }
 
 const DEFAULT_POOL_SIZE = 10;
+
+const badPoolSize: Text = {
+  en: 'poolSize={value} in the store URL is not a number of connections from 1 to 1000; fix it in "store" (or MAILWARDEN_STORE), e.g. ?poolSize=20',
+  ja: 'ストア URL の poolSize={value} は 1〜1000 の接続数ではありません。"store" (または MAILWARDEN_STORE) を修正してください (例: ?poolSize=20)',
+};
