@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SubmitDecision } from '../../../src/events/replay.js';
 import { decisionLine, LineSplitter } from '../../../src/cli/replay.js';
+import { parseReplayLine } from '../../../src/policy/replay-input.js';
 
 describe('replay output lines', () => {
   const tricky = [
@@ -48,5 +49,18 @@ describe('reading input in chunks', () => {
       for (const piece of seen.slice(0, -1)) expect(piece.endsWith('\n')).toBe(true);
     }
     expect(split([])).toBe('');
+  });
+});
+
+describe('reading an event line', () => {
+  it('keeps every field the contract defines, for submit and auth events, whatever the key order', () => {
+    const submit = { ts: '2026-01-05T09:00:02Z', type: 'submit', account: 'tanaka@example.co.jp', ip: '203.0.113.5', messageId: '<m1@example.co.jp>', mailFrom: 'tanaka@example.co.jp', headerFrom: 'tanaka@example.co.jp', rcpts: ['a@customer.example'], size: 5230, subject: '見積書の送付', bodyHash: '9f2c', client: 'Microsoft Outlook 16.0', country: 'JP', asn: 2516 };
+    const auth = { ts: '2026-01-05T09:00:00Z', type: 'auth', account: 'tanaka@example.co.jp', ip: '203.0.113.5', ok: true, country: 'JP', asn: 2516 };
+    for (const event of [submit, auth]) {
+      for (const entries of [Object.entries(event), Object.entries(event).reverse()]) {
+        const parsed = parseReplayLine(JSON.stringify(Object.fromEntries(entries)));
+        expect('event' in parsed && parsed.event).toEqual(event);
+      }
+    }
   });
 });
