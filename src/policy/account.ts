@@ -5,7 +5,8 @@ import { isBulk, LIMIT_SLOTS, LimitCounters, resolveLimits } from './limits.js';
 import type { OrgMemory } from './org.js';
 import { AccountProfile } from './profile.js';
 import { ContentCounts } from './content-counts.js';
-import { BoundedMap, BoundedSet, RecentSet, RollingCounter, SlotBank, SmallRecentSet } from './window.js';
+import { FingerprintSet } from './fingerprint.js';
+import { BoundedMap, RecentSet, RollingCounter, SlotBank, SmallRecentSet } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -58,7 +59,7 @@ export class AccountRecord {
   readonly domains60m: RecentSet;
   readonly ips10m = new SmallRecentSet(10 * MINUTE, 256);
   readonly ips60m = new SmallRecentSet(HOUR, 256);
-  readonly recipients: BoundedSet;
+  readonly recipients: FingerprintSet;
   readonly ips: BoundedMap<Footing>;
   readonly networks: BoundedMap<Footing>;
   readonly countries: BoundedMap<Footing>;
@@ -78,6 +79,8 @@ export class AccountRecord {
 
   constructor(
     readonly name: string,
+    /** The account's number in this engine (what the organisation's table of accepted messages keeps). */
+    readonly id: number,
     cfg: DetectionConfig,
     org: OrgMemory,
   ) {
@@ -87,7 +90,7 @@ export class AccountRecord {
     this.domain = name.slice(name.lastIndexOf('@') + 1).toLowerCase();
     this.accepted = new LimitCounters(Math.max(this.limits.domainsPerHour + 1, 64), this.bank);
     this.domains60m = new RecentSet(HOUR, 4096);
-    this.recipients = new BoundedSet(m.recipientsPerAccount);
+    this.recipients = new FingerprintSet(m.recipientsPerAccount);
     this.ips = new BoundedMap(m.footingPerAccount);
     this.networks = new BoundedMap(m.footingPerAccount);
     this.countries = new BoundedMap(m.footingPerAccount);

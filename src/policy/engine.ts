@@ -102,7 +102,7 @@ export class DetectionEngine {
   private account(name: string): AccountRecord {
     let a = this.accounts.get(name);
     if (!a) {
-      a = new AccountRecord(name, this.cfg, this.org);
+      a = new AccountRecord(name, this.accounts.size, this.cfg, this.org);
       this.accounts.set(name, a);
     }
     return a;
@@ -134,8 +134,8 @@ export class DetectionEngine {
 
   /** Hard bounces of accepted mail raise the account's risk once the rate is trusted. */
   private onBounce(ev: BounceEvent, ts: number): StateChange[] {
-    if (this.org.accepted.get(ev.messageId) !== ev.account || !isHardBounce(ev)) return NONE;
-    const a = this.account(ev.account);
+    const a = this.accounts.get(ev.account);
+    if (a === undefined || this.org.accepted.get(ev.messageId) !== a.id || !isHardBounce(ev)) return NONE;
     a.hardDay.add(ts);
     const points = bouncePoints(a, ts, this.cfg.bounces);
     if (points < 20) return NONE;

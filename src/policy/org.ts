@@ -1,6 +1,7 @@
 import type { DetectionConfig } from './config.js';
 import { OrgProfile } from './profile.js';
-import { BoundedMap, BoundedSet, RecentSet } from './window.js';
+import { FingerprintIntMap, FingerprintSet } from './fingerprint.js';
+import { BoundedMap, RecentSet } from './window.js';
 
 const HOUR = 3_600_000;
 
@@ -23,7 +24,7 @@ export interface SprayTrace {
  * to. A recipient or network new to one account but known to the organisation is less alarming.
  */
 export class OrgMemory {
-  readonly recipients: BoundedSet;
+  readonly recipients: FingerprintSet;
   /** Place -> the first account seen there, so an account's own first use is not "known to the organisation". */
   readonly networks: BoundedMap<OrgPlace>;
   readonly countries: BoundedMap<OrgPlace>;
@@ -31,19 +32,20 @@ export class OrgMemory {
   readonly failedIps: BoundedMap<SprayTrace>;
   /** IP -> accounts that submitted from it while it was new to them, within the hour. */
   readonly freshIps: BoundedMap<RecentSet>;
-  readonly accepted: BoundedMap<string>;
+  /** Accepted message id -> the `id` of the account that sent it. */
+  readonly accepted: FingerprintIntMap;
   readonly profile = new OrgProfile();
   readonly domains: Set<string>;
 
   constructor(private readonly cfg: DetectionConfig) {
     const m = cfg.memory;
-    this.recipients = new BoundedSet(m.orgRecipients);
+    this.recipients = new FingerprintSet(m.orgRecipients);
     this.networks = new BoundedMap(m.orgFooting);
     this.countries = new BoundedMap(m.orgFooting);
     this.clients = new BoundedMap(m.orgFooting);
     this.failedIps = new BoundedMap(m.orgFooting);
     this.freshIps = new BoundedMap(m.orgFooting);
-    this.accepted = new BoundedMap(m.acceptedMessages);
+    this.accepted = new FingerprintIntMap(m.acceptedMessages);
     this.domains = new Set(cfg.orgDomains.map((d) => d.toLowerCase()));
   }
 

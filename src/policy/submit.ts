@@ -1,6 +1,7 @@
 import type { StateChange, SubmitDecision, SubmitEvent, Verdict } from '../events/replay.js';
 import type { AccountRecord } from './account.js';
 import type { DetectionConfig } from './config.js';
+import { FP, fingerprint } from './fingerprint.js';
 import { networkOf } from './footing.js';
 import type { OrgMemory } from './org.js';
 import { expireProbation, isOrdinary, overProbationBudget, probationWhy, progressProbation, startProbation } from './probation.js';
@@ -115,12 +116,13 @@ function learnAccepted(c: SubmitContext, contentPoints: number): void {
   a.profile.learn(ts, c.recipients.length, c.novelAccount, c.externalDomains);
   // Known recipients were refreshed by the lookup itself; only new ones need writing.
   for (const r of c.unknown) {
-    a.recipients.add(r);
-    org.recipients.add(r);
+    fingerprint(r);
+    a.recipients.addFp(FP.a, FP.b);
+    org.recipients.addFp(FP.a, FP.b);
   }
   a.sentDay.add(ts, c.recipients.length);
   a.messages++;
-  org.accepted.set(c.ev.messageId, a.name);
+  org.accepted.set(c.ev.messageId, a.id);
   // Probation ends on what the mail looks like (content points), not on where it comes from:
   // a traveller stays at the hotel, but writes to the usual people.
   const ended = progressProbation(a, ts, { rcpts: c.external, novel: c.novelAccount, external: c.external, score: contentPoints }, c.cfg.scoring.riskFloor / 2, c.cfg.probation);
@@ -143,6 +145,6 @@ function shadowed(d: SubmitDecision, c: SubmitContext): void {
   if (d.verdict === 'accept') return;
   d.reasons.unshift(`shadow: would ${d.verdict}`);
   d.verdict = 'accept';
-  c.org.accepted.set(c.ev.messageId, c.acct.name);
+  c.org.accepted.set(c.ev.messageId, c.acct.id);
   c.acct.sentDay.add(c.ts, c.recipients.length);
 }

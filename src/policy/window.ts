@@ -127,7 +127,7 @@ export class BoundedMap<V> {
   }
 }
 
-/** The keys of a bounded map or set in the order they were added: which one to forget next. */
+/** The keys of a bounded map in the order they were added: which one to forget next. */
 class KeyRing {
   private readonly keys: string[] = [];
   private pos = 0;
@@ -149,37 +149,6 @@ class KeyRing {
   clear(): void {
     this.keys.length = 0;
     this.pos = 0;
-  }
-}
-
-/**
- * The set counterpart of BoundedMap: at most `cap` keys, the earliest added forgotten first. For
- * membership alone (recipients ever mailed), where a map's value would cost a boxed number per
- * entry for nothing.
- */
-export class BoundedSet {
-  private readonly set = new Set<string>();
-  private readonly ring: KeyRing;
-
-  constructor(cap: number) {
-    this.ring = new KeyRing(cap);
-  }
-
-  has(key: string): boolean {
-    return this.set.has(key);
-  }
-
-  /** Adds a key (a key already present keeps its place in the eviction order). */
-  add(key: string): void {
-    const before = this.set.size;
-    this.set.add(key);
-    if (this.set.size === before) return;
-    const forget = this.ring.admit(key);
-    if (forget !== undefined) this.set.delete(forget);
-  }
-
-  get size(): number {
-    return this.set.size;
   }
 }
 

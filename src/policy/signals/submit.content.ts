@@ -31,7 +31,7 @@ function bump(c: SubmitContext, kind: number, key: string, weight: number): numb
   const counts = c.acct.content;
   const i = counts.find(kind, key);
   if (i < 0) {
-    counts.insert(kind, key, c.ts, weight);
+    counts.add(c.ts, weight);
     return weight;
   }
   if (c.ts - counts.first[i] > DAY) {

@@ -1,6 +1,7 @@
 import type { SubmitEvent } from '../../events/replay.js';
 import type { AccountRecord } from '../account.js';
 import type { DetectionConfig } from '../config.js';
+import { FP, fingerprint } from '../fingerprint.js';
 import type { OrgMemory } from '../org.js';
 import { M_DOMAINS, M_NOVEL } from '../profile.js';
 import { clamp, overBy, pct, type Score, type SubmitContext } from './context.js';
@@ -31,7 +32,11 @@ export function analyseRecipients(
       domains.push(domain);
       if (!internal) externalDomains.push(domain);
     }
-    const known = acct.recipients.has(rcpt);
+    // One fingerprint serves both the account's and the organisation's memory.
+    fingerprint(rcpt);
+    const fa = FP.a;
+    const fb = FP.b;
+    const known = acct.recipients.hasFp(fa, fb);
     if (!known) unknown.push(rcpt);
     if (internal) {
       if (!known) novelInternal++;
@@ -40,7 +45,7 @@ export function analyseRecipients(
     external++;
     if (known) continue;
     novelAccount++;
-    if (!org.recipients.has(rcpt)) novelOrg++;
+    if (!org.recipients.hasFp(fa, fb)) novelOrg++;
   }
   // A colleague never written to is new to the account but not to the organisation: half weight.
   const novelWeight = novelOrg + (novelAccount - novelOrg + novelInternal) / 2;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContentCounts } from '../../../src/policy/content-counts.js';
+import { FingerprintIntMap, FingerprintSet } from '../../../src/policy/fingerprint.js';
 import { parseTimestamp } from '../../../src/policy/timestamp.js';
 import { BoundedMap, RecentSet, RollingCounter, SlotBank } from '../../../src/policy/window.js';
 
@@ -25,7 +26,7 @@ describe('content counts', () => {
         const want = ref.get(`${kind}:${key}`);
         expect(slot < 0 ? undefined : table.weight[slot]).toBe(want);
         if (slot < 0) {
-          table.insert(kind, key, n, n);
+          table.add(n, n);
           ref.set(`${kind}:${key}`, n);
         }
       }
@@ -34,9 +35,46 @@ describe('content counts', () => {
 
   it('start empty again after clear', () => {
     const table = new ContentCounts(4);
-    table.insert(1, 'abc', 1, 2);
+    table.find(1, 'abc');
+    table.add(1, 2);
     table.clear();
     expect(table.find(1, 'abc')).toBe(-1);
+  });
+});
+
+describe('fingerprint tables', () => {
+  it('hold and forget exactly the keys a bounded map would, in the same order', () => {
+    for (const cap of [1, 2, 5, 64]) {
+      const rnd = prng(cap + 100);
+      const set = new FingerprintSet(cap);
+      const map = new FingerprintIntMap(cap);
+      const ref = new BoundedMap<number>(cap);
+      for (let n = 0; n < 20_000; n++) {
+        // Mixed lengths, non-ASCII and near-identical keys: the cases a weak hash confuses.
+        const key = `${rnd() < 0.2 ? 'ｔａｎａｋａ' : 'u'}${Math.floor(rnd() * cap * 4)}@c${Math.floor(rnd() * 3)}.example`;
+        const want = ref.get(key);
+        expect(set.has(key)).toBe(want !== undefined);
+        expect(map.get(key)).toBe(want ?? -1);
+        if (rnd() < 0.6) {
+          set.add(key);
+          map.set(key, n);
+          // An update keeps the key's place in the eviction order, as the reference does.
+          ref.set(key, n);
+        }
+        expect(set.size).toBe(ref.size);
+      }
+      set.clear();
+      expect(set.size).toBe(0);
+    }
+  });
+
+  it('tell apart a million distinct recipients', () => {
+    const set = new FingerprintSet(1_000_000);
+    for (let i = 0; i < 1_000_000; i++) set.add(`user${i}@customer${i % 997}.example`);
+    expect(set.size).toBe(1_000_000);
+    let falsePositives = 0;
+    for (let i = 0; i < 100_000; i++) if (set.has(`other${i}@customer${i % 997}.example`)) falsePositives++;
+    expect(falsePositives).toBe(0);
   });
 });
 
