@@ -2,11 +2,11 @@ import type { AccountState } from '../events/replay.js';
 import type { DetectionConfig, Limits } from './config.js';
 import type { Footing } from './footing.js';
 import { isBulk, LIMIT_SLOTS, LimitCounters, resolveLimits } from './limits.js';
-import type { OrgMemory } from './org.js';
+import type { OrgMemory, OrgPlace } from './org.js';
 import { AccountProfile } from './profile.js';
 import { ContentCounts } from './content-counts.js';
 import { FingerprintSet } from './fingerprint.js';
-import { BoundedMap, RecentSet, RollingCounter, SlotBank, SmallRecentSet } from './window.js';
+import { BoundedMap, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -76,6 +76,16 @@ export class AccountRecord {
   readonly earned: string[] = [];
   login: LoginTrace | null = null;
   probation: Probation | null = null;
+  /** The places of the last event, for `locate`. */
+  readonly recall = {
+    ip: new Recall<Footing>(),
+    network: new Recall<Footing>(),
+    country: new Recall<Footing>(),
+    client: new Recall<Footing>(),
+    orgNetwork: new Recall<OrgPlace>(),
+    orgCountry: new Recall<OrgPlace>(),
+    orgClient: new Recall<OrgPlace>(),
+  };
 
   constructor(
     readonly name: string,

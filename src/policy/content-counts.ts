@@ -11,8 +11,9 @@ import { FingerprintTable, FP, fingerprint } from './fingerprint.js';
  * nothing per message.
  */
 export class ContentCounts extends FingerprintTable {
-  readonly first: Float64Array;
-  readonly weight: Float64Array;
+  first: Float64Array;
+  weight: Float64Array;
+  private previous: { first: Float64Array; weight: Float64Array } = { first: new Float64Array(0), weight: new Float64Array(0) };
 
   constructor(cap: number) {
     super(cap);
@@ -39,8 +40,15 @@ export class ContentCounts extends FingerprintTable {
     this.weight[i] = weight;
   }
 
-  protected override moved(from: number, to: number): void {
-    this.first[to] = this.first[from];
-    this.weight[to] = this.weight[from];
+  protected override resized(size: number): void {
+    this.previous = { first: this.first, weight: this.weight };
+    this.first = new Float64Array(size);
+    this.weight = new Float64Array(size);
+  }
+
+  protected override moved(from: number, to: number, resizing: boolean): void {
+    const src = resizing ? this.previous : this;
+    this.first[to] = src.first[from];
+    this.weight[to] = src.weight[from];
   }
 }

@@ -42,25 +42,29 @@ export function fingerprint(s: string, seed = 0): void {
  * earliest added forgotten first; adding an entry already present keeps its place in that order.
  */
 export class FingerprintTable {
-  protected readonly a: Int32Array;
-  protected readonly b: Int32Array;
-  protected readonly used: Uint8Array;
-  protected readonly mask: number;
-  /** Entries in the order they were added, for eviction. */
-  private readonly ringA: Int32Array;
-  private readonly ringB: Int32Array;
+  protected a: Int32Array;
+  protected b: Int32Array;
+  protected used: Uint8Array;
+  protected mask: number;
+  /** Entries in the order they were added, for eviction (grown with the table until `cap`). */
+  private ringA: Int32Array;
+  private ringB: Int32Array;
   private pos = 0;
   private count = 0;
 
+  /**
+   * Tables start small and double as they fill, up to room for `cap` entries: most accounts
+   * mail a few hundred people, and a table sized for the cap up front would cost every account
+   * the memory of the busiest one.
+   */
   constructor(readonly cap: number) {
-    let size = 2;
-    while (size < 2 * cap) size *= 2;
+    const size = Math.min(INITIAL_SLOTS, slotsFor(cap));
     this.a = new Int32Array(size);
     this.b = new Int32Array(size);
     this.used = new Uint8Array(size);
     this.mask = size - 1;
-    this.ringA = new Int32Array(cap);
-    this.ringB = new Int32Array(cap);
+    this.ringA = new Int32Array(Math.min(cap, size / 2));
+    this.ringB = new Int32Array(this.ringA.length);
   }
 
   get size(): number {
@@ -82,7 +86,10 @@ export class FingerprintTable {
   /** Puts a fingerprint known to be absent, evicting the earliest when full; returns its slot. */
   protected insert(a: number, b: number): number {
     if (this.count === this.cap) this.remove(this.slotOf(this.ringA[this.pos], this.ringB[this.pos]));
-    else this.count++;
+    else {
+      if (this.count === this.ringA.length) this.grow();
+      this.count++;
+    }
     this.ringA[this.pos] = a;
     this.ringB[this.pos] = b;
     this.pos = this.pos + 1 === this.cap ? 0 : this.pos + 1;
@@ -94,6 +101,33 @@ export class FingerprintTable {
     return i;
   }
 
+  /**
+   * Doubles the slots (rehashing every entry) and the ring. Before the table first fills, entries
+   * sit in the ring in the order they were added from position 0, so the ring is simply copied.
+   */
+  private grow(): void {
+    const size = Math.min(this.a.length * 2, slotsFor(this.cap));
+    const oldA = this.a;
+    const oldB = this.b;
+    const oldUsed = this.used;
+    this.a = new Int32Array(size);
+    this.b = new Int32Array(size);
+    this.used = new Uint8Array(size);
+    this.mask = size - 1;
+    this.resized(size);
+    for (let j = 0; j < oldUsed.length; j++) {
+      if (oldUsed[j] === 0) continue;
+      let i = oldA[j] & this.mask;
+      while (this.used[i] === 1) i = (i + 1) & this.mask;
+      this.used[i] = 1;
+      this.a[i] = oldA[j];
+      this.b[i] = oldB[j];
+      this.moved(j, i, true);
+    }
+    this.ringA = copyInto(new Int32Array(Math.min(this.cap, size / 2)), this.ringA);
+    this.ringB = copyInto(new Int32Array(this.ringA.length), this.ringB);
+  }
+
   /** Frees a slot, moving back each following entry that may no longer be reachable from its home. */
   private remove(slot: number): void {
     let free = slot;
@@ -103,7 +137,7 @@ export class FingerprintTable {
       // The entry stays when its home lies cyclically in (free, j]: probing from home still finds it.
       const stays = free <= j ? free < home && home <= j : free < home || home <= j;
       if (stays) continue;
-      this.moved(j, free);
+      this.moved(j, free, false);
       this.used[free] = 1;
       this.a[free] = this.a[j];
       this.b[free] = this.b[j];
@@ -112,8 +146,28 @@ export class FingerprintTable {
     }
   }
 
-  /** For subclasses that keep values beside the slots. */
-  protected moved(_from: number, _to: number): void {}
+  /**
+   * For subclasses that keep values beside the slots: the entry at `from` now lives at `to`.
+   * During a resize (`resizing`), `from` is a slot of the arrays that `resized` replaced.
+   */
+  protected moved(_from: number, _to: number, _resizing: boolean): void {}
+
+  /** For subclasses: the slots are being resized to `size`; each entry then moves through `moved`. */
+  protected resized(_size: number): void {}
+}
+
+const INITIAL_SLOTS = 32;
+
+/** Slots for `cap` entries at most half full: the power of two at or above twice the cap. */
+function slotsFor(cap: number): number {
+  let size = 2;
+  while (size < 2 * cap) size *= 2;
+  return size;
+}
+
+function copyInto(to: Int32Array, from: Int32Array): Int32Array {
+  to.set(from);
+  return to;
 }
 
 /** A bounded set of strings by fingerprint (see FingerprintTable for the eviction order). */
@@ -140,7 +194,8 @@ export class FingerprintSet extends FingerprintTable {
 
 /** A bounded map from strings (by fingerprint) to non-negative integers; -1 means absent. */
 export class FingerprintIntMap extends FingerprintTable {
-  private readonly values: Int32Array;
+  private values: Int32Array;
+  private previous: Int32Array = new Int32Array(0);
 
   constructor(cap: number) {
     super(cap);
@@ -161,7 +216,12 @@ export class FingerprintIntMap extends FingerprintTable {
     this.values[slot] = value;
   }
 
-  protected override moved(from: number, to: number): void {
-    this.values[to] = this.values[from];
+  protected override resized(size: number): void {
+    this.previous = this.values;
+    this.values = new Int32Array(size);
+  }
+
+  protected override moved(from: number, to: number, resizing: boolean): void {
+    this.values[to] = (resizing ? this.previous : this.values)[from];
   }
 }

@@ -30,18 +30,19 @@ export interface Origin {
 
 export function locate(a: AccountRecord, org: OrgMemory, ip: string, network: string, country?: string, client?: string): Origin {
   const hasCountry = country !== undefined;
+  const r = a.recall;
   return {
     ip,
     network,
     country,
     client,
-    ipFooting: a.ips.get(ip),
-    networkFooting: a.networks.get(network),
-    countryFooting: hasCountry ? a.countries.get(country) : undefined,
-    clientFooting: client ? a.clients.get(client) : undefined,
-    orgNetwork: org.networks.get(network),
-    orgCountry: hasCountry ? org.countries.get(country) : undefined,
-    orgClient: client ? org.clients.get(client) : undefined,
+    ipFooting: r.ip.get(a.ips, ip),
+    networkFooting: r.network.get(a.networks, network),
+    countryFooting: hasCountry ? r.country.get(a.countries, country) : undefined,
+    clientFooting: client ? r.client.get(a.clients, client) : undefined,
+    orgNetwork: r.orgNetwork.get(org.networks, network),
+    orgCountry: hasCountry ? r.orgCountry.get(org.countries, country) : undefined,
+    orgClient: client ? r.orgClient.get(org.clients, client) : undefined,
   };
 }
 
