@@ -1,4 +1,5 @@
 import type { DetectionConfig } from './config.js';
+import { DistinctSet } from './window.js';
 
 /** Metrics learned per hour: messages, recipients, never-mailed-before recipients, distinct domains. */
 export const M_MESSAGES = 0;
@@ -49,7 +50,7 @@ export class AccountProfile {
   private overallTs = 0;
   private readonly current = new Float64Array(METRICS);
   private currentHour = -1;
-  private readonly currentDomains = new Set<string>();
+  private readonly currentDomains = new DistinctSet();
   activeDays = 0;
   private lastDay = -1;
 

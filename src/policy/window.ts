@@ -182,7 +182,15 @@ class KeyRing {
  * are swept at most once per tenth of the window, so `count` may include keys that expired since.
  */
 export class RecentSet {
-  private readonly seen = new Map<string, number>();
+  /**
+   * Most sets hold a handful of keys (the domains one person mails within an hour): up to SMALL
+   * they are kept in two arrays and found by a scan, which beats hashing, and emptying them
+   * allocates nothing (clearing a Map allocates a new table). Past SMALL they move to a Map, and
+   * back to the arrays when cleared.
+   */
+  private keys: string[] = [];
+  private times: number[] = [];
+  private seen: Map<string, number> | null = null;
   private nextSweep = 0;
   /** Bounds on the times held (loose after a refresh or delete), so that most sweeps need no scan. */
   private oldest = Infinity;
@@ -194,29 +202,68 @@ export class RecentSet {
   ) {}
 
   add(key: string, ts: number): void {
-    if (this.seen.size >= this.cap && !this.seen.has(key)) this.sweep(ts, true);
-    this.seen.set(key, ts);
+    if (this.seen === null) this.addSmall(key, ts);
+    else {
+      if (this.seen.size >= this.cap && !this.seen.has(key)) this.sweep(ts, true);
+      // A sweep may have emptied the map (and gone back to the arrays).
+      if (this.seen === null) this.addSmall(key, ts);
+      else this.seen.set(key, ts);
+    }
     if (ts < this.oldest) this.oldest = ts;
     if (ts > this.newest) this.newest = ts;
   }
 
+  private addSmall(key: string, ts: number): void {
+    const i = this.keys.indexOf(key);
+    if (i >= 0) {
+      this.times[i] = ts;
+      return;
+    }
+    if (this.keys.length >= this.cap) this.sweep(ts, true);
+    if (this.seen !== null) this.seen.set(key, ts);
+    else if (this.keys.length < SMALL) {
+      this.keys.push(key);
+      this.times.push(ts);
+    } else {
+      const seen = new Map<string, number>();
+      for (let j = 0; j < this.keys.length; j++) seen.set(this.keys[j], this.times[j]);
+      seen.set(key, ts);
+      this.seen = seen;
+      this.keys = [];
+      this.times = [];
+    }
+  }
+
   has(key: string): boolean {
-    return this.seen.has(key);
+    return this.seen === null ? this.keys.includes(key) : this.seen.has(key);
   }
 
   delete(key: string): void {
-    this.seen.delete(key);
+    if (this.seen !== null) {
+      this.seen.delete(key);
+      return;
+    }
+    const i = this.keys.indexOf(key);
+    if (i < 0) return;
+    this.keys.splice(i, 1);
+    this.times.splice(i, 1);
   }
 
   clear(): void {
-    this.seen.clear();
+    this.seen = null;
+    this.keys.length = 0;
+    this.times.length = 0;
     this.oldest = Infinity;
     this.newest = -Infinity;
   }
 
+  get size(): number {
+    return this.seen === null ? this.keys.length : this.seen.size;
+  }
+
   count(ts: number): number {
     if (ts >= this.nextSweep) this.sweep(ts, false);
-    return this.seen.size;
+    return this.size;
   }
 
   /** Drops expired keys; when full, also the oldest half so that the cap holds under a flood. */
@@ -224,18 +271,63 @@ export class RecentSet {
     this.nextSweep = ts + this.windowMs / 10;
     let cutoff = ts - this.windowMs;
     if (full) {
-      const times = [...this.seen.values()].sort((a, b) => a - b);
+      const times = this.seen === null ? [...this.times] : [...this.seen.values()];
+      times.sort((a, b) => a - b);
       cutoff = Math.max(cutoff, times[Math.floor(times.length / 2)]);
     }
     if (!full && this.oldest >= cutoff) return;
     if (!full && this.newest < cutoff) return this.clear();
     let oldest = Infinity;
-    // forEach rather than for-of: no [key, value] array per entry (a sweep visits thousands).
-    this.seen.forEach((at, key) => {
-      if (at < cutoff || (full && at === cutoff)) this.seen.delete(key);
-      else if (at < oldest) oldest = at;
-    });
+    if (this.seen === null) {
+      let kept = 0;
+      for (let i = 0; i < this.keys.length; i++) {
+        const at = this.times[i];
+        if (at < cutoff || (full && at === cutoff)) continue;
+        if (at < oldest) oldest = at;
+        this.keys[kept] = this.keys[i];
+        this.times[kept++] = at;
+      }
+      this.keys.length = kept;
+      this.times.length = kept;
+    } else {
+      const seen = this.seen;
+      // forEach rather than for-of: no [key, value] array per entry (a sweep visits thousands).
+      seen.forEach((at, key) => {
+        if (at < cutoff || (full && at === cutoff)) seen.delete(key);
+        else if (at < oldest) oldest = at;
+      });
+    }
     this.oldest = oldest;
+  }
+}
+
+/** Keys a RecentSet or DistinctSet keeps in an array before it moves them to a Map or Set. */
+const SMALL = 16;
+
+/** Distinct keys, e.g. recipient domains of the current hour: an array while small, like RecentSet. */
+export class DistinctSet {
+  private keys: string[] = [];
+  private set: Set<string> | null = null;
+
+  add(key: string): void {
+    if (this.set !== null) this.set.add(key);
+    else if (!this.keys.includes(key)) {
+      if (this.keys.length < SMALL) this.keys.push(key);
+      else {
+        this.set = new Set(this.keys);
+        this.set.add(key);
+        this.keys = [];
+      }
+    }
+  }
+
+  get size(): number {
+    return this.set === null ? this.keys.length : this.set.size;
+  }
+
+  clear(): void {
+    this.set = null;
+    this.keys.length = 0;
   }
 }
 

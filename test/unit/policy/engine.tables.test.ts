@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ContentCounts } from '../../../src/policy/content-counts.js';
 import { FingerprintIntMap, FingerprintSet } from '../../../src/policy/fingerprint.js';
 import { parseTimestamp } from '../../../src/policy/timestamp.js';
-import { BoundedMap, RecentSet, RollingCounter, SlotBank } from '../../../src/policy/window.js';
+import { BoundedMap, DistinctSet, RecentSet, RollingCounter, SlotBank } from '../../../src/policy/window.js';
 
 /** A small deterministic generator, so that a failure can be replayed. */
 function prng(seed: number): () => number {
@@ -114,6 +114,106 @@ describe('recent sets', () => {
         }
         expect(set.count(ts)).toBe(ref.size);
       }
+    }
+  });
+
+  it('keep, sweep and evict the same keys in arrays and in a map, at any cap', () => {
+    for (const cap of [3, 10, 16, 17, 40]) {
+      const rnd = prng(cap * 7);
+      const window = 60_000;
+      const set = new RecentSet(window, cap);
+      const ref = new MapRecentSet(window, cap);
+      let ts = 0;
+      for (let n = 0; n < 20_000; n++) {
+        ts += Math.floor(rnd() * (rnd() < 0.05 ? 2 * window : 3000));
+        const key = `d${Math.floor(rnd() * 60)}`;
+        const op = rnd();
+        if (op < 0.6) {
+          set.add(key, ts);
+          ref.add(key, ts);
+        } else if (op < 0.75) expect(set.has(key)).toBe(ref.has(key));
+        else if (op < 0.8) {
+          set.delete(key);
+          ref.delete(key);
+        } else if (op < 0.805) {
+          set.clear();
+          ref.clear();
+        } else expect(set.count(ts)).toBe(ref.count(ts));
+      }
+    }
+  });
+});
+
+/** The map-only form of RecentSet, as the reference for the arrays it starts with. */
+class MapRecentSet {
+  private readonly seen = new Map<string, number>();
+  private nextSweep = 0;
+  private oldest = Infinity;
+  private newest = -Infinity;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly cap: number,
+  ) {}
+
+  add(key: string, ts: number): void {
+    if (this.seen.size >= this.cap && !this.seen.has(key)) this.sweep(ts, true);
+    this.seen.set(key, ts);
+    this.oldest = Math.min(this.oldest, ts);
+    this.newest = Math.max(this.newest, ts);
+  }
+
+  has(key: string): boolean {
+    return this.seen.has(key);
+  }
+
+  delete(key: string): void {
+    this.seen.delete(key);
+  }
+
+  clear(): void {
+    this.seen.clear();
+    this.oldest = Infinity;
+    this.newest = -Infinity;
+  }
+
+  count(ts: number): number {
+    if (ts >= this.nextSweep) this.sweep(ts, false);
+    return this.seen.size;
+  }
+
+  private sweep(ts: number, full: boolean): void {
+    this.nextSweep = ts + this.windowMs / 10;
+    let cutoff = ts - this.windowMs;
+    if (full) {
+      const times = [...this.seen.values()].sort((a, b) => a - b);
+      cutoff = Math.max(cutoff, times[Math.floor(times.length / 2)]);
+    }
+    if (!full && this.oldest >= cutoff) return;
+    if (!full && this.newest < cutoff) return this.clear();
+    let oldest = Infinity;
+    for (const [key, at] of [...this.seen]) {
+      if (at < cutoff || (full && at === cutoff)) this.seen.delete(key);
+      else oldest = Math.min(oldest, at);
+    }
+    this.oldest = oldest;
+  }
+}
+
+describe('distinct sets', () => {
+  it('count as a Set does, below and above the size where they leave the array', () => {
+    const rnd = prng(5);
+    const set = new DistinctSet();
+    const ref = new Set<string>();
+    for (let n = 0; n < 10_000; n++) {
+      if (rnd() < 0.02) {
+        set.clear();
+        ref.clear();
+      }
+      const key = `d${Math.floor(rnd() * (rnd() < 0.5 ? 10 : 40))}`;
+      set.add(key);
+      ref.add(key);
+      expect(set.size).toBe(ref.size);
     }
   });
 });
