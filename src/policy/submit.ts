@@ -84,7 +84,7 @@ function chooseVerdict(c: SubmitContext, score: number, reasons: string[]): Verd
   }
   let newDomains = 0;
   for (const d of c.domains) if (!a.accepted.domainsHour.has(d)) newDomains++;
-  const limit = a.accepted.exceeded(a.limits, c.ts, c.recipients.length, newDomains);
+  const limit = a.accepted.exceeded(a.limits, c.ts, c.rcptCount, newDomains);
   if (limit) {
     reasons.unshift(limit);
     return 'defer';
@@ -112,15 +112,15 @@ function teachesOrg(c: SubmitContext, verdict: Verdict, contentPoints: number): 
 /** Only accepted mail teaches the account and the organisation what is usual. */
 function learnAccepted(c: SubmitContext, contentPoints: number): void {
   const { acct: a, org, ts } = c;
-  a.accepted.record(ts, c.recipients.length, c.domains);
-  a.profile.learn(ts, c.recipients.length, c.novelAccount, c.externalDomains);
+  a.accepted.record(ts, c.rcptCount, c.domains);
+  a.profile.learn(ts, c.rcptCount, c.novelAccount, c.externalDomains);
   // Known recipients were refreshed by the lookup itself; only new ones need writing.
   for (const r of c.unknown) {
     fingerprint(r);
     a.recipients.addFp(FP.a, FP.b);
     org.recipients.addFp(FP.a, FP.b);
   }
-  a.sentDay.add(ts, c.recipients.length);
+  a.sentDay.add(ts, c.rcptCount);
   a.messages++;
   org.accepted.set(c.ev.messageId, a.id);
   // Probation ends on what the mail looks like (content points), not on where it comes from:
@@ -146,5 +146,5 @@ function shadowed(d: SubmitDecision, c: SubmitContext): void {
   d.reasons.unshift(`shadow: would ${d.verdict}`);
   d.verdict = 'accept';
   c.org.accepted.set(c.ev.messageId, c.acct.id);
-  c.acct.sentDay.add(c.ts, c.recipients.length);
+  c.acct.sentDay.add(c.ts, c.rcptCount);
 }

@@ -13,8 +13,8 @@ export interface SubmitContext {
   acct: AccountRecord;
   org: OrgMemory;
   cfg: DetectionConfig;
-  /** Lower-cased recipients and their domains (distinct domains listed once). */
-  recipients: string[];
+  /** Number of recipients, and their (lower-cased) domains, each listed once. */
+  rcptCount: number;
   domains: string[];
   /** The distinct domains outside the organisation, in the order of `domains`. */
   externalDomains: string[];

@@ -31,20 +31,35 @@ export interface Origin {
 export function locate(a: AccountRecord, org: OrgMemory, ip: string, network: string, country?: string, client?: string): Origin {
   const hasCountry = country !== undefined;
   const r = a.recall;
-  return {
-    ip,
-    network,
-    country,
-    client,
-    ipFooting: r.ip.get(a.ips, ip),
-    networkFooting: r.network.get(a.networks, network),
-    countryFooting: hasCountry ? r.country.get(a.countries, country) : undefined,
-    clientFooting: client ? r.client.get(a.clients, client) : undefined,
-    orgNetwork: r.orgNetwork.get(org.networks, network),
-    orgCountry: hasCountry ? r.orgCountry.get(org.countries, country) : undefined,
-    orgClient: client ? r.orgClient.get(org.clients, client) : undefined,
-  };
+  const o = origin;
+  o.ip = ip;
+  o.network = network;
+  o.country = country;
+  o.client = client;
+  o.ipFooting = r.ip.get(a.ips, ip);
+  o.networkFooting = r.network.get(a.networks, network);
+  o.countryFooting = hasCountry ? r.country.get(a.countries, country) : undefined;
+  o.clientFooting = client ? r.client.get(a.clients, client) : undefined;
+  o.orgNetwork = r.orgNetwork.get(org.networks, network);
+  o.orgCountry = hasCountry ? r.orgCountry.get(org.countries, country) : undefined;
+  o.orgClient = client ? r.orgClient.get(org.clients, client) : undefined;
+  return o;
 }
+
+/** The origin of the event being judged, filled afresh by each `locate` (nothing keeps it longer). */
+const origin: Origin = {
+  ip: '',
+  network: '',
+  country: undefined,
+  client: undefined,
+  ipFooting: undefined,
+  networkFooting: undefined,
+  countryFooting: undefined,
+  clientFooting: undefined,
+  orgNetwork: undefined,
+  orgCountry: undefined,
+  orgClient: undefined,
+};
 
 /** A place first seen within the hour is new; one not yet established is merely unfamiliar. */
 function freshness(f: Footing | undefined, ts: number, cfg: DetectionConfig['network']): 'new' | 'unfamiliar' | 'home' {

@@ -6,6 +6,13 @@ import type { OrgMemory } from '../org.js';
 import { M_DOMAINS, M_NOVEL } from '../profile.js';
 import { clamp, overBy, pct, type Score, type SubmitContext } from './context.js';
 
+/**
+ * The context of the submission being decided. There is one, filled afresh for each submission:
+ * nothing in it outlives the decision (the lists are read, never kept), and a new object with four
+ * lists per message was a good part of what the engine allocated.
+ */
+let current: SubmitContext | null = null;
+
 /** Looks at each recipient once: internal or external, new to the account, new to the organisation. */
 export function analyseRecipients(
   ev: SubmitEvent,
@@ -15,17 +22,19 @@ export function analyseRecipients(
   cfg: DetectionConfig,
   network: string,
 ): SubmitContext {
-  const recipients: string[] = [];
-  const domains: string[] = [];
-  const externalDomains: string[] = [];
-  const unknown: string[] = [];
+  const c = current ?? (current = blankContext(ev, acct, org, cfg));
+  const domains = c.domains;
+  const externalDomains = c.externalDomains;
+  const unknown = c.unknown;
+  domains.length = 0;
+  externalDomains.length = 0;
+  unknown.length = 0;
   let external = 0;
   let novelAccount = 0;
   let novelOrg = 0;
   let novelInternal = 0;
   for (const raw of ev.rcpts) {
     const rcpt = raw.toLowerCase();
-    recipients.push(rcpt);
     const domain = rcpt.slice(rcpt.lastIndexOf('@') + 1);
     const internal = domain === acct.domain || org.domains.has(domain);
     if (!domains.includes(domain)) {
@@ -48,8 +57,23 @@ export function analyseRecipients(
     if (!org.recipients.hasFp(fa, fb)) novelOrg++;
   }
   // A colleague never written to is new to the account but not to the organisation: half weight.
-  const novelWeight = novelOrg + (novelAccount - novelOrg + novelInternal) / 2;
-  return { ev, ts, acct, org, cfg, recipients, domains, externalDomains, external, novelAccount, novelOrg, novelInternal, novelWeight, unknown, network };
+  c.ev = ev;
+  c.ts = ts;
+  c.acct = acct;
+  c.org = org;
+  c.cfg = cfg;
+  c.rcptCount = ev.rcpts.length;
+  c.external = external;
+  c.novelAccount = novelAccount;
+  c.novelOrg = novelOrg;
+  c.novelInternal = novelInternal;
+  c.novelWeight = novelOrg + (novelAccount - novelOrg + novelInternal) / 2;
+  c.network = network;
+  return c;
+}
+
+function blankContext(ev: SubmitEvent, acct: AccountRecord, org: OrgMemory, cfg: DetectionConfig): SubmitContext {
+  return { ev, ts: 0, acct, org, cfg, rcptCount: 0, domains: [], externalDomains: [], external: 0, novelAccount: 0, novelOrg: 0, novelInternal: 0, novelWeight: 0, unknown: [], network: '' };
 }
 
 /** Counts this attempt into the account's short windows (whatever its verdict: pace is the signal). */
@@ -58,8 +82,8 @@ export function recordAttempt(c: SubmitContext): void {
   a.tries1m.add(c.ts);
   a.tries10m.add(c.ts);
   a.tries60m.add(c.ts);
-  a.rcpts10m.add(c.ts, c.recipients.length);
-  a.rcpts60m.add(c.ts, c.recipients.length);
+  a.rcpts10m.add(c.ts, c.rcptCount);
+  a.rcpts60m.add(c.ts, c.rcptCount);
   a.judged60m.add(c.ts, c.external + c.novelInternal);
   if (c.novelInternal > 0) a.colleagues60m.add(c.ts, c.novelInternal);
   a.novel60m.add(c.ts, c.novelWeight);
