@@ -9,6 +9,8 @@ export class RollingCounter {
   private readonly slots: Float64Array;
   private readonly slotMs: number;
   private head = -1;
+  /** `head` modulo the number of slots: where values are added now. */
+  private at = 0;
   private total = 0;
   private lastTs = NaN;
 
@@ -19,7 +21,7 @@ export class RollingCounter {
 
   add(ts: number, value = 1): void {
     this.advance(ts);
-    this.slots[this.head % this.slots.length] += value;
+    this.slots[this.at] += value;
     this.total += value;
   }
 
@@ -27,6 +29,7 @@ export class RollingCounter {
     this.slots.fill(0);
     this.total = 0;
     this.head = -1;
+    this.at = 0;
     this.lastTs = NaN;
   }
 
@@ -41,24 +44,32 @@ export class RollingCounter {
     if (ts === this.lastTs) return;
     this.lastTs = ts;
     const slot = Math.floor(ts / this.slotMs);
+    const n = this.slots.length;
     if (this.head < 0) {
       this.head = slot;
+      this.at = mod(slot, n);
       return;
     }
     if (slot <= this.head) return;
-    const n = this.slots.length;
     if (slot - this.head >= n) {
       this.slots.fill(0);
       this.total = 0;
+      this.at = mod(slot, n);
     } else {
-      for (let s = this.head + 1; s <= slot; s++) {
-        this.total -= this.slots[s % n];
-        this.slots[s % n] = 0;
+      let i = this.at;
+      for (let s = this.head; s < slot; s++) {
+        i = i + 1 === n ? 0 : i + 1;
+        this.total -= this.slots[i];
+        this.slots[i] = 0;
       }
+      this.at = i;
     }
     this.head = slot;
   }
 }
+
+/** `v` modulo `n`, never negative (slots of times before 1970 too). */
+const mod = (v: number, n: number): number => ((v % n) + n) % n;
 
 /**
  * One block of memory for the slots of all counters of an account. Each event reads a dozen of
