@@ -17,8 +17,8 @@ export class ContentCounts extends FingerprintTable {
 
   constructor(cap: number) {
     super(cap);
-    this.first = new Float64Array(this.a.length);
-    this.weight = new Float64Array(this.a.length);
+    this.first = new Float64Array(this.slots);
+    this.weight = new Float64Array(this.slots);
   }
 
   /** The fingerprint last passed to `find`, for the `insert` that usually follows a miss. */

@@ -34,7 +34,8 @@ export function fingerprint(s: string, seed = 0): void {
   b = Math.imul(b, 0x85ebca6b);
   b ^= b >>> 13;
   FP.a = a | 0;
-  FP.b = b | 0;
+  // (0, 0) marks a free slot in the tables below.
+  FP.b = (b | 0) === 0 && FP.a === 0 ? 1 : b | 0;
 }
 
 /**
@@ -42,13 +43,15 @@ export function fingerprint(s: string, seed = 0): void {
  * earliest added forgotten first; adding an entry already present keeps its place in that order.
  */
 export class FingerprintTable {
-  protected a: Int32Array;
-  protected b: Int32Array;
-  protected used: Uint8Array;
+  /**
+   * Slot i holds its fingerprint at [2i, 2i + 1]; (0, 0) marks a free slot (`fingerprint` never
+   * yields it). The two halves side by side cost one cache miss per probe in a large table, where
+   * separate arrays would cost one each.
+   */
+  protected keys: Int32Array;
   protected mask: number;
-  /** Entries in the order they were added, for eviction (grown with the table until `cap`). */
-  private ringA: Int32Array;
-  private ringB: Int32Array;
+  /** Entries in the order they were added, for eviction, laid out like `keys` (grown with the table until `cap`). */
+  private ring: Int32Array;
   private pos = 0;
   private count = 0;
 
@@ -59,45 +62,58 @@ export class FingerprintTable {
    */
   constructor(readonly cap: number) {
     const size = Math.min(INITIAL_SLOTS, slotsFor(cap));
-    this.a = new Int32Array(size);
-    this.b = new Int32Array(size);
-    this.used = new Uint8Array(size);
+    this.keys = new Int32Array(2 * size);
     this.mask = size - 1;
-    this.ringA = new Int32Array(Math.min(cap, size / 2));
-    this.ringB = new Int32Array(this.ringA.length);
+    this.ring = new Int32Array(2 * Math.min(cap, size / 2));
   }
 
   get size(): number {
     return this.count;
   }
 
+  /** Number of slots (twice the entries the table holds before it grows). */
+  protected get slots(): number {
+    return this.mask + 1;
+  }
+
   clear(): void {
-    this.used.fill(0);
+    this.keys.fill(0);
     this.pos = 0;
     this.count = 0;
   }
 
   /** The slot holding the fingerprint, or -1. */
   protected slotOf(a: number, b: number): number {
-    for (let i = a & this.mask; this.used[i] === 1; i = (i + 1) & this.mask) if (this.a[i] === a && this.b[i] === b) return i;
-    return -1;
+    const keys = this.keys;
+    for (let i = a & this.mask; ; i = (i + 1) & this.mask) {
+      const ka = keys[2 * i];
+      const kb = keys[2 * i + 1];
+      if (ka === a && kb === b) return i;
+      if (ka === 0 && kb === 0) return -1;
+    }
   }
 
   /** Puts a fingerprint known to be absent, evicting the earliest when full; returns its slot. */
   protected insert(a: number, b: number): number {
-    if (this.count === this.cap) this.remove(this.slotOf(this.ringA[this.pos], this.ringB[this.pos]));
+    if (this.count === this.cap) this.remove(this.slotOf(this.ring[2 * this.pos], this.ring[2 * this.pos + 1]));
     else {
-      if (this.count === this.ringA.length) this.grow();
+      if (2 * this.count === this.ring.length) this.grow();
       this.count++;
     }
-    this.ringA[this.pos] = a;
-    this.ringB[this.pos] = b;
+    this.ring[2 * this.pos] = a;
+    this.ring[2 * this.pos + 1] = b;
     this.pos = this.pos + 1 === this.cap ? 0 : this.pos + 1;
+    const i = this.freeSlotFor(a);
+    this.keys[2 * i] = a;
+    this.keys[2 * i + 1] = b;
+    return i;
+  }
+
+  /** The first free slot probing from the home of `a`. */
+  private freeSlotFor(a: number): number {
+    const keys = this.keys;
     let i = a & this.mask;
-    while (this.used[i] === 1) i = (i + 1) & this.mask;
-    this.used[i] = 1;
-    this.a[i] = a;
-    this.b[i] = b;
+    while (keys[2 * i] !== 0 || keys[2 * i + 1] !== 0) i = (i + 1) & this.mask;
     return i;
   }
 
@@ -106,42 +122,41 @@ export class FingerprintTable {
    * sit in the ring in the order they were added from position 0, so the ring is simply copied.
    */
   private grow(): void {
-    const size = Math.min(this.a.length * 2, slotsFor(this.cap));
-    const oldA = this.a;
-    const oldB = this.b;
-    const oldUsed = this.used;
-    this.a = new Int32Array(size);
-    this.b = new Int32Array(size);
-    this.used = new Uint8Array(size);
+    const size = Math.min(2 * this.slots, slotsFor(this.cap));
+    const old = this.keys;
+    this.keys = new Int32Array(2 * size);
     this.mask = size - 1;
     this.resized(size);
-    for (let j = 0; j < oldUsed.length; j++) {
-      if (oldUsed[j] === 0) continue;
-      let i = oldA[j] & this.mask;
-      while (this.used[i] === 1) i = (i + 1) & this.mask;
-      this.used[i] = 1;
-      this.a[i] = oldA[j];
-      this.b[i] = oldB[j];
+    for (let j = 0; j < old.length / 2; j++) {
+      const a = old[2 * j];
+      const b = old[2 * j + 1];
+      if (a === 0 && b === 0) continue;
+      const i = this.freeSlotFor(a);
+      this.keys[2 * i] = a;
+      this.keys[2 * i + 1] = b;
       this.moved(j, i, true);
     }
-    this.ringA = copyInto(new Int32Array(Math.min(this.cap, size / 2)), this.ringA);
-    this.ringB = copyInto(new Int32Array(this.ringA.length), this.ringB);
+    const ring = new Int32Array(2 * Math.min(this.cap, size / 2));
+    ring.set(this.ring);
+    this.ring = ring;
   }
 
   /** Frees a slot, moving back each following entry that may no longer be reachable from its home. */
   private remove(slot: number): void {
+    const keys = this.keys;
     let free = slot;
-    this.used[free] = 0;
-    for (let j = (free + 1) & this.mask; this.used[j] === 1; j = (j + 1) & this.mask) {
-      const home = this.a[j] & this.mask;
+    keys[2 * free] = 0;
+    keys[2 * free + 1] = 0;
+    for (let j = (free + 1) & this.mask; keys[2 * j] !== 0 || keys[2 * j + 1] !== 0; j = (j + 1) & this.mask) {
+      const home = keys[2 * j] & this.mask;
       // The entry stays when its home lies cyclically in (free, j]: probing from home still finds it.
       const stays = free <= j ? free < home && home <= j : free < home || home <= j;
       if (stays) continue;
       this.moved(j, free, false);
-      this.used[free] = 1;
-      this.a[free] = this.a[j];
-      this.b[free] = this.b[j];
-      this.used[j] = 0;
+      keys[2 * free] = keys[2 * j];
+      keys[2 * free + 1] = keys[2 * j + 1];
+      keys[2 * j] = 0;
+      keys[2 * j + 1] = 0;
       free = j;
     }
   }
@@ -163,11 +178,6 @@ function slotsFor(cap: number): number {
   let size = 2;
   while (size < 2 * cap) size *= 2;
   return size;
-}
-
-function copyInto(to: Int32Array, from: Int32Array): Int32Array {
-  to.set(from);
-  return to;
 }
 
 /** A bounded set of strings by fingerprint (see FingerprintTable for the eviction order). */
@@ -199,7 +209,7 @@ export class FingerprintIntMap extends FingerprintTable {
 
   constructor(cap: number) {
     super(cap);
-    this.values = new Int32Array(this.a.length);
+    this.values = new Int32Array(this.slots);
   }
 
   get(key: string): number {
