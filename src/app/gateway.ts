@@ -81,7 +81,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     lifetimeHours: config.delivery.lifetimeHours,
     checkRecipient: suppressionCheck(store, logger),
   });
-  const submission = new SubmissionService(config, cluster.wrapPorts(pipeline, policy), logger, tls);
+  const submission = new SubmissionService(config, cluster.wrapPorts(pipeline, policy, (ip) => logins.locate(ip)), logger, tls);
   live.submission = submission;
   const listeners = await submission.start();
   const bounces = config.bounces.enabled

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { GuardPort } from '../app/pipeline.js';
+import type { Location } from '../auth/logins.js';
 import { parseGuardConfig, type GuardConfigInput, type GuardEvent } from '../auth/guard/index.js';
 import type { StateChange } from '../events/replay.js';
 import type { LivePolicy } from '../incidents/live-policy.js';
@@ -23,8 +24,8 @@ export interface Cluster {
   readonly node: string;
   /** 'up' while cluster-wide counters are used; 'down' while the fallback policy applies; 'off' on a single node. */
   state(): LinkState | 'off';
-  /** The submission ports with the cluster policy in front of the pipeline's. */
-  wrapPorts(inner: SubmissionPorts, policy: LivePolicy): SubmissionPorts;
+  /** The submission ports with the cluster policy in front of the pipeline's (`locate` as the pipeline's). */
+  wrapPorts(inner: SubmissionPorts, policy: LivePolicy, locate?: (ip: string) => Location): SubmissionPorts;
   /** The guard with the shared bans in front of it. */
   wrapGuard(inner: GuardPort): GuardPort;
   /** Feed every local guard event: bans are shared. */
@@ -82,7 +83,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   return {
     node,
     state: () => (link.usable ? 'up' : 'down'),
-    wrapPorts: (inner, live) => policy.wrap(inner, live),
+    wrapPorts: (inner, live, locate) => policy.wrap(inner, live, locate),
     wrapGuard: (inner) => bans.wrap(inner),
     shareBan: (e) => bans.share(e),
     announce: (change) => bus.announce(change),

@@ -77,6 +77,14 @@ export class LivePolicy implements PolicyPort {
     return { verdict: d.verdict, score: d.score, reasons: d.reasons };
   }
 
+  /** A submission that the cluster policy refused before the engine: counted and scored, never learnt. */
+  refused(event: SubmitEvent, reason: string): { verdict: Verdict; score: number; reasons: string[] } {
+    const out = this.engine.refused(event, reason);
+    this.dispatch(out.changes);
+    const d = out.decision!;
+    return { verdict: d.verdict, score: d.score, reasons: d.reasons };
+  }
+
   release(account: string, reason: string): void {
     this.dispatch(this.engine.release(account, new Date().toISOString(), reason));
   }
@@ -112,6 +120,11 @@ export class LivePolicy implements PolicyPort {
     if (bounce) return (this.engine.process(bounce), true);
     if (e.code === 'account:released') return (this.engine.release(String(e.account), e.ts, byAdministrator('released', String(d.reason ?? ''))), true);
     if (e.code === 'account:restricted') return (this.engine.restrict(String(e.account), e.ts, byAdministrator('restricted', String(d.reason ?? ''))), true);
+    // Refused by the cluster's limits: counted again as the attempt it was (its first reason is the limit).
+    if (d.type === 'cluster-refused' && d.verdict === 'defer' && Array.isArray(d.reasons) && typeof d.reasons[0] === 'string') {
+      this.engine.refused({ ...(d as unknown as SubmitEvent), type: 'submit' }, d.reasons[0]);
+      return true;
+    }
     if (d.type === 'auth' || d.type === 'submit' || d.type === 'bounce' || d.type === 'credential') {
       this.engine.process(d as unknown as ReplayEvent);
       return true;

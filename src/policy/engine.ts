@@ -6,6 +6,7 @@ import type {
   ReplayEvent,
   StateChange,
   SubmitDecision,
+  SubmitEvent,
 } from '../events/replay.js';
 import { AccountRecord } from './account.js';
 import { detectionConfigSchema, type DetectionConfig } from './config.js';
@@ -60,6 +61,16 @@ export class DetectionEngine {
       default:
         return { changes: NONE };
     }
+  }
+
+  /**
+   * A submission refused before it reached the engine (by the cluster-wide limits): scored and
+   * counted as an attempt like any other, so that pace and risk see everything the account
+   * tried, but deferred whatever the score, so it teaches the account nothing. The decision's
+   * first reason is `reason`.
+   */
+  refused(event: SubmitEvent, reason: string, ts = parseTimestamp(event.ts)): EngineOutput {
+    return decideSubmit(event, ts, this.account(event.account), this.org, this.cfg, reason);
   }
 
   stateOf(account: string): AccountState {

@@ -24,8 +24,12 @@ export interface Outcome {
  * (reject if restricted, hold if the score says so, defer over a limit or the probation budget,
  * else accept), then let the score move the account's state and let accepted mail teach the
  * profile. Shadow mode rewrites only the returned verdict.
+ *
+ * `refusedBefore` is set for a message that a policy in front of the engine has already refused
+ * (a cluster-wide limit): it is judged and counted like any attempt, and its score moves the
+ * account's risk, but it is deferred whatever the engine thinks, so it teaches nothing.
  */
-export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org: OrgMemory, cfg: DetectionConfig): Outcome {
+export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org: OrgMemory, cfg: DetectionConfig, refusedBefore?: string): Outcome {
   expireProbation(a, ts, cfg.probation);
   const origin = locate(a, org, ev.ip, networkOf(ev.ip, ev.asn, cfg.network), ev.country, ev.client);
   const c = analyseRecipients(ev, ts, a, org, cfg, origin.network);
@@ -34,13 +38,17 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   const s = scoreSignals(c, origin);
   const score = s.total(cfg.scoring.synergyScale);
   let verdict = chooseVerdict(c, score, s.reasons);
+  if (refusedBefore !== undefined && verdict !== 'reject') {
+    s.reasons.unshift(refusedBefore);
+    verdict = 'defer';
+  }
   const changes = a.state === 'restricted' ? NO_CHANGES : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring);
   // The message that tips the account over is kept for review rather than sent.
   if (verdict === 'accept' && a.state === 'restricted') verdict = 'hold';
   rememberOrigin(a, org, origin, ts, teachesOrg(c, verdict, s.content));
   if (verdict === 'accept') learnAccepted(c, s.content);
   const decision: SubmitDecision = { ts: ev.ts, account: ev.account, messageId: ev.messageId, verdict, score, reasons: s.reasons };
-  if (cfg.shadow) shadowed(decision, c);
+  if (cfg.shadow && refusedBefore === undefined) shadowed(decision, c);
   return { decision, changes };
 }
 

@@ -52,7 +52,13 @@ describe.skipIf(missing !== null)('two gateway nodes sharing PostgreSQL and Redi
     // Each node saw at most six of them: only the cluster-wide count can have refused the eleventh.
     const refusals = () => a.gateway.store.events.query({ codes: ['policy:refused'], limit: 10 });
     expect(await waitFor(async () => (await refusals()).length === 1, 3000)).toBe(true);
-    expect(JSON.stringify((await refusals())[0].data)).toMatch(/11 messages in a minute across all nodes \(limit 10\)/);
+    const refusal = (await refusals())[0].data as { reasons: string[]; score: number; verdict: string };
+    expect(refusal.reasons[0]).toMatch(/11 messages in a minute across all nodes \(limit 10\)/);
+    // The local engine judged the refused attempt too (new IP, new recipients): it counts towards
+    // the account's pace and risk, and its reasons follow the limit.
+    expect(refusal.verdict).toBe('defer');
+    expect(refusal.score).toBeGreaterThan(0);
+    expect(refusal.reasons.length).toBeGreaterThan(1);
   });
 
   it('refuses on node B, and cuts its live session, within a second of a restriction on node A', async () => {

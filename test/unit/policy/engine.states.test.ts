@@ -106,3 +106,43 @@ describe('probation', () => {
     expect(e.inspect(A, new Date(Date.parse('2026-01-05T00:00:00Z') + t).toISOString()).probation).toBeNull();
   });
 });
+
+describe('submissions refused before the engine (cluster-wide limits)', () => {
+  const LIMIT = 'cluster over limit: 11 messages in a minute across all nodes (limit 10)';
+
+  it('are deferred with the limit first, and count as attempts: a blast refused by the cluster still restricts the account', () => {
+    const e = engine();
+    const from = warmUp(e, A) + 10 * HOUR;
+    e.process(auth(A, from - 2000, FOREIGN));
+    const changes: StateChange[] = [];
+    const decisions: SubmitDecision[] = [];
+    for (let i = 0; i < 40; i++) {
+      const out = e.refused(submit(A, from + i * 50, [`v${i}@spam${i}.example`], { ...FOREIGN, bodyHash: 'spam', subject: 'Win', client: undefined }), LIMIT);
+      decisions.push(out.decision!);
+      changes.push(...out.changes);
+    }
+    // Until the restriction every one is deferred with the limit first; the engine's own reasons follow.
+    const restrictedAt = decisions.findIndex((d) => d.verdict === 'reject');
+    expect(restrictedAt).toBeGreaterThan(0);
+    for (const d of decisions.slice(0, restrictedAt)) {
+      expect(d.verdict).toBe('defer');
+      expect(d.reasons[0]).toBe(LIMIT);
+    }
+    expect(decisions[restrictedAt - 1].reasons.length).toBeGreaterThan(1);
+    expect(changes.map((c) => c.state)).toEqual(['watch', 'restricted']);
+  });
+
+  it('teach the account nothing: their recipients stay new, and the account sends on as before', () => {
+    const e = engine();
+    const t = warmUp(e, A) + 10 * HOUR;
+    const stranger = 'stranger@far.example';
+    const refused = e.refused(submit(A, t, [stranger]), LIMIT).decision!;
+    expect(refused.verdict).toBe('defer');
+    // Had the refused message been learnt, the stranger would now be a known contact.
+    const later = e.process(submit(A, t + 2 * HOUR, [stranger])).decision!;
+    expect(later.verdict).toBe('accept');
+    expect(later.reasons.join(' ')).toMatch(/never mailed before/);
+    const known = e.process(submit(A, t + 3 * HOUR, [contacts[0]])).decision!;
+    expect(known).toMatchObject({ verdict: 'accept', reasons: [] });
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { LivePolicy } from '../../../src/incidents/live-policy.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import type { EventQuery, Store, StoredEvent } from '../../../src/storage/ports/index.js';
+import { config, HOUR, submit, warmUp } from '../policy/events.js';
+
+const A = 'tanaka@example.co.jp';
+const STRANGER = 'stranger@far.example';
+
+/** A store that holds only an event record (what warming reads) and no accounts. */
+function recordOf(rows: StoredEvent[]): Store {
+  const query = async (q: EventQuery) => rows.filter((r) => r.id > (q.afterId ?? 0) && (!q.codes || q.codes.includes(r.code))).slice(0, q.limit ?? Infinity);
+  return { events: { query }, accounts: { list: async () => [] } } as unknown as Store;
+}
+
+/** A live engine warmed with the account's history, then one message to a stranger as the record holds it; and that message's time. */
+async function warmedWith(kind: 'cluster-refused' | 'submit'): Promise<{ policy: LivePolicy; t: number }> {
+  const policy = new LivePolicy(config(), async () => undefined, createLogger('silent'));
+  const t = warmUp(policy.engine, A) + 10 * HOUR;
+  const event = submit(A, t, [STRANGER]);
+  const data =
+    kind === 'submit'
+      ? { ...event, verdict: 'accept', score: 0, reasons: [] }
+      : { ...event, type: 'cluster-refused', verdict: 'defer', score: 3, reasons: ['cluster over limit: 11 messages in a minute across all nodes (limit 10)'] };
+  const rows: StoredEvent[] = [{ id: 1, ts: new Date().toISOString(), code: kind === 'submit' ? 'queue:accepted' : 'policy:refused', account: A, data }];
+  // Recent enough for the warming window whatever the simulated time of the event.
+  expect(await policy.warm(recordOf(rows), 36_500)).toBe(1);
+  return { policy, t };
+}
+
+describe('warming the live engine from the event record', () => {
+  it('counts a message the cluster refused as an attempt, never as mail sent: its recipient stays new', async () => {
+    const { policy, t } = await warmedWith('cluster-refused');
+    const d = policy.engine.process(submit(A, t + 2 * HOUR, [STRANGER])).decision!;
+    expect(d.reasons.join(' ')).toMatch(/never mailed before/);
+  });
+
+  it('learns from a message that was accepted: its recipient is known afterwards', async () => {
+    const { policy, t } = await warmedWith('submit');
+    const d = policy.engine.process(submit(A, t + 2 * HOUR, [STRANGER])).decision!;
+    expect(d.reasons.join(' ')).not.toMatch(/never mailed before/);
+  });
+});
