@@ -1,16 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Admin, AdminRole, AdminStore } from '../storage/ports/index.js';
+import type { Admin, AdminStore, StoredAdminSession } from '../storage/ports/index.js';
 
-export interface AdminSession {
-  adminId: string;
-  username: string;
-  role: AdminRole;
-  /** Synchronizer token: sent back in X-CSRF-Token on every state-changing request. */
-  csrf: string;
-  createdAt: number;
-  lastSeenAt: number;
-  ip: string;
-}
+/** A console session as the handlers see it: the stored one without the digest of its token. */
+export type AdminSession = Omit<StoredAdminSession, 'digest'>;
 
 export type SessionLookup = { session: AdminSession } | { expired: true } | null;
 

@@ -73,6 +73,12 @@ const RULES: Rule[] = [
   [/^over limit: (\d+) recipients in one message \(limit (\d+)\)$/, (m) => `上限超過: 1 通に宛先 ${m[1]} 件 (上限 ${m[2]})`],
   [/^over limit: (\d+) recipient domains in an hour \(limit (\d+)\)$/, (m) => `上限超過: 1 時間に宛先ドメイン ${m[1]} 件 (上限 ${m[2]})`],
   [/^over limit: (\d+ (?:messages|recipients) in (?:a minute|an hour|a day)) \(limit (\d+)\)$/, (m) => `上限超過: ${amount(m[1]) ?? m[1]} (上限 ${m[2]})`],
+  // Cluster-wide limits and the fallback while Redis is away (src/cluster): the first reason of a refused attempt.
+  [/^cluster over limit: (\d+) (messages|recipients|recipient domains) in a (minute|hour|day) across all nodes \(limit (\d+)\)$/, (m) =>
+    `上限超過 (全ノード合計): ${{ minute: '1 分間', hour: '1 時間', day: '1 日' }[m[3] as 'minute' | 'hour' | 'day']}に${m[2] === 'recipient domains' ? '宛先ドメイン' : kind(m[2])} ${m[1]} ${unit(m[2])} (上限 ${m[4]})`],
+  [/^local fallback (.+); limits divided by (\d+) while Redis is unreachable$/, (m) => `${reasonText(m[1], 'ja')} (Redis に接続できない間は上限を ${m[2]} で割って適用)`],
+  [/^cluster: Redis unreachable; accounts on watch are deferred until it is back$/, () => 'Redis に接続できないため、監視中のアカウントは復旧まで再送を求める'],
+  [/^account restricted cluster-wide: (.*)$/, (m) => `全ノードで送信停止中: ${reasonText(m[1], 'ja')}`],
   [/^probation since (\S+) \((.+)\): (.+)$/, (m) => `${m[1]} からの試用期間中 (${probationCause(m[2])}): ${budget(m[3])}`],
   [/^probation since (\S+) \((.+)\)$/, (m) => `${m[1]} からの試用期間中 (${probationCause(m[2])})`],
   [/^score (\d+) at or above the hold threshold (\d+)( \(account on watch\))?$/, (m) => `スコア ${m[1]} が保留のしきい値 ${m[2]} 以上${m[3] ? ' (監視中のアカウント)' : ''}`],

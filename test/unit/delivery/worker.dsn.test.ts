@@ -80,14 +80,7 @@ describe('permanent failures and DSNs', () => {
     h = harness({ mode: 'mx', mxPort: hop.port }, { resolver: mxTo('customer.example') });
     const id = await enqueue(h, { rcpts: ['here@customer.example', 'gone@customer.example'] });
 
-    await h.worker.runOnce();
-
-    expect(hop.messages.map((m) => m.rcpts)).toEqual([['here@customer.example']]);
-    const stored = await h.store.queue.get(id);
-    expect(stored?.recipients.map((r) => [r.address, r.status])).toEqual([
-      ['here@customer.example', 'delivered'],
-      ['gone@customer.example', 'failed'],
-    ]);
+    const stored = await deliverHereFailGone(h, id);
     expect(stored?.recipients[1].lastReply).toBe('550 5.1.1 No such user');
     const { raw } = await onlyDsn(h);
     expect(part(raw, 'message/delivery-status')).not.toContain('here@customer.example');
@@ -99,14 +92,7 @@ describe('permanent failures and DSNs', () => {
     h = harness({ mode: 'mx', mxPort: hop.port }, { resolver: mxTo('customer.example'), suppressed: async (a) => list.get(a) ?? null });
     const id = await enqueue(h, { rcpts: ['here@customer.example', 'gone@customer.example'] });
 
-    await h.worker.runOnce();
-
-    expect(hop.messages.map((m) => m.rcpts)).toEqual([['here@customer.example']]);
-    const stored = await h.store.queue.get(id);
-    expect(stored?.recipients.map((r) => [r.address, r.status])).toEqual([
-      ['here@customer.example', 'delivered'],
-      ['gone@customer.example', 'failed'],
-    ]);
+    const stored = await deliverHereFailGone(h, id);
     expect(stored?.recipients[1].lastReply).toMatch(/suppression list since 2026-11-20 \(userunknown\)/);
     const { raw } = await onlyDsn(h);
     const status = part(raw, 'message/delivery-status');
@@ -159,3 +145,15 @@ describe('permanent failures and DSNs', () => {
     expect(h.events.some((e) => e.code === 'delivery:dsn-sent')).toBe(false);
   });
 });
+
+/** One delivery run; here@ reached the next hop and was delivered, gone@ failed. Returns the stored message. */
+async function deliverHereFailGone(h: Harness, id: string) {
+  await h.worker.runOnce();
+  expect(hop!.messages.map((m) => m.rcpts)).toEqual([['here@customer.example']]);
+  const stored = await h.store.queue.get(id);
+  expect(stored?.recipients.map((r) => [r.address, r.status])).toEqual([
+    ['here@customer.example', 'delivered'],
+    ['gone@customer.example', 'failed'],
+  ]);
+  return stored;
+}
