@@ -6,7 +6,7 @@ import type { OrgMemory, OrgPlace } from './org.js';
 import { AccountProfile } from './profile.js';
 import { ContentCounts } from './content-counts.js';
 import { FingerprintSet } from './fingerprint.js';
-import { BoundedMap, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet } from './window.js';
+import { BoundedMap, FRACTIONAL_ZERO, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -37,8 +37,8 @@ export interface LoginTrace {
  */
 export class AccountRecord {
   state: AccountState = 'active';
-  risk = 0;
-  riskTs = 0;
+  risk = FRACTIONAL_ZERO;
+  riskTs = FRACTIONAL_ZERO;
   readonly limits: Limits;
   readonly bulk: boolean;
   readonly domain: string;

@@ -1,5 +1,5 @@
 import type { DetectionConfig } from './config.js';
-import { DistinctSet } from './window.js';
+import { DistinctSet, FRACTIONAL_ZERO } from './window.js';
 
 /** Metrics learned per hour: messages, recipients, never-mailed-before recipients, distinct domains. */
 export const M_MESSAGES = 0;
@@ -47,7 +47,7 @@ export class AccountProfile {
   private readonly peak = new Float32Array(WEEK_HOURS * METRICS);
   private readonly peakTs = new Float64Array(WEEK_HOURS);
   private readonly overall = new Float64Array(METRICS);
-  private overallTs = 0;
+  private overallTs = FRACTIONAL_ZERO;
   private readonly current = new Float64Array(METRICS);
   private currentHour = -1;
   private readonly currentDomains = new DistinctSet();

@@ -2,6 +2,7 @@ import type { SubmitEvent } from '../../events/replay.js';
 import type { AccountRecord } from '../account.js';
 import type { DetectionConfig } from '../config.js';
 import type { OrgMemory } from '../org.js';
+import { FRACTIONAL_ZERO } from '../window.js';
 
 /**
  * What every submit-time signal reads: the event, the account and organisation memory, and the
@@ -38,8 +39,8 @@ export interface SubmitContext {
  * hence the synergy term in `total`.
  */
 export class Score {
-  content = 0;
-  origin = 0;
+  content = FRACTIONAL_ZERO;
+  origin = FRACTIONAL_ZERO;
   readonly reasons: string[] = [];
 
   addContent(points: number, reason: string): void {

@@ -4,6 +4,7 @@ import type { DetectionConfig } from '../config.js';
 import { FP, fingerprint } from '../fingerprint.js';
 import type { OrgMemory } from '../org.js';
 import { M_DOMAINS, M_NOVEL } from '../profile.js';
+import { FRACTIONAL_ZERO } from '../window.js';
 import { clamp, overBy, pct, type Score, type SubmitContext } from './context.js';
 
 /**
@@ -73,7 +74,7 @@ export function analyseRecipients(
 }
 
 function blankContext(ev: SubmitEvent, acct: AccountRecord, org: OrgMemory, cfg: DetectionConfig): SubmitContext {
-  return { ev, ts: 0, acct, org, cfg, rcptCount: 0, domains: [], externalDomains: [], external: 0, novelAccount: 0, novelOrg: 0, novelInternal: 0, novelWeight: 0, unknown: [], network: '' };
+  return { ev, ts: NaN, acct, org, cfg, rcptCount: 0, domains: [], externalDomains: [], external: 0, novelAccount: 0, novelOrg: 0, novelInternal: 0, novelWeight: FRACTIONAL_ZERO, unknown: [], network: '' };
 }
 
 /** Counts this attempt into the account's short windows (whatever its verdict: pace is the signal). */
