@@ -50,6 +50,18 @@ describe('reading input in chunks', () => {
     }
     expect(split([])).toBe('');
   });
+
+  it('decodes exactly as Buffer#toString does: a byte-order mark kept, broken UTF-8 replaced alike', () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('{"a":1}\n'),
+      Buffer.from([0xe3, 0x81, 0x0a]), // a truncated sequence before a line feed
+      Buffer.from([0xff, 0xfe, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0x0a]), // invalid bytes, an overlong form, a surrogate
+      Buffer.from('\ufeff{"b":"件名"}\n'),
+    ]);
+    expect(split([bytes])).toBe(bytes.toString('utf8'));
+    expect(split([bytes.subarray(0, 5), bytes.subarray(5)])).toBe(bytes.toString('utf8'));
+  });
 });
 
 describe('reading an event line', () => {
