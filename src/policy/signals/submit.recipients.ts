@@ -4,7 +4,7 @@ import type { DetectionConfig } from '../config.js';
 import { FP, fingerprint } from '../fingerprint.js';
 import type { OrgMemory } from '../org.js';
 import { M_DOMAINS, M_NOVEL } from '../profile.js';
-import { FRACTIONAL_ZERO } from '../window.js';
+import { FRACTIONAL_ZERO, truncate } from '../window.js';
 import { clamp, overBy, pct, type Score, type SubmitContext } from './context.js';
 
 /**
@@ -27,9 +27,9 @@ export function analyseRecipients(
   const domains = c.domains;
   const externalDomains = c.externalDomains;
   const unknown = c.unknown;
-  domains.length = 0;
-  externalDomains.length = 0;
-  unknown.length = 0;
+  truncate(domains);
+  truncate(externalDomains);
+  truncate(unknown);
   let external = 0;
   let novelAccount = 0;
   let novelOrg = 0;
