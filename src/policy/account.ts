@@ -6,7 +6,7 @@ import type { OrgMemory, OrgPlace } from './org.js';
 import { AccountProfile } from './profile.js';
 import { ContentCounts } from './content-counts.js';
 import { FingerprintSet } from './fingerprint.js';
-import { BoundedMap, FRACTIONAL_ZERO, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet } from './window.js';
+import { BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -129,7 +129,7 @@ export class AccountRecord {
   riskAt(ts: number, halfLifeMinutes: number): number {
     if (this.risk === 0) return 0;
     const dt = Math.max(0, ts - this.riskTs);
-    return this.risk * Math.pow(2, -dt / (halfLifeMinutes * MINUTE));
+    return this.risk * halve(dt / (halfLifeMinutes * MINUTE));
   }
 
   addRisk(ts: number, amount: number, halfLifeMinutes: number): number {

@@ -1,5 +1,5 @@
 import type { DetectionConfig } from './config.js';
-import { DistinctSet, FRACTIONAL_ZERO } from './window.js';
+import { DistinctSet, FRACTIONAL_ZERO, halve } from './window.js';
 
 /** Metrics learned per hour: messages, recipients, never-mailed-before recipients, distinct domains. */
 export const M_MESSAGES = 0;
@@ -137,7 +137,7 @@ export class AccountProfile {
 
   /**
    * The metrics of an hour are usually asked for at the same moment, and each needs the same ten
-   * fades (a power each): they are kept for that moment, by position around the hour of week
+   * fades (an exponential each): they are kept for that moment, by position around the hour of week
    * (0-2 the neighbouring hours, 3-8 the same hour on other days, 9 the overall peak).
    */
   private fadesTs = NaN;
@@ -152,7 +152,7 @@ export class AccountProfile {
 
   private fade(ageMs: number): number {
     const halfLife = (this.cfg.windowDays / 2) * 24 * HOUR;
-    return Math.pow(2, -Math.max(0, ageMs) / halfLife);
+    return halve(Math.max(0, ageMs) / halfLife);
   }
 
   /** Closes the current hour into its bucket when time has moved past it. */

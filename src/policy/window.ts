@@ -407,3 +407,12 @@ export class SmallRecentSet {
     }
   }
 }
+
+/**
+ * 2^-halvings: what is left of a quantity that halves `halvings` times (profile peaks, risk). As
+ * `Math.exp`, which V8 computes several times faster than `Math.pow`; each event fades up to a
+ * dozen values, and the results differ from `Math.pow`'s at most in the last bit.
+ */
+export function halve(halvings: number): number {
+  return Math.exp(-Math.LN2 * halvings);
+}
