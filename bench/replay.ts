@@ -1,12 +1,14 @@
 /**
  * `mailwarden replay` as an administrator runs it: the built CLI in a process of its own, on
  * streams written by `mailwarden simulate`, output to a file.
- *   node --import tsx bench/replay.ts [--accounts 400] [--days 180] [--seed 4] [--runs 3]
+ *   node --import tsx bench/replay.ts [--accounts 400] [--days 180] [--seed 4] [--runs 3] [--one-core]
  * Prints, per run, wall-clock time, the process's CPU time and events per second (with and
  * without the start-up, measured on an empty stream), and beside them how fast plain
  * `JSON.parse` reads the same lines in this process: the machine's speed at that moment, so that
  * runs on a noisy machine can be compared as "JSON.parse calls per event". The CLI must be built
- * (`npm ci` does it; after a change, `npx tsc -p tsconfig.build.json`).
+ * (`npm ci` does it; after a change, `npx tsc -p tsconfig.build.json`). `--one-core` pins each
+ * replay process to CPU 0 with taskset, so that V8's compiler and collector threads share that one
+ * core with the engine instead of running beside it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,11 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' } } });
+const { values } = parseArgs({ options: { accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' }, 'one-core': { type: 'boolean' } } });
 const accounts = values.accounts ?? '400';
 const days = values.days ?? '180';
 const seed = values.seed ?? '4';
 const runs = Number(values.runs ?? 3);
+const oneCore = values['one-core'] === true;
 const cli = join(import.meta.dirname, '..', 'bin', 'mailwarden.js');
 const dir = mkdtempSync(join(tmpdir(), 'mw-replay-bench-'));
 let lastChildCpu = 0;
@@ -30,10 +33,10 @@ try {
   if (sim.status !== 0) throw new Error(`simulate failed: ${sim.stderr}`);
   const lines = readFileSync(events, 'utf8').split('\n').filter((l) => l !== '');
   writeFileSync(join(dir, 'empty.jsonl'), '');
-  console.log(`stream: simulate --accounts ${accounts} --days ${days} --seed ${seed} (blast, mixed): ${lines.length} events`);
+  console.log(`stream: simulate --accounts ${accounts} --days ${days} --seed ${seed} (blast, mixed): ${lines.length} events${oneCore ? '; replay pinned to one core' : ''}`);
   for (let i = 0; i < runs; i++) {
-    const start = timed(['replay', '--config', config, join(dir, 'empty.jsonl')]);
-    const full = timed(['replay', '--config', config, events]);
+    const start = timed(['replay', '--config', config, join(dir, 'empty.jsonl')], oneCore);
+    const full = timed(['replay', '--config', config, events], oneCore);
     const parse = jsonParseRate(lines);
     const eps = lines.length / full.wall;
     const epsNoStart = lines.length / Math.max(1e-3, full.wall - start.wall);
@@ -55,21 +58,23 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-function run(args: string[], stdoutFile: string): ReturnType<typeof spawnSync> {
+function run(args: string[], stdoutFile: string, pinned = false): ReturnType<typeof spawnSync> {
   const fd = openSync(stdoutFile, 'w');
+  const command = pinned ? ['taskset', '-c', '0', process.execPath] : [process.execPath];
   try {
-    return spawnSync(process.execPath, [cli, ...args], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
+    return spawnSync(command[0], [...command.slice(1), cli, ...args], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
   } finally {
     closeSync(fd);
   }
 }
 
 /** Wall-clock and CPU time (user + system, as the kernel counts the finished child) of one CLI run. */
-function timed(args: string[]): { wall: number; cpu: number } {
+function timed(args: string[], pinned: boolean): { wall: number; cpu: number } {
   childCpu();
   const t0 = performance.now();
-  const r = run(args, join(dir, 'out.jsonl'));
+  const r = run(args, join(dir, 'out.jsonl'), pinned);
   const wall = (performance.now() - t0) / 1000;
+  if (r.error) throw new Error(`cannot run replay: ${r.error.message}${pinned ? ' (--one-core needs taskset, from util-linux)' : ''}`);
   if (r.status !== 0) throw new Error(`replay failed: ${String(r.stderr)}`);
   return { wall, cpu: childCpu() };
 }
