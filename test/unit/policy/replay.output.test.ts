@@ -59,8 +59,14 @@ describe('reading input in chunks', () => {
       Buffer.from([0xff, 0xfe, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0x0a]), // invalid bytes, an overlong form, a surrogate
       Buffer.from('\ufeff{"b":"件名"}\n'),
     ]);
-    expect(split([bytes])).toBe(bytes.toString('utf8'));
-    expect(split([bytes.subarray(0, 5), bytes.subarray(5)])).toBe(bytes.toString('utf8'));
+    for (let size = 1; size <= bytes.length; size++) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      expect(split(chunks)).toBe(bytes.toString('utf8'));
+    }
+    // Broken bytes at the very end, without a line feed after them.
+    const tail = Buffer.concat([Buffer.from('{"a":1}\n'), Buffer.from([0xe3, 0x81])]);
+    expect(split([tail])).toBe(tail.toString('utf8'));
   });
 });
 
