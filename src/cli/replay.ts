@@ -120,12 +120,13 @@ const OUT_CHUNK = 1 << 16;
  * a chunk without any line feed is kept whole (a very long line is still one line). Decoded by
  * a streaming TextDecoder: on text with Japanese in it, its streaming path (ICU) takes two thirds
  * of the time of Buffer#toString and of its own one-shot path (Node.js 20). Each piece ends with a
- * line feed, which no UTF-8 sequence contains, so nothing is left pending between pieces; a
- * byte-order mark is kept, as toString keeps it, so no line changes.
+ * line feed, which no UTF-8 sequence contains, so nothing is left pending between pieces. A
+ * byte-order mark at the very start of the input (Windows tools write one) is dropped, so that the
+ * first event is not lost; anywhere else it stays, as toString keeps it.
  */
 export class LineSplitter {
   private held: Buffer[] = [];
-  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  private readonly decoder = new TextDecoder('utf-8');
 
   constructor(private readonly sink: (text: string) => void) {}
 

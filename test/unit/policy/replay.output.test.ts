@@ -51,7 +51,7 @@ describe('reading input in chunks', () => {
     expect(split([])).toBe('');
   });
 
-  it('decodes exactly as Buffer#toString does: a byte-order mark kept, broken UTF-8 replaced alike', () => {
+  it('decodes exactly as Buffer#toString does, broken UTF-8 replaced alike, but drops a byte-order mark that starts the input', () => {
     const bytes = Buffer.concat([
       Buffer.from([0xef, 0xbb, 0xbf]),
       Buffer.from('{"a":1}\n'),
@@ -59,10 +59,12 @@ describe('reading input in chunks', () => {
       Buffer.from([0xff, 0xfe, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0x0a]), // invalid bytes, an overlong form, a surrogate
       Buffer.from('\ufeff{"b":"件名"}\n'),
     ]);
+    const expected = bytes.toString('utf8').slice(1); // the leading mark only: the one before {"b" stays
+    expect(expected.includes('\ufeff{"b"')).toBe(true);
     for (let size = 1; size <= bytes.length; size++) {
       const chunks: Buffer[] = [];
       for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-      expect(split(chunks)).toBe(bytes.toString('utf8'));
+      expect(split(chunks)).toBe(expected);
     }
     // Broken bytes at the very end, without a line feed after them.
     const tail = Buffer.concat([Buffer.from('{"a":1}\n'), Buffer.from([0xe3, 0x81])]);
