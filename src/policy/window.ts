@@ -9,9 +9,10 @@
  * the representation of the first value stored in it: a field born as a small integer that later
  * receives a fraction or a time changes the hidden class of every object of its kind, and every
  * function compiled for those objects is thrown away and compiled again (on a 90,000-event replay,
- * a quarter of all compile work and a tenth of the run). Negative zero is kept as a double from
- * the start and equals 0 in every comparison and sum the engine makes; a value that may be
- * printed is read through a comparison (`x === 0 ? 0 : x`) or replaced before it is.
+ * a quarter of all compile work and a tenth of the run on one core). Negative zero is kept as a
+ * double from the start; it equals 0 in every comparison, prints as 0, and vanishes in a sum with
+ * any other number. Only Object.is and division by it tell it apart, and the engine does neither
+ * with these fields.
  */
 export const FRACTIONAL_ZERO = -0;
 
