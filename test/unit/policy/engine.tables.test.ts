@@ -235,4 +235,13 @@ describe('rolling counters sharing one slot bank', () => {
       expect(shared[1].sum(ts)).toBe(own[1].sum(ts));
     }
   });
+
+  it('report an empty window as 0, never as the negative zero their totals start from', () => {
+    const c = new RollingCounter(60_000, 12);
+    expect(Object.is(c.sum(1_000), 0)).toBe(true);
+    c.add(2_000, 0.5);
+    c.add(2_000, -0.5);
+    expect(Object.is(c.sum(2_000), 0)).toBe(true);
+    expect(Object.is(c.sum(600_000), 0)).toBe(true);
+  });
 });
