@@ -1,5 +1,5 @@
 import type { DetectionConfig, Limits } from '../policy/config.js';
-import { LimitCounters, resolveLimits } from '../policy/limits.js';
+import { domainKey, LimitCounters, resolveLimits } from '../policy/limits.js';
 import { domainsOf } from './counters.js';
 
 /** Accounts whose counters this node keeps; the oldest is forgotten first beyond this. */
@@ -23,14 +23,14 @@ export class FallbackLimiter {
   /** The first tightened limit this message would cross, or null. */
   exceeded(account: string, rcpts: readonly string[], now = Date.now()): string | null {
     const entry = this.entry(account);
-    const domains = domainsOf(rcpts);
+    const domains = domainsOf(rcpts).map(domainKey);
     const fresh = domains.filter((d) => !entry.counters.domainsHour.has(d)).length;
     const hit = entry.counters.exceeded(entry.limits, now, rcpts.length, fresh);
     return hit ? `${hit}; limits divided by ${this.divisor} while Redis is unreachable` : null;
   }
 
   record(account: string, rcpts: readonly string[], now = Date.now()): void {
-    this.entry(account).counters.record(now, rcpts.length, domainsOf(rcpts));
+    this.entry(account).counters.record(now, rcpts.length, domainsOf(rcpts).map(domainKey));
   }
 
   private entry(account: string): { counters: LimitCounters; limits: Limits } {

@@ -56,7 +56,8 @@ export class AccountRecord {
   /** Attempts that carried someone never mailed before, and those new recipients (weighted), in 5 minutes. */
   readonly novelTries5m = new RollingCounter(5 * MINUTE, 20, this.bank);
   readonly novel5m = new RollingCounter(5 * MINUTE, 20, this.bank);
-  readonly domains60m: RecentSet;
+  /** External recipient domains (by `domainKey`) attempted within the hour. */
+  readonly domains60m: RecentSet<number>;
   readonly ips10m = new SmallRecentSet(10 * MINUTE, 256);
   readonly ips60m = new SmallRecentSet(HOUR, 256);
   readonly recipients: FingerprintSet;
@@ -99,7 +100,7 @@ export class AccountRecord {
     this.bulk = isBulk(cfg, name);
     this.domain = name.slice(name.lastIndexOf('@') + 1).toLowerCase();
     this.accepted = new LimitCounters(Math.max(this.limits.domainsPerHour + 1, 64), this.bank);
-    this.domains60m = new RecentSet(HOUR, 4096);
+    this.domains60m = new RecentSet<number>(HOUR, 4096);
     this.recipients = new FingerprintSet(m.recipientsPerAccount);
     this.ips = new BoundedMap(m.footingPerAccount);
     this.networks = new BoundedMap(m.footingPerAccount);

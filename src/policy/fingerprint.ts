@@ -39,6 +39,18 @@ export function fingerprint(s: string, seed = 0): void {
 }
 
 /**
+ * A string as one number: 52 bits of its fingerprint, an exact integer, so that a set of them
+ * compares keys by value without reading any string. For the small sets of recipient domains an
+ * account mails within an hour: stored strings would each be an object of their own (often a
+ * slice that keeps the whole recipient alive), fetched from memory at every scan. Two domains of
+ * one account collide with a chance below 1 in 10^9 per pair of sets of 4,096.
+ */
+export function keyOf(s: string, seed = 0): number {
+  fingerprint(s, seed);
+  return (FP.a >>> 0) * 0x100000 + (FP.b >>> 12);
+}
+
+/**
  * The slots of a fingerprint table, with first-in-first-out eviction: at most `cap` entries, the
  * earliest added forgotten first; adding an entry already present keeps its place in that order.
  */

@@ -1,4 +1,5 @@
 import type { DetectionConfig, Limits } from './config.js';
+import { keyOf } from './fingerprint.js';
 import { RecentSet, RollingCounter, type SlotBank } from './window.js';
 
 const MINUTE = 60_000;
@@ -29,6 +30,10 @@ function defined(o: object | undefined): object {
   return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined));
 }
 
+/** A recipient domain (lower-cased) as the key the hour's domain sets keep (see `keyOf`). */
+export const domainKey = (domain: string): number => keyOf(domain, DOMAIN_SEED);
+const DOMAIN_SEED = 2;
+
 export const LIMIT_SLOTS = 2 * (12 + 30 + 48);
 
 /** Counters of accepted traffic against which the hard limits are checked. */
@@ -39,7 +44,8 @@ export class LimitCounters {
   readonly rcptMinute: RollingCounter;
   readonly rcptHour: RollingCounter;
   readonly rcptDay: RollingCounter;
-  readonly domainsHour: RecentSet;
+  /** Recipient domains, by `domainKey`. */
+  readonly domainsHour: RecentSet<number>;
 
   /** Takes LIMIT_SLOTS slots from `bank`. */
   constructor(cap: number, bank?: SlotBank) {
@@ -49,10 +55,10 @@ export class LimitCounters {
     this.rcptMinute = new RollingCounter(MINUTE, 12, bank);
     this.rcptHour = new RollingCounter(HOUR, 30, bank);
     this.rcptDay = new RollingCounter(DAY, 48, bank);
-    this.domainsHour = new RecentSet(HOUR, cap);
+    this.domainsHour = new RecentSet<number>(HOUR, cap);
   }
 
-  record(ts: number, rcpts: number, domains: readonly string[]): void {
+  record(ts: number, rcpts: number, domains: readonly number[]): void {
     this.msgMinute.add(ts);
     this.msgHour.add(ts);
     this.msgDay.add(ts);

@@ -50,7 +50,7 @@ export class AccountProfile {
   private overallTs = FRACTIONAL_ZERO;
   private readonly current = new Float64Array(METRICS);
   private currentHour = -1;
-  private readonly currentDomains = new DistinctSet();
+  private readonly currentDomains = new DistinctSet<number>();
   activeDays = 0;
   private lastDay = -1;
 
@@ -60,7 +60,7 @@ export class AccountProfile {
   ) {}
 
   /** Records an accepted message (attack traffic that was stopped must not teach the profile). */
-  learn(ts: number, recipients: number, novel: number, domains: readonly string[]): void {
+  learn(ts: number, recipients: number, novel: number, domains: readonly number[]): void {
     this.roll(ts);
     this.current[M_MESSAGES] += 1;
     this.current[M_RECIPIENTS] += recipients;

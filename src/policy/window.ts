@@ -213,16 +213,16 @@ class KeyRing {
  * only has its time updated (no delete and re-insert, which is slow on V8 maps); expired keys
  * are swept at most once per tenth of the window, so `count` may include keys that expired since.
  */
-export class RecentSet {
+export class RecentSet<K extends string | number = string> {
   /**
    * Most sets hold a handful of keys (the domains one person mails within an hour): up to SMALL
    * they are kept in two arrays and found by a scan, which beats hashing, and emptying them
    * allocates nothing (clearing a Map allocates a new table). Past SMALL they move to a Map, and
    * back to the arrays when cleared.
    */
-  private keys: string[] = [];
+  private keys: K[] = [];
   private times: number[] = [];
-  private seen: Map<string, number> | null = null;
+  private seen: Map<K, number> | null = null;
   private nextSweep = FRACTIONAL_ZERO;
   /** Bounds on the times held (loose after a refresh or delete), so that most sweeps need no scan. */
   private oldest = Infinity;
@@ -233,7 +233,7 @@ export class RecentSet {
     private readonly cap: number,
   ) {}
 
-  add(key: string, ts: number): void {
+  add(key: K, ts: number): void {
     if (this.seen === null) this.addSmall(key, ts);
     else {
       if (this.seen.size >= this.cap && !this.seen.has(key)) this.sweep(ts, true);
@@ -245,7 +245,7 @@ export class RecentSet {
     if (ts > this.newest) this.newest = ts;
   }
 
-  private addSmall(key: string, ts: number): void {
+  private addSmall(key: K, ts: number): void {
     const i = this.keys.indexOf(key);
     if (i >= 0) {
       this.times[i] = ts;
@@ -257,7 +257,7 @@ export class RecentSet {
       this.keys.push(key);
       this.times.push(ts);
     } else {
-      const seen = new Map<string, number>();
+      const seen = new Map<K, number>();
       for (let j = 0; j < this.keys.length; j++) seen.set(this.keys[j], this.times[j]);
       seen.set(key, ts);
       this.seen = seen;
@@ -266,11 +266,11 @@ export class RecentSet {
     }
   }
 
-  has(key: string): boolean {
+  has(key: K): boolean {
     return this.seen === null ? this.keys.includes(key) : this.seen.has(key);
   }
 
-  delete(key: string): void {
+  delete(key: K): void {
     if (this.seen !== null) {
       this.seen.delete(key);
       return;
@@ -337,11 +337,11 @@ export class RecentSet {
 const SMALL = 16;
 
 /** Distinct keys, e.g. recipient domains of the current hour: an array while small, like RecentSet. */
-export class DistinctSet {
-  private keys: string[] = [];
-  private set: Set<string> | null = null;
+export class DistinctSet<K extends string | number = string> {
+  private keys: K[] = [];
+  private set: Set<K> | null = null;
 
-  add(key: string): void {
+  add(key: K): void {
     if (this.set !== null) this.set.add(key);
     else if (!this.keys.includes(key)) {
       if (this.keys.length < SMALL) this.keys.push(key);

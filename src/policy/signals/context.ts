@@ -14,11 +14,11 @@ export interface SubmitContext {
   acct: AccountRecord;
   org: OrgMemory;
   cfg: DetectionConfig;
-  /** Number of recipients, and their (lower-cased) domains, each listed once. */
+  /** Number of recipients, and their (lower-cased) domains as keys (`domainKey`), each listed once. */
   rcptCount: number;
-  domains: string[];
+  domains: number[];
   /** The distinct domains outside the organisation, in the order of `domains`. */
-  externalDomains: string[];
+  externalDomains: number[];
   external: number;
   /** External recipients this account never mailed, and those the whole organisation never mailed. */
   novelAccount: number;

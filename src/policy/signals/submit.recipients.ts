@@ -2,6 +2,7 @@ import type { SubmitEvent } from '../../events/replay.js';
 import type { AccountRecord } from '../account.js';
 import type { DetectionConfig } from '../config.js';
 import { FP, fingerprint } from '../fingerprint.js';
+import { domainKey } from '../limits.js';
 import type { OrgMemory } from '../org.js';
 import { M_DOMAINS, M_NOVEL } from '../profile.js';
 import { FRACTIONAL_ZERO, truncate } from '../window.js';
@@ -38,9 +39,10 @@ export function analyseRecipients(
     const rcpt = raw.toLowerCase();
     const domain = rcpt.slice(rcpt.lastIndexOf('@') + 1);
     const internal = domain === acct.domain || org.domains.has(domain);
-    if (!domains.includes(domain)) {
-      domains.push(domain);
-      if (!internal) externalDomains.push(domain);
+    const key = domainKey(domain);
+    if (!domains.includes(key)) {
+      domains.push(key);
+      if (!internal) externalDomains.push(key);
     }
     // One fingerprint serves both the account's and the organisation's memory.
     fingerprint(rcpt);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContentCounts } from '../../../src/policy/content-counts.js';
 import { FingerprintIntMap, FingerprintSet } from '../../../src/policy/fingerprint.js';
+import { domainKey } from '../../../src/policy/limits.js';
 import { parseTimestamp } from '../../../src/policy/timestamp.js';
 import { BoundedMap, DistinctSet, RecentSet, RollingCounter, SlotBank } from '../../../src/policy/window.js';
 
@@ -75,6 +76,17 @@ describe('fingerprint tables', () => {
     let falsePositives = 0;
     for (let i = 0; i < 100_000; i++) if (set.has(`other${i}@customer${i % 997}.example`)) falsePositives++;
     expect(falsePositives).toBe(0);
+  });
+
+  it('give each of 200,000 domains its own key, an exact integer, the same each time', () => {
+    const keys = new Set<number>();
+    for (let i = 0; i < 200_000; i++) {
+      const k = domainKey(`mail${i}.customer${i % 101}.example`);
+      expect(Number.isSafeInteger(k) && k >= 0).toBe(true);
+      keys.add(k);
+    }
+    expect(keys.size).toBe(200_000);
+    expect(domainKey('customer.example')).toBe(domainKey('customer.example'));
   });
 });
 
