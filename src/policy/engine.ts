@@ -9,7 +9,7 @@ import type {
   SubmitEvent,
 } from '../events/replay.js';
 import { AccountRecord } from './account.js';
-import { detectionConfigSchema, type DetectionConfig } from './config.js';
+import type { DetectionConfig } from './config.js';
 import { networkOf } from './footing.js';
 import { OrgMemory } from './org.js';
 import { startProbation } from './probation.js';
@@ -41,9 +41,13 @@ export class DetectionEngine {
   private readonly org: OrgMemory;
   private readonly accounts = new Map<string, AccountRecord>();
 
+  /**
+   * A complete configuration: parsed by `detectionConfigSchema` (which fills every default) or
+   * `DEFAULT_DETECTION_CONFIG`. The engine does not load the schema library itself, so that a
+   * replay without a configuration file starts without it.
+   */
   constructor(config: DetectionConfig) {
-    // Accepts a partial object too (the schema fills the defaults), so callers cannot forget one.
-    this.cfg = detectionConfigSchema.parse(config);
+    this.cfg = config;
     this.org = new OrgMemory(this.cfg);
   }
 

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadDetectionConfig } from '../../../src/cli/replay.js';
+import { detectionConfigSchema } from '../../../src/policy/config.js';
+import { DEFAULT_DETECTION_CONFIG } from '../../../src/policy/detection-defaults.js';
+
+describe('ready-made detection defaults', () => {
+  it('equal what the schema fills in for an empty configuration (else: npm run gen:defaults)', () => {
+    expect(DEFAULT_DETECTION_CONFIG).toStrictEqual(detectionConfigSchema.parse({}));
+  });
+
+  it('are handed to replay as a copy, so that nothing can change the shared object', async () => {
+    const a = await loadDetectionConfig(undefined);
+    expect(a).toStrictEqual(DEFAULT_DETECTION_CONFIG);
+    a.limits.messagesPerMinute = 1;
+    expect((await loadDetectionConfig(undefined)).limits.messagesPerMinute).toBe(DEFAULT_DETECTION_CONFIG.limits.messagesPerMinute);
+  });
+
+  it('let replay start without loading the schema library when there is no configuration file', () => {
+    // The modules loaded before the first event: static imports, followed from the replay command
+    // (type-only imports vanish in compilation; dynamic imports load on demand).
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(file, 'utf8');
+      for (const m of source.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?\sfrom\s+'([^']+)'/gm)) {
+        const spec = m[1];
+        if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+        else if (!spec.startsWith('node:')) packages.add(spec);
+      }
+    };
+    visit(fileURLToPath(new URL('../../../src/cli/replay.ts', import.meta.url)));
+    expect(seen.size).toBeGreaterThan(10);
+    expect([...packages]).toEqual([]);
+  });
+});
