@@ -82,15 +82,14 @@ interface Tally {
 }
 
 /**
- * Streams lines through the engine. Input is read in large chunks and cut at line feeds before
- * decoding (a line feed byte never occurs inside a UTF-8 sequence, so each decoded piece holds
- * whole lines); readline's per-line events would cost more than parsing the line. A file is read
+ * Streams lines through the engine. Input is read in large chunks and cut into lines before
+ * decoding (LineSplitter); readline's per-line events would cost more than parsing the line. A file is read
  * synchronously (no promise per chunk); stdin is a stream. Output is gathered into large chunks,
  * because one write per event would cost more than the engine itself.
  */
 async function replayStream(file: string, engine: DetectionEngine): Promise<void> {
   const r = new Replay(engine);
-  const lines = new LineSplitter((text) => r.lines(text));
+  const lines = new LineSplitter((line) => r.event(line));
   if (file === '-') {
     for await (const chunk of process.stdin) {
       lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
@@ -114,41 +113,71 @@ async function replayStream(file: string, engine: DetectionEngine): Promise<void
 }
 
 const READ_CHUNK = 1 << 16;
-const STREAM = { stream: true };
 const OUT_CHUNK = 1 << 16;
 
 /**
- * Cuts bytes into text of whole lines. Bytes after the last line feed wait for the next chunk;
- * a chunk without any line feed is kept whole (a very long line is still one line). Decoded by
- * a streaming TextDecoder: on text with Japanese in it, its streaming path (ICU) takes two thirds
- * of the time of Buffer#toString and of its own one-shot path (Node.js 20). Each piece ends with a
- * line feed, which no UTF-8 sequence contains, so nothing is left pending between pieces. A
- * byte-order mark at the very start of the input (Windows tools write one) is dropped, so that the
- * first event is not lost; anywhere else it stays, as toString keeps it.
+ * Cuts bytes into lines and decodes each line on its own (`Buffer#toString`, broken UTF-8
+ * replaced). A line feed byte never occurs inside a UTF-8 sequence, so a line decodes exactly as
+ * it would within the whole input; a line of ASCII becomes a one-byte string, which JSON.parse
+ * and every later step read faster than the two-byte slices of a decoded chunk (a stream is two
+ * thirds Japanese). Bytes after the last line feed wait for the next chunk; a chunk without any
+ * line feed is kept whole (a very long line is still one line).
+ *
+ * A carriage return also ends a line, as it does for readline: CRLF counts as one end, a lone CR
+ * as one. A byte-order mark at the very start of the input (Windows tools write one) is dropped,
+ * so that the first event is not lost; anywhere else it stays, as toString keeps it.
  */
 export class LineSplitter {
   private held: Buffer[] = [];
-  private readonly decoder = new TextDecoder('utf-8');
+  private first = true;
 
-  constructor(private readonly sink: (text: string) => void) {}
+  constructor(private readonly sink: (line: string) => void) {}
 
   push(chunk: Buffer): void {
-    const nl = chunk.lastIndexOf(10);
-    if (nl < 0) {
-      this.held.push(Buffer.from(chunk));
-      return;
+    let start = 0;
+    if (this.held.length > 0) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.held.push(Buffer.from(chunk));
+        return;
+      }
+      this.held.push(chunk.subarray(0, nl));
+      const line = Buffer.concat(this.held);
+      this.held = [];
+      this.line(line, 0, line.length, line.indexOf(13));
+      start = nl + 1;
     }
-    if (this.held.length === 0) this.sink(this.decoder.decode(chunk.subarray(0, nl + 1), STREAM));
-    else {
-      this.held.push(chunk.subarray(0, nl + 1));
-      this.sink(this.decoder.decode(Buffer.concat(this.held), STREAM));
+    const n = chunk.length;
+    // The next carriage return (-1: none left), searched again only once passed: most input has none.
+    let cr = chunk.indexOf(13, start);
+    while (start < n) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) {
+        this.held.push(Buffer.from(chunk.subarray(start)));
+        return;
+      }
+      if (cr >= 0 && cr < start) cr = chunk.indexOf(13, start);
+      this.line(chunk, start, nl, cr);
+      start = nl + 1;
     }
-    this.held = nl + 1 < chunk.length ? [Buffer.from(chunk.subarray(nl + 1))] : [];
   }
 
   end(): void {
-    if (this.held.length > 0) this.sink(this.decoder.decode(Buffer.concat(this.held)));
+    if (this.held.length === 0) return;
+    const line = Buffer.concat(this.held);
     this.held = [];
+    this.line(line, 0, line.length, line.indexOf(13));
+  }
+
+  /** The bytes `[start, end)` before a line feed; `cr` is the next carriage return from start on, or -1. */
+  private line(buf: Buffer, start: number, end: number, cr: number): void {
+    if (this.first) {
+      this.first = false;
+      if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    }
+    if (end > start && buf[end - 1] === 13) end--;
+    if (cr >= start && cr < end) for (const part of buf.toString('utf8', start, end).split('\r')) this.sink(part);
+    else this.sink(buf.toString('utf8', start, end));
   }
 }
 
@@ -161,30 +190,7 @@ class Replay {
 
   constructor(private readonly engine: DetectionEngine) {}
 
-  /**
-   * Text of whole lines (the last one may lack its line feed at the end of input). A carriage
-   * return also ends a line, as it does for readline: CRLF counts as one end, a lone CR as one.
-   */
-  lines(text: string): void {
-    let start = 0;
-    const n = text.length;
-    // The next carriage return, searched again only once passed (most input has none at all).
-    let cr = -1;
-    while (start < n) {
-      let nl = text.indexOf('\n', start);
-      if (nl < 0) nl = n;
-      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      if (cr !== Infinity && cr < start) {
-        cr = text.indexOf('\r', start);
-        if (cr < 0) cr = Infinity;
-      }
-      if (cr < end) for (const part of text.slice(start, end).split('\r')) this.event(part);
-      else this.event(text.slice(start, end));
-      start = nl + 1;
-    }
-  }
-
-  private event(line: string): void {
+  event(line: string): void {
     this.lineNo++;
     if (isBlank(line)) return;
     const parsed = parseReplayLine(line);

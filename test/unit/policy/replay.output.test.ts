@@ -27,28 +27,42 @@ describe('replay output lines', () => {
 });
 
 describe('reading input in chunks', () => {
-  function split(chunks: Buffer[]): string {
+  function split(chunks: Buffer[]): string[] {
     const out: string[] = [];
-    const s = new LineSplitter((t) => out.push(t));
+    const s = new LineSplitter((line) => out.push(line));
     for (const c of chunks) s.push(c);
     s.end();
-    return out.join('');
+    return out;
   }
 
-  it('hands on whole lines only, whatever the chunk boundaries, and decodes UTF-8 split across chunks', () => {
-    const text = '{"a":"件名"}\n{"b":"😀"}\nno line feed at the end: 日本';
-    const bytes = Buffer.from(text);
+  /** Every way of cutting the bytes into chunks of one size. */
+  function* chunkings(bytes: Buffer): Generator<Buffer[]> {
     for (let size = 1; size <= bytes.length; size++) {
       const chunks: Buffer[] = [];
       for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-      const seen: string[] = [];
-      const s = new LineSplitter((t) => seen.push(t));
-      for (const c of chunks) s.push(c);
-      s.end();
-      expect(seen.join('')).toBe(text);
-      for (const piece of seen.slice(0, -1)) expect(piece.endsWith('\n')).toBe(true);
+      yield chunks;
     }
-    expect(split([])).toBe('');
+  }
+
+  /** Lines as readline gives them: LF, CRLF and a lone CR each end one; no empty line after a final end. */
+  function readlineLines(text: string): string[] {
+    const lines = text.split(/\r\n|\r|\n/);
+    if (/[\r\n]$/.test(text)) lines.pop();
+    return lines;
+  }
+
+  it('hands on whole lines only, whatever the chunk boundaries, and decodes UTF-8 split across chunks', () => {
+    const text = '{"a":"件名"}\n{"b":"😀"}\n\nno line feed at the end: 日本';
+    for (const chunks of chunkings(Buffer.from(text))) expect(split(chunks)).toEqual(text.split('\n'));
+    expect(split([])).toEqual([]);
+    expect(split([Buffer.from('one\n')])).toEqual(['one']);
+  });
+
+  it('ends a line at CRLF, a lone CR and LF alike, also when CR and LF fall in different chunks', () => {
+    const text = 'crlf\r\nlone\rcr\r\r\nlf\n\r\n日本\r語\r\nlast\r';
+    const expected = readlineLines(text);
+    expect(expected).toEqual(['crlf', 'lone', 'cr', '', 'lf', '', '日本', '語', 'last']);
+    for (const chunks of chunkings(Buffer.from(text))) expect(split(chunks)).toEqual(expected);
   });
 
   it('decodes exactly as Buffer#toString does, broken UTF-8 replaced alike, but drops a byte-order mark that starts the input', () => {
@@ -59,16 +73,14 @@ describe('reading input in chunks', () => {
       Buffer.from([0xff, 0xfe, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0x0a]), // invalid bytes, an overlong form, a surrogate
       Buffer.from('\ufeff{"b":"件名"}\n'),
     ]);
-    const expected = bytes.toString('utf8').slice(1); // the leading mark only: the one before {"b" stays
-    expect(expected.includes('\ufeff{"b"')).toBe(true);
-    for (let size = 1; size <= bytes.length; size++) {
-      const chunks: Buffer[] = [];
-      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-      expect(split(chunks)).toBe(expected);
-    }
-    // Broken bytes at the very end, without a line feed after them.
+    const expected = readlineLines(bytes.toString('utf8').slice(1)); // the leading mark only: the one before {"b" stays
+    expect(expected[3].startsWith('\ufeff{"b"')).toBe(true);
+    for (const chunks of chunkings(bytes)) expect(split(chunks)).toEqual(expected);
+    // Broken bytes at the very end, without a line feed after them; a lone mark; a partial mark.
     const tail = Buffer.concat([Buffer.from('{"a":1}\n'), Buffer.from([0xe3, 0x81])]);
-    expect(split([tail])).toBe(tail.toString('utf8'));
+    expect(split([tail])).toEqual(readlineLines(tail.toString('utf8')));
+    expect(split([Buffer.from([0xef, 0xbb, 0xbf])])).toEqual(['']);
+    expect(split([Buffer.from([0xef, 0xbb]), Buffer.from('\n')])).toEqual(['\ufffd']);
   });
 });
 
