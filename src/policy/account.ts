@@ -6,7 +6,7 @@ import type { OrgMemory, OrgPlace } from './org.js';
 import { AccountProfile } from './profile.js';
 import { ContentCounts } from './content-counts.js';
 import { FingerprintSet } from './fingerprint.js';
-import { BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet } from './window.js';
+import { BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet, strings } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -57,7 +57,7 @@ export class AccountRecord {
   readonly novelTries5m = new RollingCounter(5 * MINUTE, 20, this.bank);
   readonly novel5m = new RollingCounter(5 * MINUTE, 20, this.bank);
   /** External recipient domains (by `domainKey`) attempted within the hour. */
-  readonly domains60m: RecentSet<number>;
+  readonly domains60m: RecentSet;
   readonly ips10m = new SmallRecentSet(10 * MINUTE, 256);
   readonly ips60m = new SmallRecentSet(HOUR, 256);
   readonly recipients: FingerprintSet;
@@ -74,7 +74,7 @@ export class AccountRecord {
   messages = 0;
   hasHome = false;
   /** Networks and countries where a probation ended well: not a new footing any more. */
-  readonly earned: string[] = [];
+  readonly earned = strings();
   login: LoginTrace | null = null;
   probation: Probation | null = null;
   /** The places of the last event, for `locate`. */
@@ -100,7 +100,7 @@ export class AccountRecord {
     this.bulk = isBulk(cfg, name);
     this.domain = name.slice(name.lastIndexOf('@') + 1).toLowerCase();
     this.accepted = new LimitCounters(Math.max(this.limits.domainsPerHour + 1, 64), this.bank);
-    this.domains60m = new RecentSet<number>(HOUR, 4096);
+    this.domains60m = new RecentSet(HOUR, 4096);
     this.recipients = new FingerprintSet(m.recipientsPerAccount);
     this.ips = new BoundedMap(m.footingPerAccount);
     this.networks = new BoundedMap(m.footingPerAccount);

@@ -45,7 +45,7 @@ export class LimitCounters {
   readonly rcptHour: RollingCounter;
   readonly rcptDay: RollingCounter;
   /** Recipient domains, by `domainKey`. */
-  readonly domainsHour: RecentSet<number>;
+  readonly domainsHour: RecentSet;
 
   /** Takes LIMIT_SLOTS slots from `bank`. */
   constructor(cap: number, bank?: SlotBank) {
@@ -55,7 +55,7 @@ export class LimitCounters {
     this.rcptMinute = new RollingCounter(MINUTE, 12, bank);
     this.rcptHour = new RollingCounter(HOUR, 30, bank);
     this.rcptDay = new RollingCounter(DAY, 48, bank);
-    this.domainsHour = new RecentSet<number>(HOUR, cap);
+    this.domainsHour = new RecentSet(HOUR, cap);
   }
 
   record(ts: number, rcpts: number, domains: readonly number[]): void {

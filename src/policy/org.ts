@@ -1,7 +1,7 @@
 import type { DetectionConfig } from './config.js';
 import { OrgProfile } from './profile.js';
 import { FingerprintIntMap, FingerprintSet } from './fingerprint.js';
-import { BoundedMap, RecentSet } from './window.js';
+import { BoundedMap, SmallRecentSet } from './window.js';
 
 const HOUR = 3_600_000;
 
@@ -14,7 +14,7 @@ export interface OrgPlace {
 
 /** An IP's failed logins across accounts: the trace of password spraying. */
 export interface SprayTrace {
-  accounts: RecentSet;
+  accounts: SmallRecentSet;
   last: number;
 }
 
@@ -31,7 +31,7 @@ export class OrgMemory {
   readonly clients: BoundedMap<OrgPlace>;
   readonly failedIps: BoundedMap<SprayTrace>;
   /** IP -> accounts that submitted from it while it was new to them, within the hour. */
-  readonly freshIps: BoundedMap<RecentSet>;
+  readonly freshIps: BoundedMap<SmallRecentSet>;
   /** Accepted message id -> the `id` of the account that sent it. */
   readonly accepted: FingerprintIntMap;
   readonly profile = new OrgProfile();
@@ -51,7 +51,7 @@ export class OrgMemory {
 
   recordFailedLogin(ip: string, account: string, ts: number): void {
     let trace = this.failedIps.get(ip);
-    if (!trace) trace = { accounts: new RecentSet(this.cfg.login.sprayWindowHours * HOUR, 1024), last: ts };
+    if (!trace) trace = { accounts: new SmallRecentSet(this.cfg.login.sprayWindowHours * HOUR, 1024), last: ts };
     trace.accounts.add(account, ts);
     trace.last = ts;
     this.failedIps.set(ip, trace);
@@ -82,7 +82,7 @@ export class OrgMemory {
   shareFreshIp(ip: string, account: string, ts: number): number {
     let accounts = this.freshIps.get(ip);
     if (!accounts) {
-      accounts = new RecentSet(HOUR, 64);
+      accounts = new SmallRecentSet(HOUR, 64);
       this.freshIps.set(ip, accounts);
     }
     accounts.add(account, ts);

@@ -50,7 +50,7 @@ export class AccountProfile {
   private overallTs = FRACTIONAL_ZERO;
   private readonly current = new Float64Array(METRICS);
   private currentHour = -1;
-  private readonly currentDomains = new DistinctSet<number>();
+  private readonly currentDomains = new DistinctSet();
   activeDays = 0;
   private lastDay = -1;
 

@@ -21,6 +21,25 @@ export const FRACTIONAL_ZERO = -0;
  * call into the runtime that also gives the storage up, so that the next push allocates it again;
  * popping the handful of entries these lists hold costs a few instructions each.
  */
+/**
+ * An empty array for numbers that are mostly not small integers (times, 52-bit keys). `[]` starts
+ * out holding small integers only; the first double pushed changes its kind, and code compiled
+ * for the small-integer kind is thrown away ("not a Smi"), for every new array of the kind. An
+ * array made from negative zero (see FRACTIONAL_ZERO) holds doubles from the start.
+ */
+export function doubles(): number[] {
+  const a = [FRACTIONAL_ZERO];
+  a.pop();
+  return a;
+}
+
+/** An empty array for strings, holding object references from the start (see `doubles`). */
+export function strings(): string[] {
+  const a = [''];
+  a.pop();
+  return a;
+}
+
 export function truncate(list: unknown[], n = 0): void {
   while (list.length > n) list.pop();
 }
@@ -209,20 +228,22 @@ class KeyRing {
 }
 
 /**
- * Keys seen within the last `windowMs`, e.g. recipient domains in the last hour. A key seen again
+ * Number keys (`keyOf` of a string) seen within the last `windowMs`, e.g. recipient domains in the
+ * last hour. Numbers only, so that every set has arrays of one kind and the code compiled for
+ * them serves all (sets of strings beside them were thrown away and recompiled). A key seen again
  * only has its time updated (no delete and re-insert, which is slow on V8 maps); expired keys
  * are swept at most once per tenth of the window, so `count` may include keys that expired since.
  */
-export class RecentSet<K extends string | number = string> {
+export class RecentSet {
   /**
    * Most sets hold a handful of keys (the domains one person mails within an hour): up to SMALL
    * they are kept in two arrays and found by a scan, which beats hashing, and emptying them
    * allocates nothing (clearing a Map allocates a new table). Past SMALL they move to a Map, and
    * back to the arrays when cleared.
    */
-  private keys: K[] = [];
-  private times: number[] = [];
-  private seen: Map<K, number> | null = null;
+  private readonly keys = doubles();
+  private readonly times = doubles();
+  private seen: Map<number, number> | null = null;
   private nextSweep = FRACTIONAL_ZERO;
   /** Bounds on the times held (loose after a refresh or delete), so that most sweeps need no scan. */
   private oldest = Infinity;
@@ -233,7 +254,7 @@ export class RecentSet<K extends string | number = string> {
     private readonly cap: number,
   ) {}
 
-  add(key: K, ts: number): void {
+  add(key: number, ts: number): void {
     if (this.seen === null) this.addSmall(key, ts);
     else {
       if (this.seen.size >= this.cap && !this.seen.has(key)) this.sweep(ts, true);
@@ -245,7 +266,7 @@ export class RecentSet<K extends string | number = string> {
     if (ts > this.newest) this.newest = ts;
   }
 
-  private addSmall(key: K, ts: number): void {
+  private addSmall(key: number, ts: number): void {
     const i = this.keys.indexOf(key);
     if (i >= 0) {
       this.times[i] = ts;
@@ -257,20 +278,20 @@ export class RecentSet<K extends string | number = string> {
       this.keys.push(key);
       this.times.push(ts);
     } else {
-      const seen = new Map<K, number>();
+      const seen = new Map<number, number>();
       for (let j = 0; j < this.keys.length; j++) seen.set(this.keys[j], this.times[j]);
       seen.set(key, ts);
       this.seen = seen;
-      this.keys = [];
-      this.times = [];
+      truncate(this.keys);
+      truncate(this.times);
     }
   }
 
-  has(key: K): boolean {
+  has(key: number): boolean {
     return this.seen === null ? this.keys.includes(key) : this.seen.has(key);
   }
 
-  delete(key: K): void {
+  delete(key: number): void {
     if (this.seen !== null) {
       this.seen.delete(key);
       return;
@@ -336,19 +357,19 @@ export class RecentSet<K extends string | number = string> {
 /** Keys a RecentSet or DistinctSet keeps in an array before it moves them to a Map or Set. */
 const SMALL = 16;
 
-/** Distinct keys, e.g. recipient domains of the current hour: an array while small, like RecentSet. */
-export class DistinctSet<K extends string | number = string> {
-  private keys: K[] = [];
-  private set: Set<K> | null = null;
+/** Distinct number keys, e.g. recipient domains of the current hour: an array while small, like RecentSet. */
+export class DistinctSet {
+  private readonly keys = doubles();
+  private set: Set<number> | null = null;
 
-  add(key: K): void {
+  add(key: number): void {
     if (this.set !== null) this.set.add(key);
     else if (!this.keys.includes(key)) {
       if (this.keys.length < SMALL) this.keys.push(key);
       else {
         this.set = new Set(this.keys);
         this.set.add(key);
-        this.keys = [];
+        truncate(this.keys);
       }
     }
   }
@@ -363,10 +384,13 @@ export class DistinctSet<K extends string | number = string> {
   }
 }
 
-/** The same for a handful of keys (the IPs an account uses): a linear scan beats any map. */
+/**
+ * The same for strings, kept in order of arrival (the oldest goes first when full): the IPs an
+ * account uses, the accounts seen from one IP. A linear scan beats any map for a few keys.
+ */
 export class SmallRecentSet {
-  private readonly keys: string[] = [];
-  private readonly at: number[] = [];
+  private readonly keys = strings();
+  private readonly at = doubles();
 
   constructor(
     private readonly windowMs: number,
@@ -391,6 +415,13 @@ export class SmallRecentSet {
   count(ts: number): number {
     this.prune(ts);
     return this.keys.length;
+  }
+
+  delete(key: string): void {
+    const i = this.keys.indexOf(key);
+    if (i < 0) return;
+    this.keys.splice(i, 1);
+    this.at.splice(i, 1);
   }
 
   clear(): void {
