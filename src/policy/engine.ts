@@ -15,7 +15,7 @@ import { OrgMemory } from './org.js';
 import { startProbation } from './probation.js';
 import { bouncePoints, bounceReason, isHardBounce } from './signals/bounce.rate.js';
 import { locate, offFooting, rememberOrigin } from './signals/submit.origin.js';
-import { addRisk, change } from './states.js';
+import { addRisk, change, NO_CHANGES } from './states.js';
 import { decideSubmit } from './submit.js';
 import { parseTimestamp } from './timestamp.js';
 
@@ -28,8 +28,6 @@ export interface EngineOutput {
   decision?: SubmitDecision;
   changes: StateChange[];
 }
-
-const NONE: StateChange[] = [];
 
 /**
  * The outbound abuse detection engine: a pure function of the event stream. It does no I/O and
@@ -63,7 +61,7 @@ export class DetectionEngine {
       case 'credential':
         return { changes: this.onCredential(event, ts) };
       default:
-        return { changes: NONE };
+        return { changes: NO_CHANGES };
     }
   }
 
@@ -131,7 +129,7 @@ export class DetectionEngine {
     if (!ev.ok) {
       this.org.recordFailedLogin(ev.ip, ev.account, ts);
       this.accounts.get(ev.account)?.failedLogins.add(ts);
-      return NONE;
+      return NO_CHANGES;
     }
     const a = this.account(ev.account);
     const origin = locate(a, this.org, ev.ip, networkOf(ev.ip, ev.asn, this.cfg.network), ev.country);
@@ -144,21 +142,21 @@ export class DetectionEngine {
     // A login that raises no doubt teaches the organisation the place too; one that starts or
     // continues a probation, or comes to an account under suspicion, teaches only the account.
     rememberOrigin(a, this.org, origin, ts, a.probation === null && a.state === 'active');
-    return NONE;
+    return NO_CHANGES;
   }
 
   /** Hard bounces of accepted mail raise the account's risk once the rate is trusted. */
   private onBounce(ev: BounceEvent, ts: number): StateChange[] {
     const a = this.accounts.get(ev.account);
-    if (a === undefined || this.org.accepted.get(ev.messageId) !== a.id || !isHardBounce(ev)) return NONE;
+    if (a === undefined || this.org.accepted.get(ev.messageId) !== a.id || !isHardBounce(ev)) return NO_CHANGES;
     a.hardDay.add(ts);
     const points = bouncePoints(a, ts, this.cfg.bounces);
-    if (points < 20) return NONE;
+    if (points < 20) return NO_CHANGES;
     return addRisk(a, ts, ev.ts, points / 4, [bounceReason(a, ts, this.cfg.bounces)], this.cfg.scoring);
   }
 
   private onCredential(ev: CredentialEvent, ts: number): StateChange[] {
     startProbation(this.account(ev.account), ts, `${ev.kind} changed`, this.cfg.probation);
-    return NONE;
+    return NO_CHANGES;
   }
 }

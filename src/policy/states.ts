@@ -4,8 +4,15 @@ import type { DetectionConfig } from './config.js';
 
 type Scoring = DetectionConfig['scoring'];
 
-/** Most events change no state: one shared empty list rather than a new array per event. */
+/**
+ * Most events change no state: one shared empty list rather than a new array per event. Lists of
+ * changes are frozen, the empty one as every other (`changed`): arrays of one kind, so that code
+ * compiled to read them while none but the empty one has been seen (a stream's first state change
+ * comes late) is not thrown away, with everything compiled around it, at the first change.
+ */
 export const NO_CHANGES: StateChange[] = Object.freeze([]) as unknown as StateChange[];
+
+const changed = (c: StateChange): StateChange[] => Object.freeze([c]) as unknown as StateChange[];
 
 /**
  * Account states: active -> watch -> restricted. Risk is the decayed sum of what each submission
@@ -27,11 +34,11 @@ function reassess(a: AccountRecord, at: string, risk: number, reasons: string[],
   if (a.state === 'restricted') return NO_CHANGES;
   const r = Math.round(risk);
   if (risk >= cfg.restrictRisk)
-    return [change(a, at, 'restricted', [`risk ${r} reached the restriction threshold ${cfg.restrictRisk}`, ...reasons])];
+    return changed(change(a, at, 'restricted', [`risk ${r} reached the restriction threshold ${cfg.restrictRisk}`, ...reasons]));
   if (a.state === 'active' && risk >= cfg.watchRisk)
-    return [change(a, at, 'watch', [`risk ${r} reached the watch threshold ${cfg.watchRisk}`, ...reasons])];
+    return changed(change(a, at, 'watch', [`risk ${r} reached the watch threshold ${cfg.watchRisk}`, ...reasons]));
   if (a.state === 'watch' && risk < cfg.watchRisk / 2)
-    return [change(a, at, 'active', [`risk fell to ${r}, below ${cfg.watchRisk / 2}`])];
+    return changed(change(a, at, 'active', [`risk fell to ${r}, below ${cfg.watchRisk / 2}`]));
   return NO_CHANGES;
 }
 
