@@ -129,16 +129,19 @@ describe('recent sets', () => {
     }
   });
 
-  it('keep, sweep and evict the same keys in arrays and in a map, at any cap', () => {
-    for (const cap of [3, 10, 16, 17, 40]) {
+  it('keep, sweep and evict the same keys as a map, at any cap', () => {
+    for (const cap of [3, 10, 16, 17, 40, 700]) {
       const rnd = prng(cap * 7);
       const window = 60_000;
       const set = new RecentSet(window, cap);
       const ref = new MapRecentSet(window, cap);
       let ts = 0;
+      let largest = 0;
       for (let n = 0; n < 20_000; n++) {
-        ts += Math.floor(rnd() * (rnd() < 0.05 ? 2 * window : 3000));
-        const key = keyOf(`d${Math.floor(rnd() * 60)}`);
+        // For the large cap, time moves slowly enough for the set to fill up.
+        const big = cap > 100;
+        ts += Math.floor(rnd() * (rnd() < (big ? 0.0005 : 0.05) ? 2 * window : big ? 20 : 3000));
+        const key = keyOf(`d${Math.floor(rnd() * Math.max(60, 2 * cap))}`);
         const op = rnd();
         if (op < 0.6) {
           set.add(key, ts);
@@ -147,11 +150,13 @@ describe('recent sets', () => {
         else if (op < 0.8) {
           set.delete(key);
           ref.delete(key);
-        } else if (op < 0.805) {
+        } else if (op < (cap > 100 ? 0.8002 : 0.805)) {
           set.clear();
           ref.clear();
         } else expect(set.count(ts)).toBe(ref.count(ts));
+        largest = Math.max(largest, set.size);
       }
+      if (cap > 100) expect(largest).toBe(cap); // the large case does fill up
     }
   });
 });
