@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { say, type Text } from '../core/i18n.js';
 import type { SubmitDecision } from '../events/replay.js';
 import type { DetectionConfig } from '../policy/config.js';
-import { DEFAULT_DETECTION_CONFIG } from '../policy/detection-defaults.js';
+import { detectionDefaults } from '../policy/detection-defaults.js';
 import { DetectionEngine } from '../policy/engine.js';
 import { parseReplayLine } from '../policy/replay-input.js';
 import { fail, parseCommand } from './args.js';
@@ -64,7 +64,7 @@ export async function run(args: string[]): Promise<number> {
  * start-up); without one, the defaults come ready-made.
  */
 export async function loadDetectionConfig(path: string | undefined): Promise<DetectionConfig> {
-  if (!path) return structuredClone(DEFAULT_DETECTION_CONFIG);
+  if (!path) return detectionDefaults();
   const [{ parse: parseYaml }, { detectionConfigSchema }] = await Promise.all([import('yaml'), import('../policy/config.js')]);
   const doc: unknown = parseYaml(await readFile(path, 'utf8')) ?? {};
   const section = typeof doc === 'object' && doc !== null && 'detection' in doc ? (doc as { detection: unknown }).detection : doc;

@@ -2,86 +2,89 @@
 // config.ts; do not edit. A unit test checks that it equals detectionConfigSchema.parse({}).
 import type { DetectionConfig } from './config.js';
 
-export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
-  shadow: false,
-  orgDomains: [],
-  limits: {
-    messagesPerMinute: 10,
-    messagesPerHour: 150,
-    messagesPerDay: 600,
-    recipientsPerMinute: 60,
-    recipientsPerHour: 400,
-    recipientsPerDay: 1500,
-    recipientsPerMessage: 100,
-    domainsPerHour: 80
-  },
-  bulkLimits: {
-    messagesPerMinute: 600,
-    messagesPerHour: 6000,
-    messagesPerDay: 20000,
-    recipientsPerMinute: 1200,
-    recipientsPerHour: 12000,
-    recipientsPerDay: 40000,
-    recipientsPerMessage: 100,
-    domainsPerHour: 5000
-  },
-  bulkSenders: [],
-  groups: {},
-  accounts: {},
-  scoring: {
-    holdScore: 70,
-    watchHoldScore: 55,
-    riskFloor: 40,
-    riskHalfLifeMinutes: 45,
-    watchRisk: 60,
-    restrictRisk: 250,
-    synergyScale: 40
-  },
-  profile: {
-    windowDays: 28,
-    learnDays: 5,
-    floorMessagesPerHour: 8,
-    floorRecipientsPerHour: 15,
-    floorNovelPerHour: 5,
-    floorDomainsPerHour: 6,
-    orgPriorFactor: 2
-  },
-  probation: {
-    enabled: true,
-    messagesPerHour: 20,
-    recipientsPerHour: 40,
-    novelRecipientsPerHour: 5,
-    recipientsPerMessage: 15,
-    exitMessages: 5,
-    exitMinutes: 30,
-    maxHours: 72,
-    minHistoryDays: 2
-  },
-  network: {
-    ipv4Prefix: 24,
-    ipv6Prefix: 48,
-    establishHours: 20,
-    parallelIps: 3,
-    hourlyIps: 4
-  },
-  bounces: {
-    windowHours: 24,
-    minRecipients: 20,
-    minHardBounces: 3,
-    rateStart: 0.05,
-    rateFull: 0.25
-  },
-  login: {
-    failuresPerHour: 3,
-    sprayAccounts: 3,
-    sprayWindowHours: 24
-  },
-  memory: {
-    recipientsPerAccount: 5000,
-    orgRecipients: 200000,
-    acceptedMessages: 200000,
-    footingPerAccount: 64,
-    orgFooting: 50000,
-    contentKeysPerAccount: 256
-  }
-};
+/** A new object each call, so that no caller can change another one's. */
+export function detectionDefaults(): DetectionConfig {
+  return {
+    shadow: false,
+    orgDomains: [],
+    limits: {
+      messagesPerMinute: 10,
+      messagesPerHour: 150,
+      messagesPerDay: 600,
+      recipientsPerMinute: 60,
+      recipientsPerHour: 400,
+      recipientsPerDay: 1500,
+      recipientsPerMessage: 100,
+      domainsPerHour: 80
+    },
+    bulkLimits: {
+      messagesPerMinute: 600,
+      messagesPerHour: 6000,
+      messagesPerDay: 20000,
+      recipientsPerMinute: 1200,
+      recipientsPerHour: 12000,
+      recipientsPerDay: 40000,
+      recipientsPerMessage: 100,
+      domainsPerHour: 5000
+    },
+    bulkSenders: [],
+    groups: {},
+    accounts: {},
+    scoring: {
+      holdScore: 70,
+      watchHoldScore: 55,
+      riskFloor: 40,
+      riskHalfLifeMinutes: 45,
+      watchRisk: 60,
+      restrictRisk: 250,
+      synergyScale: 40
+    },
+    profile: {
+      windowDays: 28,
+      learnDays: 5,
+      floorMessagesPerHour: 8,
+      floorRecipientsPerHour: 15,
+      floorNovelPerHour: 5,
+      floorDomainsPerHour: 6,
+      orgPriorFactor: 2
+    },
+    probation: {
+      enabled: true,
+      messagesPerHour: 20,
+      recipientsPerHour: 40,
+      novelRecipientsPerHour: 5,
+      recipientsPerMessage: 15,
+      exitMessages: 5,
+      exitMinutes: 30,
+      maxHours: 72,
+      minHistoryDays: 2
+    },
+    network: {
+      ipv4Prefix: 24,
+      ipv6Prefix: 48,
+      establishHours: 20,
+      parallelIps: 3,
+      hourlyIps: 4
+    },
+    bounces: {
+      windowHours: 24,
+      minRecipients: 20,
+      minHardBounces: 3,
+      rateStart: 0.05,
+      rateFull: 0.25
+    },
+    login: {
+      failuresPerHour: 3,
+      sprayAccounts: 3,
+      sprayWindowHours: 24
+    },
+    memory: {
+      recipientsPerAccount: 5000,
+      orgRecipients: 200000,
+      acceptedMessages: 200000,
+      footingPerAccount: 64,
+      orgFooting: 50000,
+      contentKeysPerAccount: 256
+    }
+  };
+}

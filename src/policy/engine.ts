@@ -41,7 +41,7 @@ export class DetectionEngine {
 
   /**
    * A complete configuration: parsed by `detectionConfigSchema` (which fills every default) or
-   * `DEFAULT_DETECTION_CONFIG`. The engine does not load the schema library itself, so that a
+   * `detectionDefaults()`. The engine does not load the schema library itself, so that a
    * replay without a configuration file starts without it.
    */
   constructor(config: DetectionConfig) {
