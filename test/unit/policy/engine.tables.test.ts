@@ -100,7 +100,9 @@ describe('event timestamps', () => {
       const s = `${pad(rnd() < 0.1 ? pick(10_000) : 1960 + pick(100), 4)}-${pad(pick(14), 2)}-${pad(pick(33), 2)}T${pad(pick(25), 2)}:${pad(pick(61), 2)}:${pad(pick(61), 2)}${ms}Z`;
       expect(parseTimestamp(s)).toBe(Date.parse(s));
     }
-    for (const s of ['2026-01-05T09:00:00+09:00', '2026-01-05', '2026-01-05T09:00:00.1Z', '2026-02-31T00:00:00Z', 'soon', ''])
+    // Not digits where digits belong: the characters either side of 0-9, letters, full-width digits.
+    const odd = ['2026-0a-05T09:00:00Z', '20/6-01-05T09:00:00Z', '2026-01-05T09:00:0:Z', '2026-01-05T09:00:00.1a5Z', '２０２６-01-05T09:00:00Z', '2026-01-05T09:00:00.-12Z'];
+    for (const s of [...odd, '2026-01-05T09:00:00+09:00', '2026-01-05', '2026-01-05T09:00:00.1Z', '2026-02-31T00:00:00Z', 'soon', ''])
       expect(parseTimestamp(s)).toBe(Date.parse(s));
   });
 });
