@@ -11,14 +11,17 @@ import { FingerprintTable, FP, fingerprint } from './fingerprint.js';
  * nothing per message.
  */
 export class ContentCounts extends FingerprintTable {
-  first: Float64Array;
-  weight: Float64Array;
-  private previous: { first: Float64Array; weight: Float64Array } = { first: new Float64Array(0), weight: new Float64Array(0) };
+  /**
+   * Per slot, side by side: [2i] the time the day's count started, [2i + 1] the weight counted
+   * since. One array rather than two: an account's table is usually out of the CPU caches when its
+   * next message comes, and the pair is then one fetch from memory instead of two.
+   */
+  counts: Float64Array;
+  private previous: Float64Array = new Float64Array(0);
 
   constructor(cap: number) {
     super(cap);
-    this.first = new Float64Array(this.slots);
-    this.weight = new Float64Array(this.slots);
+    this.counts = new Float64Array(2 * this.slots);
   }
 
   /** The fingerprint last passed to `find`, for the `insert` that usually follows a miss. */
@@ -36,19 +39,23 @@ export class ContentCounts extends FingerprintTable {
   /** Adds the key that the last `find` did not find, forgetting the earliest learnt one when full. */
   add(first: number, weight: number): void {
     const i = this.insert(this.lastA, this.lastB);
-    this.first[i] = first;
-    this.weight[i] = weight;
+    this.counts[2 * i] = first;
+    this.counts[2 * i + 1] = weight;
+  }
+
+  /** The weight counted in slot `i` (from `find`). */
+  weightAt(i: number): number {
+    return this.counts[2 * i + 1];
   }
 
   protected override resized(size: number): void {
-    this.previous = { first: this.first, weight: this.weight };
-    this.first = new Float64Array(size);
-    this.weight = new Float64Array(size);
+    this.previous = this.counts;
+    this.counts = new Float64Array(2 * size);
   }
 
   protected override moved(from: number, to: number, resizing: boolean): void {
-    const src = resizing ? this.previous : this;
-    this.first[to] = src.first[from];
-    this.weight[to] = src.weight[from];
+    const src = resizing ? this.previous : this.counts;
+    this.counts[2 * to] = src[2 * from];
+    this.counts[2 * to + 1] = src[2 * from + 1];
   }
 }

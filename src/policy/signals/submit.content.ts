@@ -34,10 +34,11 @@ function bump(c: SubmitContext, kind: number, key: string, weight: number): numb
     counts.add(c.ts, weight);
     return weight;
   }
-  if (c.ts - counts.first[i] > DAY) {
-    counts.first[i] = c.ts;
-    counts.weight[i] = 0;
+  const pair = counts.counts;
+  if (c.ts - pair[2 * i] > DAY) {
+    pair[2 * i] = c.ts;
+    pair[2 * i + 1] = 0;
   }
-  counts.weight[i] += weight;
-  return counts.weight[i];
+  pair[2 * i + 1] += weight;
+  return pair[2 * i + 1];
 }

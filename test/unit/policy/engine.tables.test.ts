@@ -25,7 +25,7 @@ describe('content counts', () => {
         const key = `k${Math.floor(rnd() * cap * 3)}`;
         const slot = table.find(kind, key);
         const want = ref.get(`${kind}:${key}`);
-        expect(slot < 0 ? undefined : table.weight[slot]).toBe(want);
+        expect(slot < 0 ? undefined : table.weightAt(slot)).toBe(want);
         if (slot < 0) {
           table.add(n, n);
           ref.set(`${kind}:${key}`, n);
