@@ -239,20 +239,24 @@ describe('distinct sets', () => {
 });
 
 describe('rolling counters sharing one slot bank', () => {
-  it('sum exactly as counters with buffers of their own, and stay apart', () => {
+  it('sum exactly as counters with buffers of their own, and stay apart (also the one past the bank)', () => {
     const bank = new SlotBank(24);
-    const shared = [new RollingCounter(60_000, 12, bank), new RollingCounter(600_000, 12, bank)];
-    const own = [new RollingCounter(60_000, 12), new RollingCounter(600_000, 12)];
+    // The third counter does not fit in the bank and gets slots of its own.
+    const shared = [new RollingCounter(60_000, 12, bank), new RollingCounter(600_000, 12, bank), new RollingCounter(3_600_000, 12, bank)];
+    const own = [new RollingCounter(60_000, 12), new RollingCounter(600_000, 12), new RollingCounter(3_600_000, 12)];
     const rnd = prng(3);
     let ts = 0;
     for (let n = 0; n < 5000; n++) {
       ts += Math.floor(rnd() * 20_000);
-      const i = rnd() < 0.5 ? 0 : 1;
+      const i = Math.floor(rnd() * 3);
       const v = rnd() * 3;
       shared[i].add(ts, v);
       own[i].add(ts, v);
-      expect(shared[0].sum(ts)).toBe(own[0].sum(ts));
-      expect(shared[1].sum(ts)).toBe(own[1].sum(ts));
+      if (rnd() < 0.01) {
+        shared[i].reset();
+        own[i].reset();
+      }
+      for (let k = 0; k < 3; k++) expect(shared[k].sum(ts)).toBe(own[k].sum(ts));
     }
   });
 
