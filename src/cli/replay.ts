@@ -83,8 +83,8 @@ interface Tally {
 
 /**
  * Streams lines through the engine. Input is read in large chunks and cut into lines before
- * decoding (LineSplitter); readline's per-line events would cost more than parsing the line. A file is read
- * synchronously (no promise per chunk); stdin is a stream. Output is gathered into large chunks,
+ * decoding (LineSplitter); readline's per-line events would cost more than parsing the line. A
+ * file is read synchronously (no promise per chunk); stdin is a stream. Output is gathered into large chunks,
  * because one write per event would cost more than the engine itself.
  */
 async function replayStream(file: string, engine: DetectionEngine): Promise<void> {
@@ -257,7 +257,6 @@ export function decisionLine(d: SubmitDecision): string {
   const score = Number.isFinite(d.score) ? String(d.score) : 'null';
   return `{"ts":${quote(d.ts)},"account":${quote(d.account)},"messageId":${quote(d.messageId)},"verdict":${quote(d.verdict)},"score":${score},"reasons":[${reasons}]}\n`;
 }
-
 
 function write(chunk: string): Promise<void> {
   return new Promise((resolve, reject) => {
