@@ -59,6 +59,8 @@ describe('mailwarden replay', () => {
       },
       { type: 'summary', submits: 3, accepted: 1, deferred: 0, rejected: 1, held: 1, restricted: ['a@example.co.jp'] },
     ]);
+    // Nothing else on stderr for clean input: not even from the compiler setting replay makes.
+    expect(r.stderr).toBe('');
   });
 
   it('uses the detection: key of a YAML file, or the whole document', () => {
