@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { say, type Text } from '../core/i18n.js';
+import { endQuietlyWhenReaderLeaves } from './stdout.js';
 
 /**
  * One file per command group; each exports `run(args): Promise<exit code>` and a one-line `summary`.
@@ -45,6 +46,7 @@ const unknown: Text = {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name !== 'start') endQuietlyWhenReaderLeaves();
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     await printUsage();
     return 0;

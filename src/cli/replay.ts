@@ -8,6 +8,7 @@ import { detectionDefaults } from '../policy/detection-defaults.js';
 import { DetectionEngine } from '../policy/engine.js';
 import { parseReplayLine } from '../policy/replay-input.js';
 import { fail, parseCommand } from './args.js';
+import { writeOut } from './stdout.js';
 
 export const summary: Text = {
   en: 'Run the detection engine over a recorded event stream and print its verdicts (backtesting)',
@@ -246,7 +247,7 @@ class Replay {
   async flush(): Promise<void> {
     const chunk = this.out;
     this.out = '';
-    await write(chunk);
+    await writeOut(chunk);
   }
 }
 
@@ -275,10 +276,4 @@ export function decisionLine(d: SubmitDecision): string {
   for (let i = 0; i < d.reasons.length; i++) reasons += i === 0 ? quote(d.reasons[i]) : `,${quote(d.reasons[i])}`;
   const score = Number.isFinite(d.score) ? String(d.score) : 'null';
   return `{"ts":${quote(d.ts)},"account":${quote(d.account)},"messageId":${quote(d.messageId)},"verdict":${quote(d.verdict)},"score":${score},"reasons":[${reasons}]}\n`;
-}
-
-function write(chunk: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    process.stdout.write(chunk, (err) => (err ? reject(err) : resolve()));
-  });
 }

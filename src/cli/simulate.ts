@@ -4,6 +4,7 @@ import type { Text } from '../core/i18n.js';
 import { DEFAULT_START, isAttackKind, simulate, simulationConfig } from '../policy/simulation/stream.js';
 import type { AttackKind } from '../policy/simulation/attacks.js';
 import { fail, parseCommand } from './args.js';
+import { writeOut } from './stdout.js';
 
 export const summary: Text = {
   en: 'Write a simulated organisation\'s event stream (with optional attacks) in the replay format',
@@ -74,13 +75,9 @@ async function writeLines(events: readonly object[]): Promise<void> {
   for (const ev of events) {
     out += `${JSON.stringify(ev)}\n`;
     if (out.length > 1 << 16) {
-      await write(out);
+      await writeOut(out);
       out = '';
     }
   }
-  await write(out);
-}
-
-function write(chunk: string): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(chunk, (err) => (err ? reject(err) : resolve())));
+  await writeOut(out);
 }

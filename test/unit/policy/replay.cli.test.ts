@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,4 +110,19 @@ describe('mailwarden replay', () => {
     expect(plain.lines.length).toBeGreaterThan(1);
     expect(replay(args('shuffled.jsonl')).lines).toEqual(plain.lines);
   });
+
+  it('ends quietly when the reader of its output goes away (| head)', async () => {
+    // Enough output to fill the pipe: the 10-day simulation, and its replay.
+    const events = join(mkdtempSync(join(tmpdir(), 'mw-replay-')), 'e.jsonl');
+    writeFileSync(events, spawnSync(process.execPath, ['--import', 'tsx', entry, 'simulate', '--accounts', '50', '--days', '10'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 }).stdout);
+    for (const args of [['replay', events], ['simulate', '--accounts', '50', '--days', '10']]) {
+      const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, env: { ...process.env, MAILWARDEN_LANG: 'en' } });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Read the first chunk only, then close the pipe, as head does.
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect({ args: args[0], code, stderr }).toEqual({ args: args[0], code: 0, stderr: '' });
+    }
+  }, 60_000);
 });
