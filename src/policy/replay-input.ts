@@ -21,7 +21,7 @@ export function parseReplayLine(line: string): ParsedLine {
   } catch (err) {
     return { error: badJson, params: { detail: (err as Error).message } };
   }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return { error: badJson, params: { detail: typeof obj } };
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return { error: badJson, params: { detail: obj === null ? 'null' : Array.isArray(obj) ? 'array' : typeof obj } };
   const o = obj as Record<string, unknown>;
   // The time is read once here and handed to the engine with the event.
   const ts = isStr(o.ts) ? parseTimestamp(o.ts) : NaN;
@@ -110,7 +110,7 @@ function submitMissing(e: SubmitEvent): string | null {
   if (!isStr(e.ip)) return 'ip';
   if (!isStr(e.messageId)) return 'messageId';
   if (!Array.isArray(e.rcpts) || e.rcpts.length === 0 || !allStrings(e.rcpts)) return 'rcpts';
-  if (e.asn !== undefined && typeof e.asn !== 'number') return 'asn';
+  if (e.asn !== undefined && !isAsn(e.asn)) return 'asn';
   if (notString(e.mailFrom)) return 'mailFrom';
   if (notString(e.headerFrom)) return 'headerFrom';
   if (notString(e.subject)) return 'subject';
@@ -123,7 +123,7 @@ function submitMissing(e: SubmitEvent): string | null {
 function authMissing(e: AuthEvent): string | null {
   if (!isStr(e.ip)) return 'ip';
   if (typeof e.ok !== 'boolean') return 'ok';
-  if (e.asn !== undefined && typeof e.asn !== 'number') return 'asn';
+  if (e.asn !== undefined && !isAsn(e.asn)) return 'asn';
   return notString(e.country) ? 'country' : null;
 }
 
@@ -135,6 +135,9 @@ function bounceMissing(e: BounceEvent): string | null {
 function credentialMissing(e: CredentialEvent): string | null {
   return e.kind === 'password' || e.kind === 'app-password' ? null : 'kind';
 }
+
+/** An autonomous system number: a whole number of 32 bits (not 1e400, which JSON reads as Infinity). */
+const isAsn = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff;
 
 /** Present and not a string. */
 const notString = (v: unknown): boolean => v !== undefined && typeof v !== 'string';

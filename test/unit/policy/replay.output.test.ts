@@ -124,4 +124,14 @@ describe('reading an event line', () => {
     expect(error({ ...base, type: 'credential', kind: 'token' })).toEqual({ field: 'kind' });
     expect(error({ ...base, type: 'login' })).toEqual({ value: 'login' });
   });
+
+  it('refuses an AS number that is not a whole 32-bit number, and names an array or null as such', () => {
+    const submit = { ts: '2026-01-05T10:00:00Z', type: 'submit', account: 'a@example.co.jp', ip: '203.0.113.5', messageId: '<m1@x>', rcpts: ['b@customer.example'] };
+    for (const asn of [-1, 1.5, 2 ** 32]) expect(parseReplayLine(JSON.stringify({ ...submit, asn }))).toMatchObject({ params: { field: 'asn' } });
+    expect(parseReplayLine(JSON.stringify(submit).replace('}', ',"asn":1e400}'))).toMatchObject({ params: { field: 'asn' } });
+    expect(parseReplayLine(JSON.stringify({ ...submit, type: 'auth', ok: true, asn: '2516' }))).toMatchObject({ params: { field: 'asn' } });
+    expect(parseReplayLine(JSON.stringify({ ...submit, asn: 4_294_967_295 }))).toHaveProperty('event');
+    expect(parseReplayLine('[1]')).toMatchObject({ params: { detail: 'array' } });
+    expect(parseReplayLine('null')).toMatchObject({ params: { detail: 'null' } });
+  });
 });
