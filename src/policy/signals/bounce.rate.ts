@@ -2,6 +2,7 @@ import type { BounceEvent } from '../../events/replay.js';
 import type { AccountRecord } from '../account.js';
 import type { DetectionConfig } from '../config.js';
 import { clamp, pct, type Score } from './context.js';
+import { FRACTIONAL_ZERO } from '../window.js';
 
 /** RFC 3463: a 5.x.x status is a permanent failure; only those say the address list is bad. */
 export function isHardBounce(ev: BounceEvent): boolean {
@@ -15,7 +16,8 @@ export function isHardBounce(ev: BounceEvent): boolean {
 export function bouncePoints(a: AccountRecord, ts: number, cfg: DetectionConfig['bounces']): number {
   const sent = a.sentDay.sum(ts);
   const hard = a.hardDay.sum(ts);
-  if (sent < cfg.minRecipients || hard < cfg.minHardBounces) return 0;
+  // A double zero, like the rate's points (see overBy).
+  if (sent < cfg.minRecipients || hard < cfg.minHardBounces) return FRACTIONAL_ZERO;
   const span = Math.max(1e-6, cfg.rateFull - cfg.rateStart);
   return 40 * clamp((hard / sent - cfg.rateStart) / span, 0, 1);
 }

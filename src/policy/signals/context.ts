@@ -62,9 +62,14 @@ export class Score {
 
 export const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
 
-/** Points that grow with the logarithm of how far an observation exceeds its expectation. */
+/**
+ * Points that grow with the logarithm of how far an observation exceeds its expectation. "None"
+ * is a double zero like every other answer (see FRACTIONAL_ZERO): a small-integer 0 on all the
+ * first events taught the optimiser that the points were small integers, and the first real
+ * points threw the compiled signals away.
+ */
 export function overBy(observed: number, expected: number, perDoubling: number, cap: number): number {
-  if (observed <= expected || expected <= 0) return 0;
+  if (observed <= expected || expected <= 0) return FRACTIONAL_ZERO;
   return clamp(perDoubling * Math.log2(observed / expected), 0, cap);
 }
 

@@ -108,7 +108,7 @@ export function scoreNovelty(c: SubmitContext, s: Score, damp: number): number {
   const a = c.acct;
   const novel = a.novel60m.sum(c.ts);
   const judged = a.judged60m.sum(c.ts);
-  if (novel < 0.5 || judged === 0) return 0;
+  if (novel < 0.5 || judged === 0) return FRACTIONAL_ZERO;
   const share = clamp(novel / judged, 0, 1);
   const expected = a.profile.expected(c.ts, M_NOVEL, c.cfg.profile.floorNovelPerHour);
   const strength = clamp(Math.log2(1 + novel / expected) / 2.5, 0, 1);
