@@ -12,15 +12,11 @@
  * a quarter of all compile work and a tenth of the run on one core). Negative zero is kept as a
  * double from the start; it equals 0 in every comparison, prints as 0, and vanishes in a sum with
  * any other number. Only Object.is and division by it tell it apart, and the engine does neither
- * with these fields.
+ * with these fields, nor with the signals' "no points" (overBy and its kin return it for the same
+ * reason).
  */
 export const FRACTIONAL_ZERO = -0;
 
-/**
- * Shortens a list to `n` entries but keeps its storage for the next use. Setting `length` is a
- * call into the runtime that also gives the storage up, so that the next push allocates it again;
- * popping the handful of entries these lists hold costs a few instructions each.
- */
 /**
  * An empty array for numbers that are mostly not small integers (times, 52-bit keys). `[]` starts
  * out holding small integers only; the first double pushed changes its kind, and code compiled
@@ -40,6 +36,11 @@ export function strings(): string[] {
   return a;
 }
 
+/**
+ * Shortens a list to `n` entries but keeps its storage for the next use. Setting `length` is a
+ * call into the runtime that also gives the storage up, so that the next push allocates it again;
+ * popping the handful of entries these lists hold costs a few instructions each.
+ */
 export function truncate(list: unknown[], n = 0): void {
   while (list.length > n) list.pop();
 }
