@@ -110,7 +110,7 @@ interface Tally {
  */
 async function replayStream(file: string, engine: DetectionEngine): Promise<void> {
   const r = new Replay(engine);
-  const lines = new LineSplitter((line) => r.event(line));
+  const lines = new LineSplitter((line, plain) => r.event(line, plain));
   if (file === '-') {
     for await (const chunk of process.stdin) {
       lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
@@ -147,12 +147,16 @@ const OUT_CHUNK = 1 << 16;
  * A carriage return also ends a line, as it does for readline: CRLF counts as one end, a lone CR
  * as one. A byte-order mark at the very start of the input (Windows tools write one) is dropped,
  * so that the first event is not lost; anywhere else it stays, as toString keeps it.
+ *
+ * Each line goes to the sink with whether it is free of backslashes (`plain`): JSON strings
+ * without escapes need none when written again (see decisionLine). Backslashes are looked for like
+ * carriage returns, once per chunk and again only after one is passed.
  */
 export class LineSplitter {
   private held: Buffer[] = [];
   private first = true;
 
-  constructor(private readonly sink: (line: string) => void) {}
+  constructor(private readonly sink: (line: string, plain: boolean) => void) {}
 
   push(chunk: Buffer): void {
     let start = 0;
@@ -165,12 +169,14 @@ export class LineSplitter {
       this.held.push(chunk.subarray(0, nl));
       const line = Buffer.concat(this.held);
       this.held = [];
-      this.line(line, 0, line.length, line.indexOf(13));
+      this.line(line, 0, line.length, line.indexOf(13), line.indexOf(92));
       start = nl + 1;
     }
     const n = chunk.length;
-    // The next carriage return (-1: none left), searched again only once passed: most input has none.
+    // The next carriage return and backslash (-1: none left), each searched again only once
+    // passed: most input has neither.
     let cr = chunk.indexOf(13, start);
+    let bs = chunk.indexOf(92, start);
     while (start < n) {
       const nl = chunk.indexOf(10, start);
       if (nl < 0) {
@@ -178,7 +184,8 @@ export class LineSplitter {
         return;
       }
       if (cr >= 0 && cr < start) cr = chunk.indexOf(13, start);
-      this.line(chunk, start, nl, cr);
+      if (bs >= 0 && bs < start) bs = chunk.indexOf(92, start);
+      this.line(chunk, start, nl, cr, bs);
       start = nl + 1;
     }
   }
@@ -187,18 +194,22 @@ export class LineSplitter {
     if (this.held.length === 0) return;
     const line = Buffer.concat(this.held);
     this.held = [];
-    this.line(line, 0, line.length, line.indexOf(13));
+    this.line(line, 0, line.length, line.indexOf(13), line.indexOf(92));
   }
 
-  /** The bytes `[start, end)` before a line feed; `cr` is the next carriage return from start on, or -1. */
-  private line(buf: Buffer, start: number, end: number, cr: number): void {
+  /**
+   * The bytes `[start, end)` before a line feed; `cr` and `bs` are the next carriage return and
+   * backslash from start on, or -1.
+   */
+  private line(buf: Buffer, start: number, end: number, cr: number, bs: number): void {
     if (this.first) {
       this.first = false;
       if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
     }
     if (end > start && buf[end - 1] === 13) end--;
-    if (cr >= start && cr < end) for (const part of buf.toString('utf8', start, end).split('\r')) this.sink(part);
-    else this.sink(buf.toString('utf8', start, end));
+    const plain = bs < start || bs >= end;
+    if (cr >= start && cr < end) for (const part of buf.toString('utf8', start, end).split('\r')) this.sink(part, plain || !part.includes('\\'));
+    else this.sink(buf.toString('utf8', start, end), plain);
   }
 }
 
@@ -217,7 +228,7 @@ class Replay {
 
   constructor(private readonly engine: DetectionEngine) {}
 
-  event(line: string): void {
+  event(line: string, plain = false): void {
     this.lineNo++;
     if (isBlank(line)) return;
     const parsed = parseReplayLine(line);
@@ -230,7 +241,7 @@ class Replay {
       const v = result.decision.verdict;
       this.submits++;
       this.verdicts.set(v, (this.verdicts.get(v) ?? 0) + 1);
-      this.out += decisionLine(result.decision);
+      this.out += decisionLine(result.decision, plain);
     }
     for (const c of result.changes) {
       if (c.state === 'restricted' && !this.restricted.includes(c.account)) this.restricted.push(c.account);
@@ -259,22 +270,37 @@ function isBlank(line: string): boolean {
   return line.trim() === '';
 }
 
-/** Characters that JSON.stringify would escape in a string. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what must be found
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/**
+ * Whether JSON.stringify might escape something in the string: a quote, a backslash, a control
+ * character or a surrogate (paired surrogates it leaves alone; this answers yes for them too, and
+ * JSON.stringify then decides). A loop rather than a regular expression: reasons are built by
+ * concatenation, and a regular expression on a concatenated string leaves its fast path for a
+ * call into the runtime on every test.
+ */
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return true;
+  }
+  return false;
+}
 
 /** The string as JSON.stringify writes it; most strings need no escape and are only quoted. */
 function quote(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+  return needsEscape(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
 /**
  * A decision as one JSON line, byte for byte what JSON.stringify gives (tested), built directly
  * because it is written for every submission and the generic serialiser costs more than half again.
+ * `plain` says that the time, account and message ID come from an input line without a backslash:
+ * JSON without escapes cannot hold a quote, a backslash, a control character or a lone surrogate
+ * inside a string, so those three are only quoted. The verdict is one of four plain words.
  */
-export function decisionLine(d: SubmitDecision): string {
+export function decisionLine(d: SubmitDecision, plain = false): string {
   let reasons = '';
   for (let i = 0; i < d.reasons.length; i++) reasons += i === 0 ? quote(d.reasons[i]) : `,${quote(d.reasons[i])}`;
   const score = Number.isFinite(d.score) ? String(d.score) : 'null';
-  return `{"ts":${quote(d.ts)},"account":${quote(d.account)},"messageId":${quote(d.messageId)},"verdict":${quote(d.verdict)},"score":${score},"reasons":[${reasons}]}\n`;
+  const head = plain ? `{"ts":"${d.ts}","account":"${d.account}","messageId":"${d.messageId}"` : `{"ts":${quote(d.ts)},"account":${quote(d.account)},"messageId":${quote(d.messageId)}`;
+  return `${head},"verdict":"${d.verdict}","score":${score},"reasons":[${reasons}]}\n`;
 }

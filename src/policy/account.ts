@@ -1,7 +1,7 @@
 import type { AccountState } from '../events/replay.js';
 import type { DetectionConfig, Limits } from './config.js';
 import type { Footing } from './footing.js';
-import { isBulk, LIMIT_SLOTS, LimitCounters, resolveLimits } from './limits.js';
+import { domainOf, isBulk, LIMIT_SLOTS, LimitCounters, resolveLimits } from './limits.js';
 import type { OrgMemory, OrgPlace } from './org.js';
 import { AccountProfile } from './profile.js';
 import { ContentCounts } from './content-counts.js';
@@ -98,7 +98,7 @@ export class AccountRecord {
     const m = cfg.memory;
     this.limits = resolveLimits(cfg, name);
     this.bulk = isBulk(cfg, name);
-    this.domain = name.slice(name.lastIndexOf('@') + 1).toLowerCase();
+    this.domain = domainOf(name).toLowerCase();
     this.accepted = new LimitCounters(Math.max(this.limits.domainsPerHour + 1, 64), this.bank);
     this.domains60m = new RecentSet(HOUR, 4096);
     this.recipients = new FingerprintSet(m.recipientsPerAccount);

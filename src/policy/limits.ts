@@ -32,6 +32,17 @@ function defined(o: object | undefined): object {
 
 /** A recipient domain (lower-cased) as the key the hour's domain sets keep (see `keyOf`). */
 export const domainKey = (domain: string): number => keyOf(domain, DOMAIN_SEED);
+
+/**
+ * The domain of an address: what follows its last "@" (a quoted local part may hold one too), or
+ * the whole string when it has none. Found with indexOf, which compiled code calls directly;
+ * lastIndexOf is a call into the runtime, once for every recipient of every submission.
+ */
+export function domainOf(address: string): string {
+  let at = address.indexOf('@');
+  for (let next = at; next >= 0; next = address.indexOf('@', at + 1)) at = next;
+  return address.slice(at + 1);
+}
 const DOMAIN_SEED = 2;
 
 export const LIMIT_SLOTS = 2 * (12 + 30 + 48);

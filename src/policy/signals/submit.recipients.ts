@@ -2,7 +2,7 @@ import type { SubmitEvent } from '../../events/replay.js';
 import type { AccountRecord } from '../account.js';
 import type { DetectionConfig } from '../config.js';
 import { FP, fingerprint } from '../fingerprint.js';
-import { domainKey } from '../limits.js';
+import { domainKey, domainOf } from '../limits.js';
 import type { OrgMemory } from '../org.js';
 import { M_DOMAINS, M_NOVEL } from '../profile.js';
 import { FRACTIONAL_ZERO, truncate } from '../window.js';
@@ -37,7 +37,7 @@ export function analyseRecipients(
   let novelInternal = 0;
   for (const raw of ev.rcpts) {
     const rcpt = raw.toLowerCase();
-    const domain = rcpt.slice(rcpt.lastIndexOf('@') + 1);
+    const domain = domainOf(rcpt);
     const internal = domain === acct.domain || org.domains.has(domain);
     const key = domainKey(domain);
     if (!domains.includes(key)) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContentCounts } from '../../../src/policy/content-counts.js';
 import { FingerprintIntMap, FingerprintSet, keyOf } from '../../../src/policy/fingerprint.js';
-import { domainKey } from '../../../src/policy/limits.js';
+import { domainKey, domainOf } from '../../../src/policy/limits.js';
 import { parseTimestamp } from '../../../src/policy/timestamp.js';
 import { BoundedMap, DistinctSet, RecentSet, RollingCounter, SlotBank } from '../../../src/policy/window.js';
 
@@ -235,6 +235,13 @@ describe('distinct sets', () => {
       ref.add(key);
       expect(set.size).toBe(ref.size);
     }
+  });
+});
+
+describe('domains of addresses', () => {
+  it('take what follows the last "@", as lastIndexOf finds it, or the whole string without one', () => {
+    for (const a of ['a@example.jp', '"a@b"@example.jp', 'a@b@c', '@example.jp', 'a@', 'no-at-sign', '', '@'])
+      expect(domainOf(a)).toBe(a.slice(a.lastIndexOf('@') + 1));
   });
 });
 

@@ -24,6 +24,19 @@ describe('replay output lines', () => {
       expect(decisionLine(none)).toBe(`${JSON.stringify(none)}\n`);
     }
   });
+
+  it('writes the same line from fields read off a line without backslashes, with reasons that still need escapes', () => {
+    // What a line without escapes can hold: any character but a quote, a backslash, a control character.
+    for (const s of ['plain', '日本語の件名 😀', '\u2028 and \u2029', "<it's@example.jp>", '']) {
+      const line = JSON.stringify({ ts: s, account: `${s}@example.jp`, messageId: `<${s}>` });
+      expect(line.includes('\\')).toBe(false);
+      const { ts, account, messageId } = JSON.parse(line) as SubmitDecision;
+      for (const reasons of [[], tricky, [`${s} ${tricky[1]}`, s + tricky[2]]]) {
+        const d: SubmitDecision = { ts, account, messageId, verdict: 'defer', score: 12, reasons };
+        expect(decisionLine(d, true)).toBe(`${JSON.stringify(d)}\n`);
+      }
+    }
+  });
 });
 
 describe('reading input in chunks', () => {
@@ -56,6 +69,25 @@ describe('reading input in chunks', () => {
     for (const chunks of chunkings(Buffer.from(text))) expect(split(chunks)).toEqual(text.split('\n'));
     expect(split([])).toEqual([]);
     expect(split([Buffer.from('one\n')])).toEqual(['one']);
+  });
+
+  it('says of each line whether it holds a backslash, whatever the chunk boundaries', () => {
+    const text = '{"a":"x"}\n{"b":"\\"q\\""}\n{"c":"件名"}\r{"d":"\\u00e9"}\r\n\\\nlast';
+    const expected = [
+      ['{"a":"x"}', true],
+      ['{"b":"\\"q\\""}', false],
+      ['{"c":"件名"}', true],
+      ['{"d":"\\u00e9"}', false],
+      ['\\', false],
+      ['last', true],
+    ];
+    for (const chunks of chunkings(Buffer.from(text))) {
+      const out: [string, boolean][] = [];
+      const s = new LineSplitter((line, plain) => out.push([line, plain]));
+      for (const c of chunks) s.push(c);
+      s.end();
+      expect(out).toEqual(expected);
+    }
   });
 
   it('ends a line at CRLF, a lone CR and LF alike, also when CR and LF fall in different chunks', () => {
