@@ -1,5 +1,5 @@
 import type { DetectionConfig } from './config.js';
-import { DistinctSet, fillWith, FRACTIONAL_ZERO, halve } from './window.js';
+import { DistinctSet, FRACTIONAL_ZERO, halve } from './window.js';
 
 /** Metrics learned per hour: messages, recipients, never-mailed-before recipients, distinct domains. */
 export const M_MESSAGES = 0;
@@ -111,7 +111,7 @@ export class AccountProfile {
     const bucket = hourOfWeek(ts);
     if (ts !== this.fadesTs) {
       this.fadesTs = ts;
-      fillWith(this.fades, NaN);
+      this.fades.fill(NaN);
     }
     let own = 0;
     for (let d = -1; d <= 1; d++) own = Math.max(own, this.peakAt((bucket + d + WEEK_HOURS) % WEEK_HOURS, metric, ts, d + 1));
@@ -176,7 +176,7 @@ export class AccountProfile {
     if (hour === this.currentHour) return;
     if (this.currentHour >= 0 && this.current[M_MESSAGES] > 0) this.commit(this.currentHour * HOUR);
     this.currentHour = hour;
-    fillWith(this.current, 0);
+    this.current.fill(0);
     this.currentDomains.clear();
   }
 

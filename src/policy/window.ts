@@ -45,15 +45,6 @@ export function truncate(list: unknown[], n = 0): void {
   while (list.length > n) list.pop();
 }
 
-/**
- * Sets every element of a small array to `v`. TypedArray#fill is a call into the runtime from
- * compiled code; for the few dozen slots of a counter, a loop costs a fraction of the call, and
- * counters of a quiet account are cleared this way on nearly every message.
- */
-export function fillWith(a: Float64Array, v: number): void {
-  for (let i = 0; i < a.length; i++) a[i] = v;
-}
-
 /** Sum over a sliding window, approximated by `buckets` fixed slots (error < one slot). */
 export class RollingCounter {
   private readonly slots: Float64Array;
@@ -76,7 +67,7 @@ export class RollingCounter {
   }
 
   reset(): void {
-    fillWith(this.slots, 0);
+    this.slots.fill(0);
     this.total = 0;
     this.head = -1;
     this.at = 0;
@@ -102,7 +93,7 @@ export class RollingCounter {
     }
     if (slot <= this.head) return;
     if (slot - this.head >= n) {
-      fillWith(this.slots, 0);
+      this.slots.fill(0);
       this.total = 0;
       this.at = mod(slot, n);
     } else {
