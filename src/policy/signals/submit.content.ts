@@ -3,14 +3,20 @@ import { overBy, type Score, type SubmitContext } from './context.js';
 const DAY = 86_400_000;
 const SUBJECT = 0;
 const BODY = 1;
+/** What a recipient the account has written to before counts towards "same body" (new ones count 1). */
+const KNOWN_WEIGHT = 0.25;
 
 /**
  * Same subject or body to many recipients. Honest mass mail (invoices, recruiting) is personal per
  * recipient; spam is one text to a list. Recipients never mailed before weigh fully, known ones a
- * quarter, so an announcement to regular contacts stays quiet.
+ * quarter, so an announcement to regular contacts stays quiet. On probation (a new network or
+ * country, a changed password) known ones weigh fully too: the account's own address book is the
+ * first list a stolen mailbox is used against, and the usual contacts earn no trust for a text
+ * sent from a footing the account has not shown to be its own.
  */
 export function scoreSameContent(c: SubmitContext, s: Score, damp: number): void {
-  const weight = c.novelWeight + (c.external - c.novelAccount) * 0.25;
+  const known = c.acct.probation === null ? KNOWN_WEIGHT : 1;
+  const weight = c.novelWeight + (c.external - c.novelAccount) * known;
   let body = 0;
   let subject = 0;
   if (c.ev.bodyHash) body = bump(c, BODY, c.ev.bodyHash, weight);

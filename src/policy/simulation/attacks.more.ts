@@ -64,6 +64,10 @@ function moreShape(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng
     // A different subject and body on every message: no same-content signal at all.
     case 'random':
       return { ...common, place: () => foreign, gap: () => rng.int(4, 10) * SECOND, count: 600, rcpts: () => rng.int(1, 3), subject: () => `Re: ${rng.hex(6)}`, body: () => rng.hex(16) };
+    // The victim's own address book phished from a new IP abroad: only people the victim writes
+    // to, one lure, a message every few seconds. No harvested list, so no novelty and no bounces.
+    case 'contacts':
+      return { ...common, place: () => foreign, gap: () => rng.int(2, 6) * SECOND, count: 300, rcpts: () => rng.int(1, 3), recipients: (n) => pickDistinct(rng, v.book, n), subject: () => subjects[2], body: () => bodies[0], client: undefined, invalidShare: 0 };
   }
 }
 

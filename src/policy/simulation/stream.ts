@@ -44,6 +44,7 @@ const ATTACK_HOUR: Record<AttackKind, number> = {
   multi: 2,
   mixed: 10,
   random: 15.5,
+  contacts: 9.5,
 };
 
 /** Accounts the attacker uses besides the victim (one IP, several stolen passwords). */

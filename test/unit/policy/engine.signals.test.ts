@@ -69,6 +69,23 @@ describe('anomaly signals against the account\'s own history', () => {
     expect(reasonsOf(last)).toMatch(/same body to 8 recipients/);
   });
 
+  it('counts the usual contacts in full towards the same body only on probation (a new footing)', () => {
+    const sameToContacts = (from: Partial<Parameters<typeof submit>[3]>, login: boolean) => {
+      const e = engine();
+      let t = warmUp(e, A) + 10 * HOUR;
+      if (login) e.process(auth(A, t, from));
+      let last;
+      for (let i = 0; i < 4; i++) last = e.process(submit(A, (t += 3 * MIN), [contacts[(2 * i) % 12], contacts[(2 * i + 1) % 12]], { ...from, bodyHash: 'lure', subject: 'Re: invoice' })).decision;
+      return reasonsOf(last);
+    };
+    // From the office, eight known contacts weigh a quarter each: no "same body".
+    expect(sameToContacts({}, false)).not.toMatch(/same body/);
+    // After a login from a network and country the account never used, they weigh fully.
+    const abroad = { ip: '203.0.113.5', asn: 64999, country: 'BR' };
+    expect(sameToContacts(abroad, true)).toMatch(/probation since/);
+    expect(sameToContacts(abroad, true)).toMatch(/same body to 8 recipients/);
+  });
+
   it('reports a first use of IP, network and country', () => {
     const e = engine();
     const t = warmUp(e, A) + 10 * HOUR;

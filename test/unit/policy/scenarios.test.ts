@@ -41,7 +41,7 @@ describe('detection targets on a simulated organisation', () => {
     }
   });
 
-  it.each(['internal', 'bcc', 'drip', 'proxy', 'night', 'multi', 'mixed', 'random'])(
+  it.each(['internal', 'bcc', 'drip', 'proxy', 'night', 'multi', 'mixed', 'random', 'contacts'])(
     'contains the %s attack, which it was not tuned on, within 50 messages and lets at most 15 through',
     (kind) => {
       const a = attack(kind);
