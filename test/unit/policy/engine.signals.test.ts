@@ -70,7 +70,7 @@ describe('anomaly signals against the account\'s own history', () => {
   });
 
   it('counts the usual contacts in full towards the same body only on probation (a new footing)', () => {
-    const sameToContacts = (from: Partial<Parameters<typeof submit>[3]>, login: boolean) => {
+    const sameToContacts = (from: { ip?: string; asn?: number; country?: string }, login: boolean) => {
       const e = engine();
       let t = warmUp(e, A) + 10 * HOUR;
       if (login) e.process(auth(A, t, from));
