@@ -2,7 +2,7 @@ import type { StateChange, SubmitDecision, SubmitEvent, Verdict } from '../event
 import type { AccountRecord } from './account.js';
 import type { DetectionConfig } from './config.js';
 import { FP, fingerprint } from './fingerprint.js';
-import { networkOf } from './footing.js';
+import { established, hasHome, networkOf } from './footing.js';
 import type { OrgMemory } from './org.js';
 import { expireProbation, isOrdinary, overProbationBudget, probationWhy, progressProbation, startProbation } from './probation.js';
 import { scoreBounces } from './signals/bounce.rate.js';
@@ -66,7 +66,7 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreVolume(c, s, damp, share);
   scoreNovelBurst(c, s);
   scoreDomainSpread(c, s, damp, share);
-  scoreSameContent(c, s, damp);
+  scoreSameContent(c, s, damp, atHome(c, origin));
   scoreBounces(c.acct, c.ts, c.cfg.bounces, s);
   scoreFooting(c, origin, s);
   scoreParallel(c, s);
@@ -75,6 +75,19 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreUnusualHour(c, s, share);
   scoreLogin(c, origin.ip, s);
   return s;
+}
+
+/**
+ * Whether the account writes from ground it has shown to be its own: no probation, and a network
+ * established for it (an account without any established network yet has nothing to compare with
+ * and counts as at home). A network known to the organisation but new to the account is not its
+ * own: a colleague's provider is where a residential proxy in the same country exits.
+ */
+function atHome(c: SubmitContext, origin: Origin): boolean {
+  const a = c.acct;
+  if (a.probation !== null) return false;
+  const n = c.cfg.network;
+  return !hasHome(a, c.ts, n) || established(origin.networkFooting, c.ts, n);
 }
 
 /** Verdict reasons go first, signal reasons after them. */

@@ -9,13 +9,14 @@ const KNOWN_WEIGHT = 0.25;
 /**
  * Same subject or body to many recipients. Honest mass mail (invoices, recruiting) is personal per
  * recipient; spam is one text to a list. Recipients never mailed before weigh fully, known ones a
- * quarter, so an announcement to regular contacts stays quiet. On probation (a new network or
- * country, a changed password) known ones weigh fully too: the account's own address book is the
- * first list a stolen mailbox is used against, and the usual contacts earn no trust for a text
- * sent from a footing the account has not shown to be its own.
+ * quarter, so an announcement to regular contacts stays quiet. Away from the account's own ground
+ * (`atHome` false: on probation, or from a network not established for the account) known ones
+ * weigh fully too: the account's own address book is the first list a stolen mailbox is used
+ * against, and the usual contacts earn no trust for a text sent from a place the account has not
+ * shown to be its own.
  */
-export function scoreSameContent(c: SubmitContext, s: Score, damp: number): void {
-  const known = c.acct.probation === null ? KNOWN_WEIGHT : 1;
+export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHome: boolean): void {
+  const known = atHome ? KNOWN_WEIGHT : 1;
   const weight = c.novelWeight + (c.external - c.novelAccount) * known;
   let body = 0;
   let subject = 0;

@@ -45,9 +45,7 @@ function moreShape(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng
       return { ...common, place: () => foreign, gap: () => rng.int(3, 8) * MINUTE, count: 1000, rcpts: () => 1, client: undefined, invalidShare: 0.25 };
     // A residential proxy in Japan on an ISP the victim does not use, with the victim's client string.
     case 'proxy': {
-      const nets = JP_RESIDENTIAL.filter((n) => n.asn !== v.home?.asn);
-      const net = rng.pick(nets);
-      const exits: Place[] = Array.from({ length: 40 }, () => ({ ip: `${net.prefix}.${rng.int(0, 255)}.${rng.int(1, 254)}`, asn: net.asn, country: 'JP' }));
+      const exits = residentialExits(rng, v);
       return { ...common, place: (i) => exits[Math.floor(i / 30) % exits.length], gap: () => rng.int(5, 15) * SECOND, count: 800, rcpts: () => rng.int(1, 3) };
     }
     // At 3 a.m. from the victim's own office IP and client (a machine left on, and infected).
@@ -68,7 +66,19 @@ function moreShape(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng
     // to, one lure, a message every few seconds. No harvested list, so no novelty and no bounces.
     case 'contacts':
       return { ...common, place: () => foreign, gap: () => rng.int(2, 6) * SECOND, count: 300, rcpts: () => rng.int(1, 3), recipients: (n) => pickDistinct(rng, v.book, n), subject: () => subjects[2], body: () => bodies[0], client: undefined, invalidShare: 0 };
+    // The same lure to the same people through a residential proxy in Japan (as `proxy`) with the
+    // victim's client string: no new country, and a provider home to colleagues.
+    case 'contacts-proxy': {
+      const exits = residentialExits(rng, v);
+      return { ...common, place: (i) => exits[Math.floor(i / 30) % exits.length], gap: () => rng.int(10, 40) * SECOND, count: 300, rcpts: () => rng.int(1, 3), recipients: (n) => pickDistinct(rng, v.book, n), subject: () => subjects[2], body: () => bodies[0], invalidShare: 0 };
+    }
   }
+}
+
+/** Forty exit IPs of one Japanese consumer ISP that the victim does not use at home. */
+function residentialExits(rng: Rng, v: Person): Place[] {
+  const net = rng.pick(JP_RESIDENTIAL.filter((n) => n.asn !== v.home?.asn));
+  return Array.from({ length: 40 }, () => ({ ip: `${net.prefix}.${rng.int(0, 255)}.${rng.int(1, 254)}`, asn: net.asn, country: 'JP' }));
 }
 
 function pickDistinct(rng: Rng, from: string[], n: number): string[] {

@@ -45,6 +45,7 @@ const ATTACK_HOUR: Record<AttackKind, number> = {
   mixed: 10,
   random: 15.5,
   contacts: 9.5,
+  'contacts-proxy': 16.5,
 };
 
 /** Accounts the attacker uses besides the victim (one IP, several stolen passwords). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auth, bounce, contacts, engine, HOUR, MIN, submit, warmUp } from './events.js';
+import { auth, bounce, contacts, DAY, engine, HOUR, MIN, submit, warmUp } from './events.js';
 
 const A = 'tanaka@example.co.jp';
 const reasonsOf = (d: { reasons: string[] } | undefined) => d!.reasons.join(' | ');
@@ -84,6 +84,26 @@ describe('anomaly signals against the account\'s own history', () => {
     const abroad = { ip: '203.0.113.5', asn: 64999, country: 'BR' };
     expect(sameToContacts(abroad, true)).toMatch(/probation since/);
     expect(sameToContacts(abroad, true)).toMatch(/same body to 8 recipients/);
+  });
+
+  it('counts them in full too from a provider home to colleagues but new to the account, without probation', () => {
+    const e = engine();
+    const home = (i: number) => ({ ip: `153.139.1.${i}`, asn: 4713, country: 'JP' });
+    // Three colleagues work from home on the same provider for three days: it is home to the organisation.
+    for (let d = 0; d < 3; d++)
+      for (let k = 0; k < 3; k++) {
+        const who = `colleague${k}@example.co.jp`;
+        e.process(auth(who, d * DAY + 9 * HOUR, home(k)));
+        e.process(submit(who, d * DAY + 9 * HOUR + MIN, [`x${k}@partner.example`], home(k)));
+      }
+    let t = warmUp(e, A) + 10 * HOUR;
+    const proxy = home(200);
+    e.process(auth(A, t, proxy));
+    let last;
+    for (let i = 0; i < 4; i++) last = e.process(submit(A, (t += 3 * MIN), [contacts[(2 * i) % 12], contacts[(2 * i + 1) % 12]], { ...proxy, bodyHash: 'lure', subject: 'Re: invoice' })).decision;
+    expect(reasonsOf(last)).toMatch(/new network AS4713 \(known to the organisation\)/);
+    expect(reasonsOf(last)).not.toMatch(/probation since/);
+    expect(reasonsOf(last)).toMatch(/same body to 8 recipients/);
   });
 
   it('reports a first use of IP, network and country', () => {

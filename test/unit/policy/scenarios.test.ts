@@ -52,6 +52,16 @@ describe('detection targets on a simulated organisation', () => {
     },
   );
 
+  it('contains phishing of the victim\'s contacts through a residential proxy in Japan within 50 messages', () => {
+    // Here the proxy's provider is the victim's own mobile carrier: only the IP is new, the
+    // recipients are real contacts, so it takes the pace and the repeated text (17 accepted).
+    const a = attack('contacts-proxy');
+    expect(a.untilRestricted).not.toBeNull();
+    expect(a.untilRestricted!).toBeLessThanOrEqual(50);
+    expect(a.accepted).toBeLessThanOrEqual(20);
+    expect(a.acceptedAfter).toBe(0);
+  });
+
   it('restricts no honest account and defers or holds fewer than 1 in 10,000 honest messages', () => {
     expect(m.legit.restrictedAccounts).toEqual([]);
     expect(m.legit.submits).toBeGreaterThan(2000);
