@@ -105,8 +105,8 @@ interface Tally {
 /**
  * Streams lines through the engine. Input is read in large chunks and cut into lines before
  * decoding (LineSplitter); readline's per-line events would cost more than parsing the line. A
- * file is read synchronously (no promise per chunk); stdin is a stream. Output is gathered into large chunks,
- * because one write per event would cost more than the engine itself.
+ * file is read synchronously (no promise per chunk); stdin is a stream. Output is gathered into
+ * large chunks, because one write per event would cost more than the engine itself.
  */
 async function replayStream(file: string, engine: DetectionEngine): Promise<void> {
   const r = new Replay(engine);

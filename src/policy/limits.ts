@@ -32,6 +32,7 @@ function defined(o: object | undefined): object {
 
 /** A recipient domain (lower-cased) as the key the hour's domain sets keep (see `keyOf`). */
 export const domainKey = (domain: string): number => keyOf(domain, DOMAIN_SEED);
+const DOMAIN_SEED = 2;
 
 /**
  * The domain of an address: what follows its last "@" (a quoted local part may hold one too), or
@@ -43,7 +44,6 @@ export function domainOf(address: string): string {
   for (let next = at; next >= 0; next = address.indexOf('@', at + 1)) at = next;
   return address.slice(at + 1);
 }
-const DOMAIN_SEED = 2;
 
 export const LIMIT_SLOTS = 2 * (12 + 30 + 48);
 

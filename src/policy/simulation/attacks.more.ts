@@ -31,6 +31,8 @@ function moreShape(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng
   const subjects = ['Invoice overdue - action required', 'Your parcel is waiting', 'Re: payment confirmation'];
   const foreign = attackerPlace(rng);
   const common = { subject: (i: number) => subjects[i % 3], body: (i: number) => bodies[i % 3], session: 100, client: v.client, invalidShare: 0.3 };
+  // One lure to 1-3 of the people the victim writes to: nobody new, nothing bounces.
+  const lure = { rcpts: () => rng.int(1, 3), recipients: (n: number) => pickDistinct(rng, v.book, n), subject: () => subjects[2], body: () => bodies[0], invalidShare: 0 };
   switch (plan.kind) {
     // Internal phishing: a "password expiry" lure to colleagues, who trust a colleague's address.
     case 'internal': {
@@ -65,12 +67,12 @@ function moreShape(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng
     // The victim's own address book phished from a new IP abroad: only people the victim writes
     // to, one lure, a message every few seconds. No harvested list, so no novelty and no bounces.
     case 'contacts':
-      return { ...common, place: () => foreign, gap: () => rng.int(2, 6) * SECOND, count: 300, rcpts: () => rng.int(1, 3), recipients: (n) => pickDistinct(rng, v.book, n), subject: () => subjects[2], body: () => bodies[0], client: undefined, invalidShare: 0 };
+      return { ...common, ...lure, place: () => foreign, gap: () => rng.int(2, 6) * SECOND, count: 300, client: undefined };
     // The same lure to the same people through a residential proxy in Japan (as `proxy`) with the
     // victim's client string: no new country, and a provider home to colleagues.
     case 'contacts-proxy': {
       const exits = residentialExits(rng, v);
-      return { ...common, place: (i) => exits[Math.floor(i / 30) % exits.length], gap: () => rng.int(10, 40) * SECOND, count: 300, rcpts: () => rng.int(1, 3), recipients: (n) => pickDistinct(rng, v.book, n), subject: () => subjects[2], body: () => bodies[0], invalidShare: 0 };
+      return { ...common, ...lure, place: (i) => exits[Math.floor(i / 30) % exits.length], gap: () => rng.int(10, 40) * SECOND, count: 300 };
     }
   }
 }
