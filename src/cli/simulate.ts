@@ -18,16 +18,17 @@ Writes a realistic, reproducible event stream to stdout, one JSON object per lin
 an organisation of N accounts (default 200) over D days (default 30) with working hours, address
 books, a newsletter sender, month-end invoice runs, a recruiting campaign, travel and password
 changes. --attack (repeatable) injects: blast, lowslow, hijack, spray, blast-usual, blast-slow,
-internal, bcc, drip, proxy, night, multi, mixed, random, contacts, contacts-proxy, none.
-Attack messages have message ids starting with "<atk-". --write-config writes the matching
+internal, bcc, drip, proxy, night, multi, mixed, random, contacts, contacts-proxy, sleeper,
+none. Attack messages have message ids starting with "<atk-". --write-config writes the matching
 detection configuration (YAML) to FILE.`,
   ja: `使い方: mailwarden simulate [--accounts N] [--days D] [--seed S] [--attack 種類 ...] [--start ISO] [--write-config ファイル]
 
 再現可能な模擬イベント列を標準出力に時刻順で書き出します (1 行 1 JSON)。N アカウント (既定 200)、
 D 日間 (既定 30)、勤務時間、アドレス帳、ニュースレター、月末の請求書送付、採用活動、出張、
 パスワード変更を含みます。--attack (複数可) で攻撃を注入します: blast, lowslow, hijack, spray,
-blast-usual, blast-slow, internal, bcc, drip, proxy, night, multi, mixed, random, contacts, contacts-proxy, none。攻撃メッセージの ID は "<atk-" で始まります。--write-config は
-対応する検知設定 (YAML) をファイルに書きます。`,
+blast-usual, blast-slow, internal, bcc, drip, proxy, night, multi, mixed, random, contacts, contacts-proxy,
+sleeper, none。攻撃メッセージの ID は "<atk-" で始まります。--write-config は対応する検知設定 (YAML) を
+ファイルに書きます。`,
 };
 
 const badNumber: Text = { en: '--{name} must be a positive whole number', ja: '--{name} には正の整数を指定してください' };

@@ -14,7 +14,7 @@ import { networkOf } from './footing.js';
 import { OrgMemory } from './org.js';
 import { startProbation } from './probation.js';
 import { bouncePoints, bounceReason, isHardBounce } from './signals/bounce.rate.js';
-import { locate, offFooting, rememberOrigin } from './signals/submit.origin.js';
+import { locate, offFooting } from './signals/submit.origin.js';
 import { addRisk, change, NO_CHANGES } from './states.js';
 import { decideSubmit } from './submit.js';
 import { parseTimestamp } from './timestamp.js';
@@ -139,9 +139,8 @@ export class DetectionEngine {
     if (spray >= this.cfg.login.sprayAccounts)
       startProbation(a, ts, `login from IP ${ev.ip} that failed logins for ${spray} accounts`, this.cfg.probation);
     else if (why) startProbation(a, ts, `login from ${why}`, this.cfg.probation);
-    // A login that raises no doubt teaches the organisation the place too; one that starts or
-    // continues a probation, or comes to an account under suspicion, teaches only the account.
-    rememberOrigin(a, this.org, origin, ts, a.probation === null && a.state === 'active');
+    // The login's place is judged, not remembered: only accepted mail makes a place familiar
+    // (see rememberOrigin), or logins on a few days would make an attacker's network "home".
     return NO_CHANGES;
   }
 

@@ -4,9 +4,10 @@ import type { BoundedMap } from './window.js';
 const HOUR = 3_600_000;
 
 /**
- * Where an account stands: the IPs, networks, countries and clients it has used. A place becomes
- * part of the account's footing only after it has been used over `establishHours`, so that an
- * attacker's first hour from a new network is never treated as home.
+ * Where an account stands: the IPs, networks, countries and clients its accepted mail came from
+ * (logins and stopped mail do not count). A place becomes part of the account's footing only
+ * after mail has come from it over `establishHours`, so that an attacker's first hour from a new
+ * network is never treated as home.
  */
 export interface Footing {
   first: number;

@@ -45,7 +45,7 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   const changes = a.state === 'restricted' ? NO_CHANGES : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring);
   // The message that tips the account over is kept for review rather than sent.
   if (verdict === 'accept' && a.state === 'restricted') verdict = 'hold';
-  rememberOrigin(a, org, origin, ts, teachesOrg(c, verdict, s.content));
+  if (verdict === 'accept') rememberOrigin(a, org, origin, ts, teachesOrg(c, verdict, s.content));
   if (verdict === 'accept') learnAccepted(c, s.content);
   const decision: SubmitDecision = { ts: ev.ts, account: ev.account, messageId: ev.messageId, verdict, score, reasons: s.reasons };
   if (cfg.shadow && refusedBefore === undefined) shadowed(decision, c);

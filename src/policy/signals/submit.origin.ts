@@ -133,11 +133,14 @@ export function scoreLogin(c: SubmitContext, ip: string, s: Score): void {
 }
 
 /**
- * Remembers the place for the account, and for the organisation only when `teachOrg` (after it
- * was judged). Only logins and accepted mail of an account in good standing (active, not on
- * probation) teach the organisation: an attacker's logins and stopped mail would otherwise make
- * the attacker's network "known to the organisation" for the next stolen account. The entries found by `locate` are still the current
- * ones: nothing writes these maps in between.
+ * Remembers the place of an accepted message for the account, and for the organisation only when
+ * `teachOrg` (after it was judged). Only accepted mail makes a place the account's own: a login
+ * proves that someone holds the password, not that the owner works from there, and a password
+ * checked from abroad and used to log in again over the next days would otherwise be "home" on
+ * the day it sends. Only accepted mail of an account in good standing (active, and on probation
+ * only ordinary mail) teaches the organisation: the attacker's network would otherwise become
+ * "known to the organisation" for the next stolen account. The entries found by `locate` are
+ * still the current ones: nothing writes these maps in between.
  */
 export function rememberOrigin(a: AccountRecord, org: OrgMemory, o: Origin, ts: number, teachOrg: boolean): void {
   touch(a.ips, o.ip, o.ipFooting, ts);

@@ -5,6 +5,8 @@ import type { EventSink } from './sink.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 type MoreKind = (typeof MORE_ATTACKS)[number];
 
@@ -22,7 +24,19 @@ const JP_RESIDENTIAL = [
  * new recipients only, a single account, one text).
  */
 export function simulateMoreAttack(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng: Rng, sink: EventSink): void {
-  emit(org, plan, moreShape(org, plan, rng), rng, sink);
+  const shape = moreShape(org, plan, rng);
+  if (plan.kind === 'sleeper') lurk(plan, shape.place(0), rng, sink);
+  emit(org, plan, shape, rng, sink);
+}
+
+/**
+ * The password checked from the attacker's IP three days before any mail is sent, and logins
+ * again on each of the two days after (a mailbox being read, a session kept alive): by the day of
+ * the blast the place has been "used" over days, and the probation that the first login started
+ * has run out.
+ */
+function lurk(plan: AttackPlan, place: Place, rng: Rng, sink: EventSink): void {
+  for (const daysBefore of [3, 2, 1]) sink.auth(plan.at - daysBefore * DAY - rng.int(1, 3) * HOUR - rng.int(0, 59) * MINUTE, plan.victim.address, place);
 }
 
 function moreShape(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng: Rng): Shape {
@@ -74,6 +88,10 @@ function moreShape(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng
       const exits = residentialExits(rng, v);
       return { ...common, ...lure, place: (i) => exits[Math.floor(i / 30) % exits.length], gap: () => rng.int(10, 40) * SECOND, count: 300 };
     }
+    // The incident's blast from an IP abroad that logged in on each of the three days before
+    // (see lurk): the place is no longer new, and no probation is running.
+    case 'sleeper':
+      return { ...common, place: () => foreign, gap: () => 50, count: 2000, rcpts: () => rng.int(1, 3), client: undefined };
   }
 }
 

@@ -46,6 +46,7 @@ const ATTACK_HOUR: Record<AttackKind, number> = {
   random: 15.5,
   contacts: 9.5,
   'contacts-proxy': 16.5,
+  sleeper: 13.5,
 };
 
 /** Accounts the attacker uses besides the victim (one IP, several stolen passwords). */

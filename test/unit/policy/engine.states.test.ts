@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StateChange, SubmitDecision } from '../../../src/events/replay.js';
 import { byAdministrator, type DetectionEngine } from '../../../src/policy/engine.js';
-import { auth, contacts, engine, HOUR, MIN, submit, warmUp } from './events.js';
+import { auth, contacts, DAY, engine, HOUR, MIN, submit, warmUp } from './events.js';
 
 const A = 'tanaka@example.co.jp';
 const FOREIGN = { ip: '203.0.113.5', asn: 64999, country: 'BR' };
@@ -97,6 +97,29 @@ describe('probation', () => {
       expect(d.verdict).toBe('accept');
     }
     expect(e.inspect(A, new Date(Date.parse('2026-01-05T00:00:00Z') + t).toISOString()).probation).toBeNull();
+  });
+
+  it('does not take a place for the account\'s own because of logins alone: a blast after days of logins is stopped as from a new place', () => {
+    const e = engine();
+    const t = warmUp(e, A) + 10 * HOUR;
+    // The stolen password checked from abroad three days before, then again on each day after;
+    // the probation the first login started has run out when the blast begins.
+    for (const d of [0, 1, 2]) e.process(auth(A, t + d * DAY, FOREIGN));
+    const from = t + 3 * DAY + HOUR;
+    const { decisions, changes } = blast(e, from);
+    expect(decisions[0].reasons).toEqual(expect.arrayContaining(['first use of IP 203.0.113.5', 'new network AS64999', 'new country BR']));
+    expect(decisions.filter((d) => d.verdict === 'accept').length).toBeLessThanOrEqual(5);
+    expect(changes.map((c) => c.state)).toContain('restricted');
+    // Mail the account sends from a place does make it its own, over the same days.
+    const traveller = engine();
+    const u = warmUp(traveller, A) + 10 * HOUR;
+    for (const d of [0, 1, 2]) {
+      traveller.process(auth(A, u + d * DAY, FOREIGN));
+      for (let i = 0; i < 6; i++) traveller.process(submit(A, u + d * DAY + (i + 1) * 8 * MIN, [contacts[i]], FOREIGN));
+    }
+    const later = traveller.process(submit(A, u + 3 * DAY + HOUR, [contacts[7]], FOREIGN)).decision!;
+    expect(later.verdict).toBe('accept');
+    expect(later.reasons.join(' | ')).not.toMatch(/IP 203\.0\.113\.5|network AS64999|country BR/);
   });
 
   it('does not start for a login from the account\'s usual network', () => {

@@ -19,8 +19,11 @@ beforeAll(() => {
 const attack = (kind: string) => m.attacks.find((a) => a.kind === kind)!;
 
 describe('detection targets on a simulated organisation', () => {
-  it('lets at most 5 messages of a blast from a new foreign IP through and restricts within 2 seconds', () => {
-    const a = attack('blast');
+  it.each([
+    ['blast', 'a new foreign IP'],
+    ['sleeper', 'a foreign IP that only logged in on the three days before'],
+  ])('lets at most 5 messages of a %s from %s through and restricts within 2 seconds', (kind) => {
+    const a = attack(kind);
     expect(a.messages).toBe(2000);
     expect(a.accepted).toBeLessThanOrEqual(5);
     expect(a.secondsToRestriction).not.toBeNull();
