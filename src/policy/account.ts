@@ -110,7 +110,7 @@ export class AccountRecord {
     const window = cfg.bounces.windowHours * HOUR;
     this.sentDay = new RollingCounter(window, 48, this.bank);
     this.hardDay = new RollingCounter(window, 48, this.bank);
-    this.profile = new AccountProfile(cfg.profile, org.profile);
+    this.profile = new AccountProfile(cfg.profile, org.profile, cfg.scoring.riskFloor);
   }
 
   /**

@@ -51,17 +51,22 @@ export class AccountProfile {
   private readonly current = new Float64Array(METRICS);
   private currentHour = -1;
   private readonly currentDomains = new DistinctSet();
+  /** The highest score of the current hour's accepted mail (see `roll`). */
+  private currentScore = FRACTIONAL_ZERO;
   activeDays = 0;
   private lastDay = -1;
 
   constructor(
     private readonly cfg: Profiled,
     private readonly org: OrgProfile,
+    /** An hour with accepted mail that scored this much is not learned (the risk floor). */
+    private readonly suspectScore: number,
   ) {}
 
   /** Records an accepted message (attack traffic that was stopped must not teach the profile). */
-  learn(ts: number, recipients: number, novel: number, domains: readonly number[]): void {
+  learn(ts: number, recipients: number, novel: number, domains: readonly number[], score: number): void {
     this.roll(ts);
+    if (score > this.currentScore) this.currentScore = score;
     this.current[M_MESSAGES] += 1;
     this.current[M_RECIPIENTS] += recipients;
     this.current[M_NOVEL] += novel;
@@ -170,13 +175,20 @@ export class AccountProfile {
     return halve(Math.max(0, ageMs) / halfLife);
   }
 
-  /** Closes the current hour into its bucket when time has moved past it. */
+  /**
+   * Closes the current hour into its bucket when time has moved past it. An hour in which accepted
+   * mail scored at the risk floor or above is left out: mail that got through while it looked
+   * unlike the account (an attack paced under the limits, a stolen password's first messages) would
+   * otherwise become the account's "usual", and the next hour of the same attack would be measured
+   * against itself.
+   */
   private roll(ts: number): void {
     const hour = Math.floor(ts / HOUR);
     if (hour === this.currentHour) return;
-    if (this.currentHour >= 0 && this.current[M_MESSAGES] > 0) this.commit(this.currentHour * HOUR);
+    if (this.currentHour >= 0 && this.current[M_MESSAGES] > 0 && this.currentScore < this.suspectScore) this.commit(this.currentHour * HOUR);
     this.currentHour = hour;
     this.current.fill(0);
+    this.currentScore = FRACTIONAL_ZERO;
     this.currentDomains.clear();
   }
 

@@ -46,7 +46,7 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   // The message that tips the account over is kept for review rather than sent.
   if (verdict === 'accept' && a.state === 'restricted') verdict = 'hold';
   if (verdict === 'accept') rememberOrigin(a, org, origin, ts, teachesOrg(c, verdict, s.content));
-  if (verdict === 'accept') learnAccepted(c, s.content);
+  if (verdict === 'accept') learnAccepted(c, s.content, score);
   const decision: SubmitDecision = { ts: ev.ts, account: ev.account, messageId: ev.messageId, verdict, score, reasons: s.reasons };
   if (cfg.shadow && refusedBefore === undefined) shadowed(decision, c);
   return { decision, changes };
@@ -131,10 +131,10 @@ function teachesOrg(c: SubmitContext, verdict: Verdict, contentPoints: number): 
 }
 
 /** Only accepted mail teaches the account and the organisation what is usual. */
-function learnAccepted(c: SubmitContext, contentPoints: number): void {
+function learnAccepted(c: SubmitContext, contentPoints: number, score: number): void {
   const { acct: a, org, ts } = c;
   a.accepted.record(ts, c.rcptCount, c.domains);
-  a.profile.learn(ts, c.rcptCount, c.novelAccount, c.externalDomains);
+  a.profile.learn(ts, c.rcptCount, c.novelAccount, c.externalDomains, score);
   // Known recipients were refreshed by the lookup itself; only new ones need writing.
   for (const r of c.unknown) {
     fingerprint(r);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auth, bounce, contacts, DAY, engine, HOUR, MIN, submit, warmUp } from './events.js';
+import { AccountProfile, M_NOVEL, OrgProfile } from '../../../src/policy/profile.js';
+import { auth, bounce, config, contacts, DAY, engine, HOUR, MIN, submit, warmUp } from './events.js';
 
 const A = 'tanaka@example.co.jp';
 const reasonsOf = (d: { reasons: string[] } | undefined) => d!.reasons.join(' | ');
@@ -170,5 +171,24 @@ describe('anomaly signals against the account\'s own history', () => {
       e.process(auth(who, (t += 1000)));
     }
     expect(reasonsOf(e.process(submit(A, t + 1000, [contacts[0]])).decision)).not.toMatch(/failed logins for/);
+  });
+});
+
+describe('the hour-of-week profile', () => {
+  const HOUR_MS = 3_600_000;
+  const week = (h: number) => Date.parse('2026-01-05T00:00:00Z') + h * HOUR_MS;
+  const profileAfter = (score: number) => {
+    const cfg = config();
+    const p = new AccountProfile(cfg.profile, new OrgProfile(), cfg.scoring.riskFloor);
+    // Ten active days of two messages an hour to one known recipient each, then one hour of 30
+    // messages to 60 new people, accepted with the given score.
+    for (let d = 0; d < 10; d++) for (let m = 0; m < 2; m++) p.learn(week(d * 24 + 9) + m * 60_000, 1, 0, [1], 0);
+    for (let m = 0; m < 30; m++) p.learn(week(10 * 24 + 9) + m * 60_000, 2, 2, [m, m + 100], score);
+    return p.expected(week(10 * 24 + 10) + 1000, M_NOVEL, 0);
+  };
+
+  it('learns an hour of accepted mail that looked like the account, and not one that scored at the risk floor', () => {
+    expect(profileAfter(10)).toBeGreaterThan(55);
+    expect(profileAfter(config().scoring.riskFloor)).toBe(0);
   });
 });
