@@ -11,7 +11,7 @@ import { BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, RollingCounter, 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** Slots of the account's own counters below (the limit counters add LIMIT_SLOTS). */
-const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48;
+const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48;
 
 /** The small budget an account sends under after a change of footing (see probation.ts). */
 export interface Probation {
@@ -56,6 +56,8 @@ export class AccountRecord {
   /** Attempts that carried someone never mailed before, and those new recipients (weighted), in 5 minutes. */
   readonly novelTries5m = new RollingCounter(5 * MINUTE, 20, this.bank);
   readonly novel5m = new RollingCounter(5 * MINUTE, 20, this.bank);
+  /** New recipients (weighted as `novel60m`) within 24 hours. */
+  readonly novelDay = new RollingCounter(24 * HOUR, 48, this.bank);
   /** External recipient domains (by `domainKey`) attempted within the hour. */
   readonly domains60m: RecentSet;
   readonly ips10m = new SmallRecentSet(10 * MINUTE, 256);
@@ -118,7 +120,7 @@ export class AccountRecord {
    * short windows of attempts and content start afresh (accepted-mail limits and history stay).
    */
   forgetRecentAttempts(): void {
-    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.rcpts10m, this.rcpts60m, this.judged60m, this.colleagues60m, this.novel60m, this.novelTries5m, this.novel5m, this.failedLogins])
+    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.rcpts10m, this.rcpts60m, this.judged60m, this.colleagues60m, this.novel60m, this.novelTries5m, this.novel5m, this.novelDay, this.failedLogins])
       c.reset();
     this.domains60m.clear();
     this.ips10m.clear();

@@ -33,6 +33,7 @@ export const profileSchema = section(
     floorMessagesPerHour: num(8, 'Expected messages per hour never assumed below this.'),
     floorRecipientsPerHour: num(15, 'Expected recipients per hour never assumed below this.'),
     floorNovelPerHour: num(5, 'Expected never-mailed-before recipients per hour never assumed below this.'),
+    floorNovelPerDay: num(20, 'Expected never-mailed-before recipients within 24 hours never assumed below this.'),
     floorDomainsPerHour: num(6, 'Expected distinct recipient domains per hour never assumed below this.'),
     orgPriorFactor: num(2, 'New accounts are expected to do up to this multiple of an average account-hour of the organisation.'),
   },

@@ -45,6 +45,7 @@ export function detectionDefaults(): DetectionConfig {
       floorMessagesPerHour: 8,
       floorRecipientsPerHour: 15,
       floorNovelPerHour: 5,
+      floorNovelPerDay: 20,
       floorDomainsPerHour: 6,
       orgPriorFactor: 2
     },

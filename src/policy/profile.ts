@@ -7,6 +7,9 @@ export const M_RECIPIENTS = 1;
 export const M_NOVEL = 2;
 export const M_DOMAINS = 3;
 const METRICS = 4;
+/** Hours a closed hour waits before it is learned (see `roll`). */
+const PENDING_HOURS = 24;
+const PENDING_WIDTH = 1 + METRICS;
 const HOUR = 3_600_000;
 const WEEK_HOURS = 168;
 
@@ -128,6 +131,43 @@ export class AccountProfile {
     return confidence * own + (1 - confidence) * prior;
   }
 
+  private dayHour = -1;
+  private dayAnswer = NaN;
+
+  /**
+   * What this account is expected to do at most within 24 hours: a day made of the busiest
+   * version of each hour of the day on any day of the week (a generous envelope: no real day of
+   * the account's has every hour at its peak), blended with the organisation's prior like
+   * `expected`. Kept for the rest of the hour.
+   */
+  expectedDay(ts: number, metric: number, floor: number): number {
+    this.roll(ts);
+    const hour = Math.floor(ts / HOUR);
+    if (hour !== this.dayHour) {
+      this.dayHour = hour;
+      this.dayAnswer = this.computeDay(ts, metric);
+    }
+    return Math.max(floor, this.dayAnswer);
+  }
+
+  private computeDay(ts: number, metric: number): number {
+    const first = hourOfWeek(ts) % 24;
+    let own = 0;
+    let prior = 0;
+    for (let h = 0; h < 24; h++) {
+      let busiest = 0;
+      for (let day = 0; day < 7; day++) {
+        const bucket = (first + h + day * 24) % WEEK_HOURS;
+        const v = this.peak[bucket * METRICS + metric];
+        if (v > 0) busiest = Math.max(busiest, v * this.fade(ts - this.peakTs[bucket]));
+      }
+      own += busiest;
+      prior += this.org.prior((first + h) % WEEK_HOURS, metric);
+    }
+    const confidence = this.confidence;
+    return confidence * own + (1 - confidence) * this.cfg.orgPriorFactor * prior;
+  }
+
   private unusualHour = -1;
   private unusualAnswer = false;
 
@@ -176,34 +216,64 @@ export class AccountProfile {
   }
 
   /**
-   * Closes the current hour into its bucket when time has moved past it. An hour in which accepted
-   * mail scored at the risk floor or above is left out: mail that got through while it looked
-   * unlike the account (an attack paced under the limits, a stolen password's first messages) would
-   * otherwise become the account's "usual", and the next hour of the same attack would be measured
-   * against itself.
+   * Closes the current hour when time has moved past it. A closed hour is learned a day later
+   * (`PENDING_HOURS`), if the account has not been put on watch or restricted in between
+   * (`forgetPending`): mail that gets through while an attack is under way, paced under the limits,
+   * must not become the account's "usual" before the bounces and the day's totals have had a
+   * chance to show it for what it is; otherwise each next hour of the attack is measured against
+   * the last. An hour in which accepted mail scored at the risk floor or above is never learned.
    */
   private roll(ts: number): void {
     const hour = Math.floor(ts / HOUR);
     if (hour === this.currentHour) return;
-    if (this.currentHour >= 0 && this.current[M_MESSAGES] > 0 && this.currentScore < this.suspectScore) this.commit(this.currentHour * HOUR);
+    if (this.currentHour >= 0 && this.current[M_MESSAGES] > 0 && this.currentScore < this.suspectScore) this.hold(this.currentHour);
     this.currentHour = hour;
     this.current.fill(0);
     this.currentScore = FRACTIONAL_ZERO;
     this.currentDomains.clear();
+    while (this.pendingCount > 0 && this.pending[this.pendingHead * PENDING_WIDTH] <= hour - PENDING_HOURS) this.commitOldest();
   }
 
-  private commit(at: number): void {
+  /** Hours closed but not yet learned: the hour's number, then its metrics, oldest first. */
+  private readonly pending = new Float64Array((PENDING_HOURS + 1) * PENDING_WIDTH);
+  private pendingHead = 0;
+  private pendingCount = 0;
+
+  private hold(hour: number): void {
+    if (this.pendingCount === PENDING_HOURS + 1) this.commitOldest();
+    const at = ((this.pendingHead + this.pendingCount) % (PENDING_HOURS + 1)) * PENDING_WIDTH;
+    this.pending[at] = hour;
+    for (let m = 0; m < METRICS; m++) this.pending[at + 1 + m] = this.current[m];
+    this.pendingCount++;
+  }
+
+  private commitOldest(): void {
+    const at = this.pendingHead * PENDING_WIDTH;
+    this.commit(this.pending[at] * HOUR, this.pending.subarray(at + 1, at + 1 + METRICS));
+    this.pendingHead = (this.pendingHead + 1) % (PENDING_HOURS + 1);
+    this.pendingCount--;
+  }
+
+  /** Drops the hours not yet learned: the account has been found suspicious since they closed. */
+  forgetPending(): void {
+    this.pendingCount = 0;
+  }
+
+  private commit(at: number, hour: Float64Array): void {
     const bucket = hourOfWeek(at);
     const base = bucket * METRICS;
     const keep = this.fade(at - this.peakTs[bucket]);
     const keepAll = this.fade(at - this.overallTs);
     for (let m = 0; m < METRICS; m++) {
-      this.peak[base + m] = Math.max(this.peak[base + m] * keep, this.current[m]);
-      this.overall[m] = Math.max(this.overall[m] * keepAll, this.current[m]);
+      this.peak[base + m] = Math.max(this.peak[base + m] * keep, hour[m]);
+      this.overall[m] = Math.max(this.overall[m] * keepAll, hour[m]);
     }
     this.peakTs[bucket] = at;
     this.overallTs = at;
     this.fadesTs = NaN;
-    this.org.learn(bucket, this.current);
+    this.cacheHour = -1;
+    this.dayHour = -1;
+    this.unusualHour = -1;
+    this.org.learn(bucket, hour);
   }
 }

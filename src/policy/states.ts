@@ -44,5 +44,7 @@ function reassess(a: AccountRecord, at: string, risk: number, reasons: string[],
 
 export function change(a: AccountRecord, at: string, state: AccountState, reasons: string[]): StateChange {
   a.state = state;
+  // The hours not yet learned may hold what put the account under suspicion.
+  if (state !== 'active') a.profile.forgetPending();
   return { ts: at, account: a.name, type: 'state', state, reasons };
 }

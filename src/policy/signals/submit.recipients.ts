@@ -93,6 +93,7 @@ export function recordAttempt(c: SubmitContext): void {
   if (c.novelWeight > 0) {
     a.novelTries5m.add(c.ts);
     a.novel5m.add(c.ts, c.novelWeight);
+    a.novelDay.add(c.ts, c.novelWeight);
   }
   for (const d of c.externalDomains) a.domains60m.add(d, c.ts);
   a.ips10m.add(c.ev.ip, c.ts);
@@ -139,6 +140,24 @@ export function scoreNovelBurst(c: SubmitContext, s: Score): void {
   const points = overBy(tries, Math.max(NOVEL_BURST_BASE, expected * 0.25), 10, 20);
   if (points < 1) return;
   s.addContent(points, `${tries} messages to ${Math.round(a.novel5m.sum(c.ts))} recipients never mailed before within 5 minutes (usual: up to ${Math.round(expected)} new an hour)`);
+}
+
+/**
+ * New people within a day against the account's usual day: an attack paced to stay inside every
+ * hourly envelope (a message every few minutes, around the clock, a different text each time)
+ * still writes to more strangers in a day than the person does on their busiest. Points start at
+ * half as many again as that day, and count in full when the last hour's recipients are all new
+ * (a month-end run to customers, some of them new, is busy, not a list of strangers). Only a
+ * message that itself carries someone new is judged; declared bulk senders are left out.
+ */
+export function scoreNovelDay(c: SubmitContext, s: Score, share: number): void {
+  const a = c.acct;
+  if (c.novelWeight === 0 || a.bulk) return;
+  const day = a.novelDay.sum(c.ts);
+  const expected = a.profile.expectedDay(c.ts, M_NOVEL, c.cfg.profile.floorNovelPerDay);
+  const points = overBy(day, 1.5 * expected, 10, 25) * noveltyWeight(share);
+  if (points < 1) return;
+  s.addContent(points, `${Math.round(day)} recipients never mailed before within 24 hours (usual: up to ${Math.round(expected)} a day)`);
 }
 
 /** Messages with new recipients within 5 minutes that never count as a burst. */

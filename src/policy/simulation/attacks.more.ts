@@ -92,6 +92,10 @@ function moreShape(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng
     // (see lurk): the place is no longer new, and no probation is running.
     case 'sleeper':
       return { ...common, place: () => foreign, gap: () => 50, count: 2000, rcpts: () => rng.int(1, 3), client: undefined };
+    // Malware in the victim's own client, paced under every hourly limit: a different text on each
+    // message to 1-3 harvested addresses, one every 5-15 minutes, day and night.
+    case 'trickle':
+      return { ...common, place: () => v.office, gap: () => rng.int(5, 15) * MINUTE, count: 400, rcpts: () => rng.int(1, 3), subject: () => `Re: ${rng.hex(6)}`, body: () => rng.hex(16), invalidShare: 0.2 };
   }
 }
 

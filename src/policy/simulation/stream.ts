@@ -47,6 +47,7 @@ const ATTACK_HOUR: Record<AttackKind, number> = {
   contacts: 9.5,
   'contacts-proxy': 16.5,
   sleeper: 13.5,
+  trickle: 12.5,
 };
 
 /** Accounts the attacker uses besides the victim (one IP, several stolen passwords). */

@@ -62,6 +62,18 @@ describe('anomaly signals against the account\'s own history', () => {
     expect(reasonsOf(day.process(submit(A, night + 8 * HOUR, ['x@far.example'])).decision)).not.toMatch(/hour this account has never sent at/);
   });
 
+  it('reports more new people within a day than the account writes to on its busiest day, and restricts a slow run of them', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    const seen: string[] = [];
+    for (let i = 0; i < 120 && e.stateOf(A) !== 'restricted'; i++) {
+      const d = e.process(submit(A, (t += 10 * MIN), [`p${i}@far${i}.example`, `q${i}@away${i}.example`], { bodyHash: `b${i}`, subject: `Re: ${i}` })).decision!;
+      seen.push(reasonsOf(d));
+    }
+    expect(seen.some((r) => /\d+ recipients never mailed before within 24 hours \(usual: up to \d+ a day\)/.test(r))).toBe(true);
+    expect(e.stateOf(A)).toBe('restricted');
+  });
+
   it('reports the same body sent to many new recipients', () => {
     const e = engine();
     let t = warmUp(e, A) + 10 * HOUR;
@@ -177,18 +189,37 @@ describe('anomaly signals against the account\'s own history', () => {
 describe('the hour-of-week profile', () => {
   const HOUR_MS = 3_600_000;
   const week = (h: number) => Date.parse('2026-01-05T00:00:00Z') + h * HOUR_MS;
-  const profileAfter = (score: number) => {
+  /**
+   * Ten active days of two messages an hour to one known recipient each, then one hour of 30
+   * messages to 60 new people, accepted with the given score.
+   */
+  const profileWith = (score: number) => {
     const cfg = config();
     const p = new AccountProfile(cfg.profile, new OrgProfile(), cfg.scoring.riskFloor);
-    // Ten active days of two messages an hour to one known recipient each, then one hour of 30
-    // messages to 60 new people, accepted with the given score.
     for (let d = 0; d < 10; d++) for (let m = 0; m < 2; m++) p.learn(week(d * 24 + 9) + m * 60_000, 1, 0, [1], 0);
     for (let m = 0; m < 30; m++) p.learn(week(10 * 24 + 9) + m * 60_000, 2, 2, [m, m + 100], score);
-    return p.expected(week(10 * 24 + 10) + 1000, M_NOVEL, 0);
+    return p;
   };
+  // The same hour of the week, a week later (the peak has faded by a quarter-window).
+  const nextWeek = week(17 * 24 + 9) + 1000;
 
-  it('learns an hour of accepted mail that looked like the account, and not one that scored at the risk floor', () => {
-    expect(profileAfter(10)).toBeGreaterThan(55);
-    expect(profileAfter(config().scoring.riskFloor)).toBe(0);
+  it('learns an hour of accepted mail that looked like the account a day after it closed, and not one that scored at the risk floor', () => {
+    const p = profileWith(10);
+    expect(p.expected(week(10 * 24 + 10) + 1000, M_NOVEL, 0)).toBe(0);
+    expect(p.expected(nextWeek, M_NOVEL, 0)).toBeGreaterThan(40);
+    expect(profileWith(config().scoring.riskFloor).expected(nextWeek, M_NOVEL, 0)).toBe(0);
+  });
+
+  it('forgets the hours not yet learned when the account comes under suspicion', () => {
+    const p = profileWith(10);
+    p.expected(week(10 * 24 + 12), M_NOVEL, 0);
+    p.forgetPending();
+    expect(p.expected(nextWeek, M_NOVEL, 0)).toBe(0);
+  });
+
+  it('expects a day of the busiest version of each hour of the day, never below the floor', () => {
+    const p = profileWith(10);
+    expect(p.expectedDay(week(10 * 24 + 10), M_NOVEL, 20)).toBe(20);
+    expect(p.expectedDay(nextWeek, M_NOVEL, 20)).toBeGreaterThan(40);
   });
 });

@@ -65,6 +65,13 @@ describe('detection targets on a simulated organisation', () => {
     expect(a.acceptedAfter).toBe(0);
   });
 
+  it('contains a hijacked client paced under the hourly limits (a new text every 5-15 minutes, day and night) within 50 messages', () => {
+    const a = attack('trickle');
+    expect(a.untilRestricted).not.toBeNull();
+    expect(a.untilRestricted!).toBeLessThanOrEqual(50);
+    expect(a.acceptedAfter).toBe(0);
+  });
+
   it('restricts no honest account and defers or holds fewer than 1 in 10,000 honest messages', () => {
     expect(m.legit.restrictedAccounts).toEqual([]);
     expect(m.legit.submits).toBeGreaterThan(2000);
