@@ -55,6 +55,7 @@ const RULES: Rule[] = [
   [/^(.+); this account's usual maximum is (\d+) (messages|recipients) an hour$/, (m) => `${amount(m[1]) ?? m[1]}。このアカウントの通常の上限は 1 時間に${kind(m[3])} ${m[2]} ${unit(m[3])}`],
   [/^(\d+) messages to (\d+) recipients never mailed before within 5 minutes \(usual: up to (\d+) new an hour\)$/, (m) =>
     `5 分以内に初めての宛先 ${m[2]} 件へ ${m[1]} 通を送信 (通常は 1 時間に新規 ${m[3]} 件まで)`],
+  [/^(\d+) recipients never mailed before within 24 hours \(usual: up to (\d+) a day\)$/, (m) => `24 時間以内に初めての宛先 ${m[1]} 件 (通常は 1 日に新規 ${m[2]} 件まで)`],
   [/^sending at an hour this account has never sent at \((\d+)% of recipients new\)$/, (m) => `このアカウントが一度も送信したことのない時間帯の送信 (宛先の ${m[1]}% が初めての宛先)`],
   [/^(\d+) recipient domains in the last hour; usual maximum is (\d+)$/, (m) => `直近 1 時間の宛先ドメイン ${m[1]} 件 (通常の上限 ${m[2]} 件)`],
   [/^same body to (\d+) recipients \(new ones counted in full\) within a day$/, (m) => `1 日以内に同じ本文を ${m[1]} 件の宛先へ送信 (新規の宛先を重く計上)`],
@@ -84,6 +85,8 @@ const RULES: Rule[] = [
   [/^score (\d+) at or above the hold threshold (\d+)( \(account on watch\))?$/, (m) => `スコア ${m[1]} が保留のしきい値 ${m[2]} 以上${m[3] ? ' (監視中のアカウント)' : ''}`],
   [/^account restricted$/, () => 'アカウントは送信停止中'],
   [/^shadow: would (defer|hold|reject)$/, (m) => `シャドーモード: 本来は${{ defer: '後で再送を求める', hold: '保留 (隔離)', reject: '拒否' }[m[1] as 'defer' | 'hold' | 'reject']}`],
+  [/^risk (\d+) over the last day \(half-life ([\d.]+) hours\) reached the restriction threshold (\d+)$/, (m) =>
+    `直近 1 日のリスク ${m[1]} (半減期 ${m[2]} 時間) が送信停止のしきい値 ${m[3]} に到達`],
   [/^risk (\d+) reached the (restriction|watch) threshold (\d+)$/, (m) => `リスク ${m[1]} が${m[2] === 'restriction' ? '送信停止' : '監視'}のしきい値 ${m[3]} に到達`],
   [/^risk fell to (\d+), below (\S+)$/, (m) => `リスクが ${m[1]} に下がり、${m[2]} を下回った`],
   [/^(released|restricted) by administrator: (.*)$/, (m) => `管理者による${m[1] === 'released' ? '解除' : '送信停止'}: ${m[2]}`],

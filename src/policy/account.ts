@@ -39,6 +39,8 @@ export class AccountRecord {
   state: AccountState = 'active';
   risk = FRACTIONAL_ZERO;
   riskTs = FRACTIONAL_ZERO;
+  slowRisk = FRACTIONAL_ZERO;
+  slowRiskTs = FRACTIONAL_ZERO;
   readonly limits: Limits;
   readonly bulk: boolean;
   readonly domain: string;
@@ -135,9 +137,24 @@ export class AccountRecord {
     return this.risk * halve(dt / (halfLifeMinutes * MINUTE));
   }
 
-  addRisk(ts: number, amount: number, halfLifeMinutes: number): number {
+  /** The same points fading over `slowHalfLifeHours`: a run of suspicious mail too slow for `risk`. */
+  slowRiskAt(ts: number, slowHalfLifeHours: number): number {
+    if (this.slowRisk === 0) return 0;
+    return this.slowRisk * halve(Math.max(0, ts - this.slowRiskTs) / (slowHalfLifeHours * HOUR));
+  }
+
+  addRisk(ts: number, amount: number, halfLifeMinutes: number, slowHalfLifeHours: number): number {
     this.risk = this.riskAt(ts, halfLifeMinutes) + amount;
     this.riskTs = Math.max(ts, this.riskTs);
+    this.slowRisk = this.slowRiskAt(ts, slowHalfLifeHours) + amount;
+    this.slowRiskTs = Math.max(ts, this.slowRiskTs);
     return this.risk;
+  }
+
+  clearRisk(ts: number): void {
+    this.risk = 0;
+    this.riskTs = ts;
+    this.slowRisk = 0;
+    this.slowRiskTs = ts;
   }
 }

@@ -93,8 +93,7 @@ export class DetectionEngine {
    */
   release(account: string, ts: string, reason: string): StateChange[] {
     const a = this.account(account);
-    a.risk = 0;
-    a.riskTs = Date.parse(ts);
+    a.clearRisk(Date.parse(ts));
     a.probation = null;
     a.forgetRecentAttempts();
     if (a.state === 'active') return [];

@@ -21,20 +21,28 @@ const changed = (c: StateChange): StateChange[] => Object.freeze([c]) as unknown
  */
 export function addScoreToRisk(a: AccountRecord, ts: number, at: string, score: number, reasons: string[], cfg: Scoring): StateChange[] {
   const excess = Math.max(0, score - cfg.riskFloor);
-  const risk = excess > 0 ? a.addRisk(ts, excess, cfg.riskHalfLifeMinutes) : a.riskAt(ts, cfg.riskHalfLifeMinutes);
-  return reassess(a, at, risk, reasons, cfg);
+  const risk = excess > 0 ? a.addRisk(ts, excess, cfg.riskHalfLifeMinutes, cfg.slowRiskHalfLifeHours) : a.riskAt(ts, cfg.riskHalfLifeMinutes);
+  return reassess(a, ts, at, risk, reasons, cfg);
 }
 
 /** Adds risk that does not come from a submission (bounces). */
 export function addRisk(a: AccountRecord, ts: number, at: string, amount: number, reasons: string[], cfg: Scoring): StateChange[] {
-  return reassess(a, at, a.addRisk(ts, amount, cfg.riskHalfLifeMinutes), reasons, cfg);
+  return reassess(a, ts, at, a.addRisk(ts, amount, cfg.riskHalfLifeMinutes, cfg.slowRiskHalfLifeHours), reasons, cfg);
 }
 
-function reassess(a: AccountRecord, at: string, risk: number, reasons: string[], cfg: Scoring): StateChange[] {
+/**
+ * Restriction by either risk: the hourly one (a burst) or the same points kept over a day (a run
+ * of suspicious mail paced too slowly for the hourly risk to add it up). Watch follows the hourly
+ * risk only, so that a few odd messages spread over an honest day never change its state.
+ */
+function reassess(a: AccountRecord, ts: number, at: string, risk: number, reasons: string[], cfg: Scoring): StateChange[] {
   if (a.state === 'restricted') return NO_CHANGES;
   const r = Math.round(risk);
   if (risk >= cfg.restrictRisk)
     return changed(change(a, at, 'restricted', [`risk ${r} reached the restriction threshold ${cfg.restrictRisk}`, ...reasons]));
+  const slow = a.slowRiskAt(ts, cfg.slowRiskHalfLifeHours);
+  if (slow >= cfg.restrictRisk)
+    return changed(change(a, at, 'restricted', [`risk ${Math.round(slow)} over the last day (half-life ${cfg.slowRiskHalfLifeHours} hours) reached the restriction threshold ${cfg.restrictRisk}`, ...reasons]));
   if (a.state === 'active' && risk >= cfg.watchRisk)
     return changed(change(a, at, 'watch', [`risk ${r} reached the watch threshold ${cfg.watchRisk}`, ...reasons]));
   if (a.state === 'watch' && risk < cfg.watchRisk / 2)

@@ -38,6 +38,10 @@ describe('detection reasons in Japanese', () => {
     expect(reasonText('first use of IP 203.0.113.5', 'ja')).toBe('IP 203.0.113.5 を初めて使用');
     expect(reasonText('first use of IP 203.0.113.5', 'en')).toBe('first use of IP 203.0.113.5');
     expect(reasonText('something new', 'ja')).toBe('something new');
+    expect(reasonText('86 recipients never mailed before within 24 hours (usual: up to 20 a day)', 'ja')).toBe('24 時間以内に初めての宛先 86 件 (通常は 1 日に新規 20 件まで)');
+    expect(reasonText('risk 252 over the last day (half-life 12.5 hours) reached the restriction threshold 250', 'ja')).toBe(
+      '直近 1 日のリスク 252 (半減期 12.5 時間) が送信停止のしきい値 250 に到達',
+    );
     const joined = "312 recipients in 10 minutes; this account's usual maximum is 25 recipients an hour; new country VN";
     expect(reasonListText(joined, 'ja')).toBe('10 分間に宛先 312 件。このアカウントの通常の上限は 1 時間に宛先 25 件; 新しい国 VN');
   });

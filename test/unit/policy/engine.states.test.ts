@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { StateChange, SubmitDecision } from '../../../src/events/replay.js';
+import { AccountRecord } from '../../../src/policy/account.js';
 import { byAdministrator, type DetectionEngine } from '../../../src/policy/engine.js';
-import { auth, contacts, DAY, engine, HOUR, MIN, submit, warmUp } from './events.js';
+import { OrgMemory } from '../../../src/policy/org.js';
+import { addScoreToRisk } from '../../../src/policy/states.js';
+import { auth, config, contacts, DAY, engine, HOUR, MIN, submit, warmUp } from './events.js';
 
 const A = 'tanaka@example.co.jp';
 const FOREIGN = { ip: '203.0.113.5', asn: 64999, country: 'BR' };
@@ -167,5 +170,30 @@ describe('submissions refused before the engine (cluster-wide limits)', () => {
     expect(later.reasons.join(' ')).toMatch(/never mailed before/);
     const known = e.process(submit(A, t + 3 * HOUR, [contacts[0]])).decision!;
     expect(known).toMatchObject({ verdict: 'accept', reasons: [] });
+  });
+});
+
+describe('risk over a day', () => {
+  const cfg = config();
+  const T = Date.parse('2026-01-20T00:00:00Z');
+  const run = (gapMinutes: number, score: number, count: number) => {
+    const a = new AccountRecord('slow@example.co.jp', 0, cfg, new OrgMemory(cfg));
+    const changes: StateChange[] = [];
+    for (let i = 0; i < count && a.state !== 'restricted'; i++) {
+      const ts = T + i * gapMinutes * MIN;
+      changes.push(...addScoreToRisk(a, ts, new Date(ts).toISOString(), score, ['why'], cfg.scoring));
+    }
+    return changes;
+  };
+
+  it('restricts a run of suspicious messages too slow for the hourly risk to add up', () => {
+    // 15 points over the floor every 20 minutes: the hourly risk settles near 50, never at 250.
+    const changes = run(20, cfg.scoring.riskFloor + 15, 40);
+    const restricted = changes.find((c) => c.state === 'restricted');
+    expect(restricted?.reasons[0]).toMatch(/^risk \d+ over the last day \(half-life 24 hours\) reached the restriction threshold 250$/);
+  });
+
+  it('leaves a dozen such messages two hours apart alone, and never puts the account on watch for them', () => {
+    expect(run(120, cfg.scoring.riskFloor + 15, 12)).toEqual([]);
   });
 });
