@@ -158,8 +158,9 @@ export class AccountProfile {
       let busiest = 0;
       for (let day = 0; day < 7; day++) {
         const bucket = (first + h + day * 24) % WEEK_HOURS;
+        // A fade is never above 1: a peak no higher than the busiest so far cannot beat it.
         const v = this.peak[bucket * METRICS + metric];
-        if (v > 0) busiest = Math.max(busiest, v * this.fade(ts - this.peakTs[bucket]));
+        if (v > busiest) busiest = Math.max(busiest, v * this.fade(ts - this.peakTs[bucket]));
       }
       own += busiest;
       prior += this.org.prior((first + h) % WEEK_HOURS, metric);

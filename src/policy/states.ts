@@ -40,7 +40,8 @@ function reassess(a: AccountRecord, ts: number, at: string, risk: number, reason
   const r = Math.round(risk);
   if (risk >= cfg.restrictRisk)
     return changed(change(a, at, 'restricted', [`risk ${r} reached the restriction threshold ${cfg.restrictRisk}`, ...reasons]));
-  const slow = a.slowRiskAt(ts, cfg.slowRiskHalfLifeHours);
+  // The day-scale risk only fades from what it was when last added to.
+  const slow = a.slowRisk >= cfg.restrictRisk ? a.slowRiskAt(ts, cfg.slowRiskHalfLifeHours) : 0;
   if (slow >= cfg.restrictRisk)
     return changed(change(a, at, 'restricted', [`risk ${Math.round(slow)} over the last day (half-life ${cfg.slowRiskHalfLifeHours} hours) reached the restriction threshold ${cfg.restrictRisk}`, ...reasons]));
   if (a.state === 'active' && risk >= cfg.watchRisk)

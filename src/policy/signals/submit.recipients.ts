@@ -154,7 +154,10 @@ export function scoreNovelDay(c: SubmitContext, s: Score, share: number): void {
   const a = c.acct;
   if (c.novelWeight === 0 || a.bulk) return;
   const day = a.novelDay.sum(c.ts);
-  const expected = a.profile.expectedDay(c.ts, M_NOVEL, c.cfg.profile.floorNovelPerDay);
+  const floor = c.cfg.profile.floorNovelPerDay;
+  // Points start above half as many again as the expectation, which is never below the floor.
+  if (day <= 1.5 * floor) return;
+  const expected = a.profile.expectedDay(c.ts, M_NOVEL, floor);
   const points = overBy(day, 1.5 * expected, 10, 25) * noveltyWeight(share);
   if (points < 1) return;
   s.addContent(points, `${Math.round(day)} recipients never mailed before within 24 hours (usual: up to ${Math.round(expected)} a day)`);
