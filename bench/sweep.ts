@@ -1,14 +1,19 @@
 /**
- * Attack shapes beyond the simulator's named kinds: a grid of paces, message sizes, texts and
- * origins injected into one simulated organisation, each on its own member of staff, to find the
- * shapes the engine contains late or never.
- *   node --import tsx bench/sweep.ts [--accounts 120] [--days 21] [--seed 5]
- * Every shape sends 300 messages from day 15 on: one every 0.05 s to 10 minutes (±40 %), 1-3, 10
- * or 40 recipients of a harvested list each, three texts or a new text on every message, from a new
- * foreign IP (30 % invalid recipients) or from the victim's own office IP with the victim's client
- * (20 % invalid). Each row: messages accepted (their recipients), attack messages submitted until
- * the account was restricted, seconds from the first to the restriction. Honest mail of each
- * batch is summed up after it.
+ * Attack shapes beyond the simulator's named kinds, injected into one simulated organisation, each
+ * on its own member of staff, to find the shapes the engine contains late or never.
+ *   node --import tsx bench/sweep.ts [--grid pace|recipients] [--accounts 120] [--days 21] [--seed 5]
+ * Every shape sends 300 messages from day 15 on, each to 1-3 recipients unless said otherwise.
+ * --grid pace (84 shapes): one message every 0.05 s to 10 minutes (±40 %), 1-3, 10 or 40
+ *   recipients of a harvested list, three texts or a new text on every message, from a new
+ *   foreign IP (30 % invalid recipients) or from the victim's own office IP with the victim's
+ *   client (20 % invalid).
+ * --grid recipients (72 shapes): a harvested list (25 % invalid), half the victim's contacts and
+ *   half harvested, the victim's contacts only, or colleagues; three texts or a new text on every
+ *   message; one every 5 s, 1 minute or 10 minutes; from the victim's office IP and client, a
+ *   residential proxy in Japan on consumer ISPs the victim does not use at home (a new exit every
+ *   30 messages, the victim's client), or a new foreign IP.
+ * Each row: messages accepted (their recipients), attack messages submitted until the account was
+ * restricted, seconds from the first to the restriction. Honest mail of each batch follows it.
  */
 import { parseArgs } from 'node:util';
 import type { ReplayEvent, SubmitEvent } from '../src/events/replay.js';
@@ -17,33 +22,55 @@ import { attackerPlace, spamRecipients, type AttackPlan } from '../src/policy/si
 import { measure } from '../src/policy/simulation/measure.js';
 import { Rng } from '../src/policy/simulation/prng.js';
 import { bouncesFor, EventSink } from '../src/policy/simulation/sink.js';
+import type { Person, Place } from '../src/policy/simulation/org.js';
 import { DEFAULT_START, simulate, simulationConfig } from '../src/policy/simulation/stream.js';
 
 const DAY = 86_400_000;
-const { values } = parseArgs({ options: { accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({ options: { grid: { type: 'string' }, accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' } } });
 const seed = Number(values.seed ?? 5);
 const days = Math.max(17, Number(values.days ?? 21));
 const base = simulate({ accounts: Number(values.accounts ?? 120), days, seed, attacks: [], start: DEFAULT_START });
 const cfg = detectionConfigSchema.parse(simulationConfig(base.org).detection);
 
+type Origin = 'usual' | 'jp-proxy' | 'foreign';
+type Whom = 'harvested' | 'half-contacts' | 'contacts' | 'colleagues';
 interface Shape {
   label: string;
   gapMs: number;
   rcpts: number[];
   newText: boolean;
-  usual: boolean;
+  origin: Origin;
+  whom: Whom;
 }
+const grid = values.grid ?? 'pace';
+if (grid !== 'pace' && grid !== 'recipients') throw new Error('--grid is pace or recipients');
 const shapes: Shape[] = [];
-for (const usual of [false, true])
-  for (const newText of [false, true])
-    for (const gapMs of [50, 1000, 5000, 20_000, 60_000, 180_000, 600_000])
-      for (const rcpts of [[1, 3], [10, 10], [40, 40]])
-        shapes.push({ label: `${usual ? 'usual' : 'foreign'}/${newText ? 'new-text' : 'three-texts'}/every ${gapMs / 1000}s/${rcpts[0] === rcpts[1] ? rcpts[0] : rcpts.join('-')} rcpts`, gapMs, rcpts, newText, usual });
+const text = (newText: boolean) => (newText ? 'new-text' : 'three-texts');
+if (grid === 'pace') {
+  for (const origin of ['foreign', 'usual'] as const)
+    for (const newText of [false, true])
+      for (const gapMs of [50, 1000, 5000, 20_000, 60_000, 180_000, 600_000])
+        for (const rcpts of [[1, 3], [10, 10], [40, 40]])
+          shapes.push({ label: `${origin}/${text(newText)}/every ${gapMs / 1000}s/${rcpts[0] === rcpts[1] ? rcpts[0] : rcpts.join('-')} rcpts`, gapMs, rcpts, newText, origin, whom: 'harvested' });
+} else {
+  for (const origin of ['usual', 'jp-proxy', 'foreign'] as const)
+    for (const whom of ['harvested', 'half-contacts', 'contacts', 'colleagues'] as const)
+      for (const newText of [false, true])
+        for (const gapMs of [5000, 60_000, 600_000]) shapes.push({ label: `${origin}/${whom}/${text(newText)}/every ${gapMs / 1000}s`, gapMs, rcpts: [1, 3], newText, origin, whom });
+}
+
+/** Japanese consumer broadband (as the simulator's residential proxies). */
+const JP_RESIDENTIAL = [
+  { asn: 4713, prefix: '153.139' },
+  { asn: 2516, prefix: '106.73' },
+  { asn: 17676, prefix: '126.33' },
+  { asn: 2527, prefix: '220.101' },
+];
 
 const staff = base.org.people.filter((p) => p.role === 'staff' && p.trip === null);
 // Every other member of staff is a victim, so that honest colleagues remain in each batch.
 const perBatch = Math.max(1, staff.length >> 1);
-console.log(`organisation: ${base.org.people.length} accounts, ${days} days, seed ${seed}; ${shapes.length} attack shapes of 300 messages\n`);
+console.log(`organisation: ${base.org.people.length} accounts, ${days} days, seed ${seed}; grid ${grid}: ${shapes.length} attack shapes of 300 messages\n`);
 for (let b = 0; b < shapes.length; b += perBatch) {
   const batch = shapes.slice(b, b + perBatch);
   const rng = new Rng(seed * 1000 + b);
@@ -56,12 +83,25 @@ for (let b = 0; b < shapes.length; b += perBatch) {
   console.log(`  honest mail: ${m.legit.submits} submissions, ${m.legit.deferred} deferred, ${m.legit.held} held, ${m.legit.restrictedAccounts.length} accounts restricted, ${m.legit.watchedAccounts} on watch\n`);
 }
 
-function inject(shape: Shape, victim: (typeof staff)[number], kind: string, at: number, rng: Rng, sink: EventSink): AttackPlan {
-  const place = shape.usual ? victim.office : attackerPlace(rng);
+function inject(shape: Shape, victim: Person, kind: string, at: number, rng: Rng, sink: EventSink): AttackPlan {
+  const foreign = shape.origin === 'foreign' ? attackerPlace(rng) : victim.office;
+  const exits: Place[] =
+    shape.origin !== 'jp-proxy'
+      ? []
+      : Array.from({ length: 10 }, () => {
+          const net = rng.pick(JP_RESIDENTIAL.filter((n) => n.asn !== victim.home?.asn));
+          return { ip: `${net.prefix}.${rng.int(0, 255)}.${rng.int(1, 254)}`, asn: net.asn, country: 'JP' };
+        });
+  const colleagues = base.org.people.filter((p) => p !== victim).map((p) => p.address);
+  const known = new Set([...victim.book, ...colleagues]);
   const bodies = [rng.hex(16), rng.hex(16), rng.hex(16)];
+  const invalidShare = shape.whom !== 'harvested' ? 0.25 : shape.origin === 'usual' ? 0.2 : 0.3;
   let t = at;
-  sink.auth(t - 2000, victim.address, place);
+  let lastIp = '';
   for (let k = 0; k < 300; k++) {
+    const place = shape.origin === 'usual' ? victim.office : shape.origin === 'foreign' ? foreign : exits[Math.floor(k / 30) % exits.length];
+    if (place.ip !== lastIp) sink.auth(t - 2000, victim.address, place);
+    lastIp = place.ip;
     const s: Omit<SubmitEvent, 'ts' | 'type'> = {
       account: victim.address,
       ip: place.ip,
@@ -70,19 +110,32 @@ function inject(shape: Shape, victim: (typeof staff)[number], kind: string, at: 
       messageId: `<atk-${kind}-${rng.hex(12)}@example.co.jp>`,
       mailFrom: victim.address,
       headerFrom: victim.address,
-      rcpts: spamRecipients(rng, rng.int(shape.rcpts[0], shape.rcpts[1])),
+      rcpts: recipients(shape.whom, rng.int(shape.rcpts[0], shape.rcpts[1]), victim, colleagues, rng),
       subject: shape.newText ? `Re: ${rng.hex(6)}` : `Offer ${k % 3}`,
       bodyHash: shape.newText ? rng.hex(16) : bodies[k % 3],
       size: 4000,
     };
-    if (shape.usual) s.client = victim.client;
+    if (shape.origin !== 'foreign') s.client = victim.client;
     sink.submit(t, s);
-    const invalidShare = shape.usual ? 0.2 : 0.3;
-    bouncesFor(sink, rng, t, s, () => rng.chance(invalidShare));
+    // Only harvested addresses bounce; contacts and colleagues exist.
+    bouncesFor(sink, rng, t, s, (r) => !known.has(r) && rng.chance(invalidShare));
     t += Math.max(50, Math.round(shape.gapMs * (0.6 + 0.8 * rng.next())));
   }
   // The kind only names the attack's message ids here (measure matches them by prefix).
   return { kind: kind as AttackPlan['kind'], victim, accomplices: [], at };
+}
+
+function recipients(whom: Whom, n: number, victim: Person, colleagues: string[], rng: Rng): string[] {
+  const pick = (from: string[], m: number): string[] => {
+    const out = new Set<string>();
+    for (let draw = 0; draw < m * 4 && out.size < m; draw++) out.add(rng.pick(from));
+    return [...out];
+  };
+  if (whom === 'harvested') return spamRecipients(rng, n);
+  if (whom === 'contacts') return pick(victim.book, n);
+  if (whom === 'colleagues') return pick(colleagues, n);
+  const half = Math.max(1, n >> 1);
+  return [...pick(victim.book, half), ...spamRecipients(rng, n - half)];
 }
 
 /** The honest stream and the injected events, in time order (honest first on a tie). */
