@@ -132,7 +132,8 @@ export class AccountProfile {
   }
 
   private dayHour = -1;
-  private dayAnswer = NaN;
+  /** The hour's answers of `expectedDay` by metric, NaN until asked. */
+  private readonly dayAnswers = new Float64Array(METRICS);
 
   /**
    * What this account is expected to do at most within 24 hours: a day made of the busiest
@@ -145,9 +146,11 @@ export class AccountProfile {
     const hour = Math.floor(ts / HOUR);
     if (hour !== this.dayHour) {
       this.dayHour = hour;
-      this.dayAnswer = this.computeDay(ts, metric);
+      this.dayAnswers.fill(NaN);
     }
-    return Math.max(floor, this.dayAnswer);
+    let v = this.dayAnswers[metric];
+    if (Number.isNaN(v)) v = this.dayAnswers[metric] = this.computeDay(ts, metric);
+    return Math.max(floor, v);
   }
 
   private computeDay(ts: number, metric: number): number {
