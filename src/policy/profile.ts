@@ -242,6 +242,8 @@ export class AccountProfile {
   private readonly pending = new Float64Array((PENDING_HOURS + 1) * PENDING_WIDTH);
   private pendingHead = 0;
   private pendingCount = 0;
+  /** The metrics of the hour being learned (a view into `pending` would be an object per hour). */
+  private readonly closed = new Float64Array(METRICS);
 
   private hold(hour: number): void {
     if (this.pendingCount === PENDING_HOURS + 1) this.commitOldest();
@@ -253,7 +255,8 @@ export class AccountProfile {
 
   private commitOldest(): void {
     const at = this.pendingHead * PENDING_WIDTH;
-    this.commit(this.pending[at] * HOUR, this.pending.subarray(at + 1, at + 1 + METRICS));
+    for (let m = 0; m < METRICS; m++) this.closed[m] = this.pending[at + 1 + m];
+    this.commit(this.pending[at] * HOUR, this.closed);
     this.pendingHead = (this.pendingHead + 1) % (PENDING_HOURS + 1);
     this.pendingCount--;
   }
