@@ -55,6 +55,7 @@ const RULES: Rule[] = [
   [/^(.+); this account's usual maximum is (\d+) (messages|recipients) an hour$/, (m) => `${amount(m[1]) ?? m[1]}。このアカウントの通常の上限は 1 時間に${kind(m[3])} ${m[2]} ${unit(m[3])}`],
   [/^(\d+) messages to (\d+) recipients never mailed before within 5 minutes \(usual: up to (\d+) new an hour\)$/, (m) =>
     `5 分以内に初めての宛先 ${m[2]} 件へ ${m[1]} 通を送信 (通常は 1 時間に新規 ${m[3]} 件まで)`],
+  [/^(\d+) messages in the 23 hours before the last \(usual: up to (\d+) a day\)$/, (m) => `直前 1 時間より前の 23 時間にメール ${m[1]} 通 (通常は 1 日に ${m[2]} 通まで)`],
   [/^(\d+) recipients never mailed before within 24 hours \(usual: up to (\d+) a day\)$/, (m) => `24 時間以内に初めての宛先 ${m[1]} 件 (通常は 1 日に新規 ${m[2]} 件まで)`],
   [/^sending at an hour this account has never sent at \((\d+)% of recipients new\)$/, (m) => `このアカウントが一度も送信したことのない時間帯の送信 (宛先の ${m[1]}% が初めての宛先)`],
   [/^(\d+) recipient domains in the last hour; usual maximum is (\d+)$/, (m) => `直近 1 時間の宛先ドメイン ${m[1]} 件 (通常の上限 ${m[2]} 件)`],

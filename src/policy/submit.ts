@@ -10,7 +10,7 @@ import { Score, type SubmitContext } from './signals/context.js';
 import { scoreSameContent } from './signals/submit.content.js';
 import { locate, offFooting, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, type Origin } from './signals/submit.origin.js';
 import { scoreUnusualHour } from './signals/submit.hour.js';
-import { analyseRecipients, recordAttempt, scoreDomainSpread, scoreNovelBurst, scoreNovelDay, scoreNovelty } from './signals/submit.recipients.js';
+import { analyseRecipients, recordAttempt, scoreDayVolume, scoreDomainSpread, scoreNovelBurst, scoreNovelDay, scoreNovelty } from './signals/submit.recipients.js';
 import { scoreVolume } from './signals/submit.volume.js';
 import { addScoreToRisk, NO_CHANGES } from './states.js';
 
@@ -66,6 +66,7 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreVolume(c, s, damp, share);
   scoreNovelBurst(c, s);
   scoreNovelDay(c, s, share);
+  scoreDayVolume(c, s);
   scoreDomainSpread(c, s, damp, share);
   scoreSameContent(c, s, damp, atHome(c, origin));
   scoreBounces(c.acct, c.ts, c.cfg.bounces, s);

@@ -4,7 +4,7 @@ import type { DetectionConfig } from '../config.js';
 import { FP, fingerprint } from '../fingerprint.js';
 import { domainKey, domainOf } from '../limits.js';
 import type { OrgMemory } from '../org.js';
-import { M_DOMAINS, M_NOVEL } from '../profile.js';
+import { M_DOMAINS, M_MESSAGES, M_NOVEL } from '../profile.js';
 import { FRACTIONAL_ZERO, truncate } from '../window.js';
 import { clamp, overBy, pct, type Score, type SubmitContext } from './context.js';
 
@@ -161,6 +161,30 @@ export function scoreNovelDay(c: SubmitContext, s: Score, share: number): void {
   const points = overBy(day, 1.5 * expected, 10, 25) * noveltyWeight(share);
   if (points < 1) return;
   s.addContent(points, `${Math.round(day)} recipients never mailed before within 24 hours (usual: up to ${Math.round(expected)} a day)`);
+}
+
+/**
+ * Messages of the day against the account's busiest day, whoever they go to. Mail to the people
+ * the account knows, one message a minute or every few minutes, stays inside every hourly
+ * envelope and brings no new recipients, but a day of it is many times what the person sends on
+ * their busiest day. The last hour is left out: the hourly signals judge it, and an honest burst
+ * (a month-end run of invoices in one hour) is not a day of mail. Points start at half as many
+ * again as the busiest day; declared bulk senders are left out.
+ */
+export function scoreDayVolume(c: SubmitContext, s: Score): void {
+  const a = c.acct;
+  if (a.bulk) return;
+  const floor = c.cfg.profile.floorMessagesPerDay;
+  // Points start above 1.5 times an expectation that is never below the floor (most accounts
+  // stay under it for the whole day, and the last hour's count is not needed).
+  const day = a.accepted.msgDay.sum(c.ts);
+  if (day <= 1.5 * floor) return;
+  const earlier = day - a.accepted.msgHour.sum(c.ts);
+  if (earlier <= 1.5 * floor) return;
+  const expected = a.profile.expectedDay(c.ts, M_MESSAGES, floor);
+  const points = overBy(earlier, 1.5 * expected, 15, 40);
+  if (points < 1) return;
+  s.addContent(points, `${Math.round(earlier)} messages in the 23 hours before the last (usual: up to ${Math.round(expected)} a day)`);
 }
 
 /** Messages with new recipients within 5 minutes that never count as a burst. */

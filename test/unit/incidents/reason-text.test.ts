@@ -39,6 +39,7 @@ describe('detection reasons in Japanese', () => {
     expect(reasonText('first use of IP 203.0.113.5', 'en')).toBe('first use of IP 203.0.113.5');
     expect(reasonText('something new', 'ja')).toBe('something new');
     expect(reasonText('86 recipients never mailed before within 24 hours (usual: up to 20 a day)', 'ja')).toBe('24 時間以内に初めての宛先 86 件 (通常は 1 日に新規 20 件まで)');
+    expect(reasonText('240 messages in the 23 hours before the last (usual: up to 40 a day)', 'ja')).toBe('直前 1 時間より前の 23 時間にメール 240 通 (通常は 1 日に 40 通まで)');
     expect(reasonText('risk 252 over the last day (half-life 12.5 hours) reached the restriction threshold 250', 'ja')).toBe(
       '直近 1 日のリスク 252 (半減期 12.5 時間) が送信停止のしきい値 250 に到達',
     );

@@ -74,6 +74,20 @@ describe('anomaly signals against the account\'s own history', () => {
     expect(e.stateOf(A)).toBe('restricted');
   });
 
+  it('reports a day of mail to the usual people many times the busiest day, and not a run of them within one hour', () => {
+    const reasonsOver = (gap: number, count: number) => {
+      const e = engine();
+      let t = warmUp(e, A) + 10 * HOUR;
+      const seen: string[] = [];
+      for (let i = 0; i < count; i++) seen.push(reasonsOf(e.process(submit(A, (t += gap), [contacts[i % 12]])).decision));
+      return seen.filter((r) => /\d+ messages in the 23 hours before the last \(usual: up to \d+ a day\)/.test(r)).length;
+    };
+    // One a minute for two hours: the second hour is judged against the first.
+    expect(reasonsOver(MIN, 150)).toBeGreaterThan(0);
+    // The same number of messages within one hour (a month-end run): the hourly signals' business.
+    expect(reasonsOver(20_000, 150)).toBe(0);
+  });
+
   it('reports the same body sent to many new recipients', () => {
     const e = engine();
     let t = warmUp(e, A) + 10 * HOUR;
