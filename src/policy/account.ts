@@ -6,12 +6,12 @@ import type { OrgMemory, OrgPlace } from './org.js';
 import { AccountProfile } from './profile.js';
 import { ContentCounts } from './content-counts.js';
 import { FingerprintSet } from './fingerprint.js';
-import { BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet, strings } from './window.js';
+import { ActiveHours, BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet, strings } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** Slots of the account's own counters below (the limit counters add LIMIT_SLOTS). */
-const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48;
+const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48 + 24;
 
 /** The small budget an account sends under after a change of footing (see probation.ts). */
 export interface Probation {
@@ -60,6 +60,8 @@ export class AccountRecord {
   readonly novel5m = new RollingCounter(5 * MINUTE, 20, this.bank);
   /** New recipients (weighted as `novel60m`) within 24 hours. */
   readonly novelDay = new RollingCounter(24 * HOUR, 48, this.bank);
+  /** The hours (by number since 1970) of the last 24 that had a submission. */
+  readonly activeHours = new ActiveHours(this.bank);
   /** External recipient domains (by `domainKey`) attempted within the hour. */
   readonly domains60m: RecentSet;
   readonly ips10m = new SmallRecentSet(10 * MINUTE, 256);
@@ -125,6 +127,7 @@ export class AccountRecord {
     for (const c of [this.tries1m, this.tries10m, this.tries60m, this.rcpts10m, this.rcpts60m, this.judged60m, this.colleagues60m, this.novel60m, this.novelTries5m, this.novel5m, this.novelDay, this.failedLogins])
       c.reset();
     this.domains60m.clear();
+    this.activeHours.clear();
     this.ips10m.clear();
     this.ips60m.clear();
     this.content.clear();

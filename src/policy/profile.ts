@@ -195,6 +195,29 @@ export class AccountProfile {
     return false;
   }
 
+  private habitsHour = -1;
+  private habitsAnswer = 0;
+
+  /**
+   * How many hours of the day this account sends at on any day of the week within its memory
+   * (an hour with a learned peak on at least one day). Kept for the rest of the hour.
+   */
+  activeHoursOfDay(ts: number): number {
+    this.roll(ts);
+    const hour = Math.floor(ts / HOUR);
+    if (hour === this.habitsHour) return this.habitsAnswer;
+    this.habitsHour = hour;
+    let n = 0;
+    for (let h = 0; h < 24; h++)
+      for (let day = 0; day < 7; day++)
+        if (this.peak[(h + day * 24) * METRICS + M_MESSAGES] > 0) {
+          n++;
+          break;
+        }
+    this.habitsAnswer = n;
+    return n;
+  }
+
   get confidence(): number {
     return Math.min(1, this.activeDays / Math.max(1, this.cfg.learnDays));
   }
@@ -281,6 +304,7 @@ export class AccountProfile {
     this.cacheHour = -1;
     this.dayHour = -1;
     this.unusualHour = -1;
+    this.habitsHour = -1;
     this.org.learn(bucket, hour);
   }
 }

@@ -9,7 +9,7 @@ import { scoreBounces } from './signals/bounce.rate.js';
 import { Score, type SubmitContext } from './signals/context.js';
 import { scoreSameContent } from './signals/submit.content.js';
 import { locate, offFooting, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, type Origin } from './signals/submit.origin.js';
-import { scoreUnusualHour } from './signals/submit.hour.js';
+import { scoreRestless, scoreUnusualHour } from './signals/submit.hour.js';
 import { analyseRecipients, recordAttempt, scoreDayVolume, scoreDomainSpread, scoreNovelBurst, scoreNovelDay, scoreNovelty } from './signals/submit.recipients.js';
 import { scoreVolume } from './signals/submit.volume.js';
 import { addScoreToRisk, NO_CHANGES } from './states.js';
@@ -75,6 +75,7 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreSharedIp(c, origin, s);
   scoreClient(c, origin, s);
   scoreUnusualHour(c, s, share);
+  scoreRestless(c, s, c.activeHours);
   scoreLogin(c, origin.ip, s);
   return s;
 }

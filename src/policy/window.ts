@@ -109,6 +109,41 @@ export class RollingCounter {
   }
 }
 
+/**
+ * In how many of the last 24 clock hours something happened: one slot per hour of the day holding
+ * the number of the hour it last happened in. The count is worked out once per hour.
+ */
+export class ActiveHours {
+  private readonly last: Float64Array;
+  private countHour = -1;
+  private count = 0;
+
+  constructor(bank?: SlotBank) {
+    this.last = bank ? bank.take(24) : new Float64Array(24);
+    // No hour yet: NaN is inside no window.
+    this.last.fill(NaN);
+  }
+
+  /** Records the hour of `ts` and answers the number of active hours among the last 24, this one included. */
+  touch(ts: number): number {
+    const hour = Math.floor(ts / 3_600_000);
+    const slot = mod(hour, 24);
+    if (this.last[slot] === hour && this.countHour === hour) return this.count;
+    this.last[slot] = hour;
+    let n = 0;
+    for (let i = 0; i < 24; i++) if (this.last[i] > hour - 24) n++;
+    this.countHour = hour;
+    this.count = n;
+    return n;
+  }
+
+  clear(): void {
+    this.last.fill(NaN);
+    this.countHour = -1;
+    this.count = 0;
+  }
+}
+
 /** `v` modulo `n`, never negative (slots of times before 1970 too). */
 const mod = (v: number, n: number): number => ((v % n) + n) % n;
 

@@ -30,6 +30,8 @@ export interface SubmitContext {
   /** Recipients this account never mailed (internal ones included), learnt if the mail is accepted. */
   unknown: string[];
   network: string;
+  /** Hours of the last 24 in which the account submitted, this one included (`recordAttempt`). */
+  activeHours: number;
 }
 
 /**

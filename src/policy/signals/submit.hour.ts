@@ -15,3 +15,27 @@ export function scoreUnusualHour(c: SubmitContext, s: Score, share: number): voi
   if (share <= 0 || !c.acct.profile.unusualHourAt(c.ts)) return;
   s.addOrigin(UNUSUAL_HOUR_POINTS * share, `sending at an hour this account has never sent at (${pct(share)} of recipients new)`);
 }
+
+/** Hours of the last 24 with mail from which an account counts as never resting. */
+const RESTLESS_HOURS = 20;
+/** ...and how many more than the hours of the day it usually sends at. */
+const RESTLESS_OVER_HABIT = 8;
+const RESTLESS_POINTS = 30;
+
+/**
+ * Mail in nearly every hour of the last day from an account that sends at a handful of hours of
+ * the day: a person sleeps, a machine working through a list does not. A slow run to the people
+ * the account knows (a message every ten minutes, day and night) brings neither new recipients
+ * nor bursts, only the day's volume, which this reinforces (scored as origin, the circumstances of
+ * the mail, like the unusual hour). Accounts that send around the clock by habit, and accounts
+ * still learning their habits, never get it; the busiest honest accounts of the simulations send
+ * in at most 16 different hours of any 24.
+ */
+export function scoreRestless(c: SubmitContext, s: Score, active: number): void {
+  if (active < RESTLESS_HOURS) return;
+  const p = c.acct.profile;
+  if (p.confidence < 1) return;
+  const usual = p.activeHoursOfDay(c.ts);
+  if (active < usual + RESTLESS_OVER_HABIT) return;
+  s.addOrigin(RESTLESS_POINTS, `mail in ${active} of the last 24 hours (usual: mail at ${usual} hours of the day)`);
+}

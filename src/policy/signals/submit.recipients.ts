@@ -76,7 +76,7 @@ export function analyseRecipients(
 }
 
 function blankContext(ev: SubmitEvent, acct: AccountRecord, org: OrgMemory, cfg: DetectionConfig): SubmitContext {
-  return { ev, ts: NaN, acct, org, cfg, rcptCount: 0, domains: [], externalDomains: [], external: 0, novelAccount: 0, novelOrg: 0, novelInternal: 0, novelWeight: FRACTIONAL_ZERO, unknown: [], network: '' };
+  return { ev, ts: NaN, acct, org, cfg, rcptCount: 0, domains: [], externalDomains: [], external: 0, novelAccount: 0, novelOrg: 0, novelInternal: 0, novelWeight: FRACTIONAL_ZERO, unknown: [], network: '', activeHours: 0 };
 }
 
 /** Counts this attempt into the account's short windows (whatever its verdict: pace is the signal). */
@@ -98,6 +98,7 @@ export function recordAttempt(c: SubmitContext): void {
   for (const d of c.externalDomains) a.domains60m.add(d, c.ts);
   a.ips10m.add(c.ev.ip, c.ts);
   a.ips60m.add(c.ev.ip, c.ts);
+  c.activeHours = a.activeHours.touch(c.ts);
 }
 
 /**

@@ -40,6 +40,7 @@ describe('detection reasons in Japanese', () => {
     expect(reasonText('something new', 'ja')).toBe('something new');
     expect(reasonText('86 recipients never mailed before within 24 hours (usual: up to 20 a day)', 'ja')).toBe('24 時間以内に初めての宛先 86 件 (通常は 1 日に新規 20 件まで)');
     expect(reasonText('240 messages in the 23 hours before the last (usual: up to 40 a day)', 'ja')).toBe('直前 1 時間より前の 23 時間にメール 240 通 (通常は 1 日に 40 通まで)');
+    expect(reasonText('mail in 21 of the last 24 hours (usual: mail at 9 hours of the day)', 'ja')).toBe('直近 24 時間のうち 21 時間にわたって送信 (通常は 1 日のうち 9 時間帯のみ)');
     expect(reasonText('risk 252 over the last day (half-life 12.5 hours) reached the restriction threshold 250', 'ja')).toBe(
       '直近 1 日のリスク 252 (半減期 12.5 時間) が送信停止のしきい値 250 に到達',
     );

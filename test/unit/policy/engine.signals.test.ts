@@ -88,6 +88,28 @@ describe('anomaly signals against the account\'s own history', () => {
     expect(reasonsOver(20_000, 150)).toBe(0);
   });
 
+  it('reports mail in nearly every hour of a day from an account that sends at a few hours, and restricts it', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    const seen: string[] = [];
+    // A message to a usual contact every ten minutes, day and night, each with a text of its own.
+    for (let i = 0; i < 6 * 30 && e.stateOf(A) !== 'restricted'; i++)
+      seen.push(reasonsOf(e.process(submit(A, (t += 10 * MIN), [contacts[i % 12]])).decision));
+    const first = seen.findIndex((r) => /mail in \d+ of the last 24 hours \(usual: mail at \d+ hours of the day\)/.test(r));
+    // Not before most of a day has gone by (the warm-up's last hours count too).
+    expect(first).toBeGreaterThanOrEqual(6 * 16);
+    expect(e.stateOf(A)).toBe('restricted');
+  });
+
+  it('leaves a long honest day alone: mail from early morning to late evening', () => {
+    const e = engine();
+    const day = warmUp(e, A) + 24 * HOUR;
+    let found = false;
+    for (let h = 6; h < 23; h++)
+      for (let m = 0; m < 3; m++) found ||= /of the last 24 hours/.test(reasonsOf(e.process(submit(A, day + h * HOUR + m * 15 * MIN, [contacts[(h + m) % 12]])).decision));
+    expect(found).toBe(false);
+  });
+
   it('reports the same body sent to many new recipients', () => {
     const e = engine();
     let t = warmUp(e, A) + 10 * HOUR;

@@ -3,7 +3,7 @@ import { ContentCounts } from '../../../src/policy/content-counts.js';
 import { FingerprintIntMap, FingerprintSet, keyOf } from '../../../src/policy/fingerprint.js';
 import { domainKey, domainOf } from '../../../src/policy/limits.js';
 import { parseTimestamp } from '../../../src/policy/timestamp.js';
-import { BoundedMap, DistinctSet, RecentSet, RollingCounter, SlotBank } from '../../../src/policy/window.js';
+import { ActiveHours, BoundedMap, DistinctSet, RecentSet, RollingCounter, SlotBank } from '../../../src/policy/window.js';
 
 /** A small deterministic generator, so that a failure can be replayed. */
 function prng(seed: number): () => number {
@@ -274,5 +274,23 @@ describe('rolling counters sharing one slot bank', () => {
     c.add(2_000, -0.5);
     expect(Object.is(c.sum(2_000), 0)).toBe(true);
     expect(Object.is(c.sum(600_000), 0)).toBe(true);
+  });
+});
+
+describe('ActiveHours', () => {
+  const H = 3_600_000;
+  it('counts the clock hours of the last 24 in which something happened, this one included', () => {
+    const a = new ActiveHours();
+    expect(a.touch(0)).toBe(1);
+    expect(a.touch(10 * 60_000)).toBe(1);
+    expect(a.touch(H + 1)).toBe(2);
+    for (let h = 2; h < 24; h++) a.touch(h * H);
+    expect(a.touch(23 * H + 5)).toBe(24);
+    // Hour 0 has left the window: hours 1-24. Six hours later: 7-24 and 30.
+    expect(a.touch(24 * H)).toBe(24);
+    expect(a.touch(30 * H)).toBe(19);
+    expect(a.touch(60 * H)).toBe(1);
+    a.clear();
+    expect(a.touch(61 * H)).toBe(1);
   });
 });
