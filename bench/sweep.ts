@@ -14,12 +14,16 @@
  *   30 messages, the victim's client), or a new foreign IP.
  * Each row: messages accepted (their recipients), attack messages submitted until the account was
  * restricted, seconds from the first to the restriction. Honest mail of each batch follows it.
+ * --grid late (no attack): honest people who work late, to check the signals about when mail is
+ *   sent: 20 members of staff answer 1-3 messages every night between 21:00 and 02:00 from day 8
+ *   on, and 10 others work through one night (mail in 22 consecutive hours, 1-3 messages an hour,
+ *   to their contacts and now and then someone new). Prints what the engine did with them.
  */
 import { parseArgs } from 'node:util';
 import type { ReplayEvent, SubmitEvent } from '../src/events/replay.js';
 import { detectionConfigSchema } from '../src/policy/config.js';
 import { attackerPlace, spamRecipients, type AttackPlan } from '../src/policy/simulation/attacks.js';
-import { measure } from '../src/policy/simulation/measure.js';
+import { measure, replayInProcess } from '../src/policy/simulation/measure.js';
 import { Rng } from '../src/policy/simulation/prng.js';
 import { bouncesFor, EventSink } from '../src/policy/simulation/sink.js';
 import type { Person, Place } from '../src/policy/simulation/org.js';
@@ -43,7 +47,7 @@ interface Shape {
   whom: Whom;
 }
 const grid = values.grid ?? 'pace';
-if (grid !== 'pace' && grid !== 'recipients') throw new Error('--grid is pace or recipients');
+if (grid !== 'pace' && grid !== 'recipients' && grid !== 'late') throw new Error('--grid is pace, recipients or late');
 const shapes: Shape[] = [];
 const text = (newText: boolean) => (newText ? 'new-text' : 'three-texts');
 if (grid === 'pace') {
@@ -68,6 +72,10 @@ const JP_RESIDENTIAL = [
 ];
 
 const staff = base.org.people.filter((p) => p.role === 'staff' && p.trip === null);
+if (grid === 'late') {
+  lateWorkers();
+  process.exit(0);
+}
 // Every other member of staff is a victim, so that honest colleagues remain in each batch.
 const perBatch = Math.max(1, staff.length >> 1);
 console.log(`organisation: ${base.org.people.length} accounts, ${days} days, seed ${seed}; grid ${grid}: ${shapes.length} attack shapes of 300 messages\n`);
@@ -136,6 +144,41 @@ function recipients(whom: Whom, n: number, victim: Person, colleagues: string[],
   if (whom === 'colleagues') return pick(colleagues, n);
   const half = Math.max(1, n >> 1);
   return [...pick(victim.book, half), ...spamRecipients(rng, n - half)];
+}
+
+/** Honest late work added to the organisation (--grid late), and what the engine made of it. */
+function lateWorkers(): void {
+  const rng = new Rng(seed * 77);
+  const sink = new EventSink(DEFAULT_START, DEFAULT_START + days * DAY);
+  const people = base.org.people.filter((p) => p.role === 'staff');
+  let n = 0;
+  const reply = (p: Person, at: number): void => {
+    const place = p.home ?? p.office;
+    const rcpts = [rng.pick(p.book)];
+    if (rng.chance(0.3)) rcpts.push(`new${rng.hex(6)}@partner${rng.int(1, 50)}.example`);
+    sink.auth(at - 1000, p.address, place);
+    sink.submit(at, { account: p.address, ip: place.ip, asn: place.asn, country: place.country, messageId: `<late${n++}@example.co.jp>`, mailFrom: p.address, headerFrom: p.address, rcpts, subject: `Re: ${rng.hex(5)}`, bodyHash: rng.hex(16), size: 3000, client: p.client });
+  };
+  const owls = people.slice(0, 20);
+  const nightShift = people.slice(20, 30);
+  for (const p of owls) for (let d = 8; d < days; d++) for (let i = rng.int(1, 3); i > 0; i--) reply(p, DEFAULT_START + d * DAY + (21 + rng.next() * 5) * 3_600_000);
+  nightShift.forEach((p, i) => {
+    const d = 10 + (i % Math.max(1, days - 11));
+    for (let h = 0; h < 22; h++) for (let m = rng.int(1, 3); m > 0; m--) reply(p, DEFAULT_START + d * DAY + (7 + h) * 3_600_000 + rng.int(0, 3500) * 1000);
+  });
+  const r = replayInProcess(merge(base.events, sink.sorted()), cfg);
+  const late = new Set([...owls, ...nightShift].map((p) => p.address));
+  let mine = 0;
+  let stopped = 0;
+  let restless = 0;
+  for (const d of r.decisions) {
+    if (!late.has(d.account)) continue;
+    mine++;
+    if (d.verdict !== 'accept') stopped++;
+    if (d.reasons.some((x) => x.startsWith('mail in '))) restless++;
+  }
+  const changed = r.changes.filter((c) => late.has(c.account)).length;
+  console.log(`late workers: 20 answering every night, 10 working through one night; their submissions ${mine}, not accepted ${stopped}, state changes ${changed}, "mail in N of the last 24 hours" on ${restless}`);
 }
 
 /** The honest stream and the injected events, in time order (honest first on a tie). */

@@ -75,7 +75,7 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreSharedIp(c, origin, s);
   scoreClient(c, origin, s);
   scoreUnusualHour(c, s, share);
-  scoreRestless(c, s, c.activeHours);
+  scoreRestless(c, s, c.activeHours, share);
   scoreLogin(c, origin.ip, s);
   return s;
 }

@@ -27,15 +27,17 @@ const RESTLESS_POINTS = 30;
  * the day: a person sleeps, a machine working through a list does not. A slow run to the people
  * the account knows (a message every ten minutes, day and night) brings neither new recipients
  * nor bursts, only the day's volume, which this reinforces (scored as origin, the circumstances of
- * the mail, like the unusual hour). Accounts that send around the clock by habit, and accounts
- * still learning their habits, never get it; the busiest honest accounts of the simulations send
- * in at most 16 different hours of any 24.
+ * the mail, like the unusual hour). It counts in proportion to the share of known recipients in
+ * the last hour, the mirror of the unusual hour: a run to strangers is the novelty signals'
+ * business, and stacked on them this would hold an honest night's work with new people. Accounts
+ * that send around the clock by habit, and accounts still learning their habits, never get it;
+ * the busiest honest accounts of the simulations send in at most 16 different hours of any 24.
  */
-export function scoreRestless(c: SubmitContext, s: Score, active: number): void {
-  if (active < RESTLESS_HOURS) return;
+export function scoreRestless(c: SubmitContext, s: Score, active: number, share: number): void {
+  if (active < RESTLESS_HOURS || share >= 1) return;
   const p = c.acct.profile;
   if (p.confidence < 1) return;
   const usual = p.activeHoursOfDay(c.ts);
   if (active < usual + RESTLESS_OVER_HABIT) return;
-  s.addOrigin(RESTLESS_POINTS, `mail in ${active} of the last 24 hours (usual: mail at ${usual} hours of the day)`);
+  s.addOrigin(RESTLESS_POINTS * (1 - share), `mail in ${active} of the last 24 hours (usual: mail at ${usual} hours of the day)`);
 }

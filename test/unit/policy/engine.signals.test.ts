@@ -101,6 +101,14 @@ describe('anomaly signals against the account\'s own history', () => {
     expect(e.stateOf(A)).toBe('restricted');
   });
 
+  it('leaves never resting to the novelty signals when the last hour\'s recipients are all new', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    const seen: string[] = [];
+    for (let i = 0; i < 2 * 23; i++) seen.push(reasonsOf(e.process(submit(A, (t += 30 * MIN), [`p${i}@far${i}.example`])).decision));
+    expect(seen.some((r) => /of the last 24 hours/.test(r))).toBe(false);
+  });
+
   it('leaves a long honest day alone: mail from early morning to late evening', () => {
     const e = engine();
     const day = warmUp(e, A) + 24 * HOUR;
