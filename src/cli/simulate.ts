@@ -19,8 +19,8 @@ an organisation of N accounts (default 200) over D days (default 30) with workin
 books, a newsletter sender, month-end invoice runs, a recruiting campaign, travel and password
 changes. --attack (repeatable) injects: blast, lowslow, hijack, spray, blast-usual, blast-slow,
 internal, bcc, drip, proxy, night, multi, mixed, random, contacts, contacts-proxy, sleeper,
-trickle, none. Attack messages have message ids starting with "<atk-". --write-config writes the matching
-detection configuration (YAML) to FILE.`,
+trickle, none. Attack messages have message ids starting with "<atk-". --write-config writes the
+matching detection configuration (YAML) to FILE.`,
   ja: `使い方: mailwarden simulate [--accounts N] [--days D] [--seed S] [--attack 種類 ...] [--start ISO] [--write-config ファイル]
 
 再現可能な模擬イベント列を標準出力に時刻順で書き出します (1 行 1 JSON)。N アカウント (既定 200)、
