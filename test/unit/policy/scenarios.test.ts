@@ -44,32 +44,29 @@ describe('detection targets on a simulated organisation', () => {
     }
   });
 
+  /** Restricted within 50 attack messages, with at most `accepted` of them let through and none after. */
+  const expectContained = (kind: string, accepted: number) => {
+    const a = attack(kind);
+    expect(a.untilRestricted).not.toBeNull();
+    expect(a.untilRestricted!).toBeLessThanOrEqual(50);
+    expect(a.accepted).toBeLessThanOrEqual(accepted);
+    expect(a.acceptedAfter).toBe(0);
+  };
+
   it.each(['internal', 'bcc', 'drip', 'proxy', 'night', 'multi', 'mixed', 'random', 'contacts'])(
     'contains the %s attack, which it was not tuned on, within 50 messages and lets at most 15 through',
-    (kind) => {
-      const a = attack(kind);
-      expect(a.untilRestricted).not.toBeNull();
-      expect(a.untilRestricted!).toBeLessThanOrEqual(50);
-      expect(a.accepted).toBeLessThanOrEqual(15);
-      expect(a.acceptedAfter).toBe(0);
-    },
+    (kind) => expectContained(kind, 15),
   );
 
   it('contains phishing of the victim\'s contacts through a residential proxy in Japan within 50 messages', () => {
     // Here the proxy's provider is the victim's own mobile carrier: only the IP is new, the
     // recipients are real contacts, so it takes the pace and the repeated text (17 accepted).
-    const a = attack('contacts-proxy');
-    expect(a.untilRestricted).not.toBeNull();
-    expect(a.untilRestricted!).toBeLessThanOrEqual(50);
-    expect(a.accepted).toBeLessThanOrEqual(20);
-    expect(a.acceptedAfter).toBe(0);
+    expectContained('contacts-proxy', 20);
   });
 
   it('contains a hijacked client paced under the hourly limits (a new text every 5-15 minutes, day and night) within 50 messages', () => {
-    const a = attack('trickle');
-    expect(a.untilRestricted).not.toBeNull();
-    expect(a.untilRestricted!).toBeLessThanOrEqual(50);
-    expect(a.acceptedAfter).toBe(0);
+    // The victim here has one week of history: 41 accepted, restricted at the 43rd.
+    expectContained('trickle', 45);
   });
 
   it('restricts no honest account and defers or holds fewer than 1 in 10,000 honest messages', () => {
