@@ -45,8 +45,11 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   const changes = a.state === 'restricted' ? NO_CHANGES : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring);
   // The message that tips the account over is kept for review rather than sent.
   if (verdict === 'accept' && a.state === 'restricted') verdict = 'hold';
-  if (verdict === 'accept') rememberOrigin(a, org, origin, ts, teachesOrg(c, verdict, s.content));
-  if (verdict === 'accept') learnAccepted(c, s.content, score);
+  // Only accepted mail makes its place the account's own, and teaches what is usual.
+  if (verdict === 'accept') {
+    rememberOrigin(a, org, origin, ts, teachesOrg(c, verdict, s.content));
+    learnAccepted(c, s.content, score);
+  }
   const decision: SubmitDecision = { ts: ev.ts, account: ev.account, messageId: ev.messageId, verdict, score, reasons: s.reasons };
   if (cfg.shadow && refusedBefore === undefined) shadowed(decision, c);
   return { decision, changes };
