@@ -32,7 +32,7 @@ export const profileSchema = section(
     windowDays: num(28, 'Rolling window of the hour-of-week profile (older peaks fade with half of this as half-life).'),
     learnDays: num(5, 'Active days after which an account\'s own profile outweighs the organisation-wide prior.'),
     floorMessagesPerHour: num(8, 'Expected messages per hour never assumed below this.'),
-    floorMessagesPerDay: num(40, 'Expected messages within 24 hours never assumed below this.'),
+    floorMessagesPerDay: num(20, 'Expected messages within 24 hours never assumed below this.'),
     floorRecipientsPerHour: num(15, 'Expected recipients per hour never assumed below this.'),
     floorNovelPerHour: num(5, 'Expected never-mailed-before recipients per hour never assumed below this.'),
     floorNovelPerDay: num(20, 'Expected never-mailed-before recipients within 24 hours never assumed below this.'),

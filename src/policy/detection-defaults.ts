@@ -44,7 +44,7 @@ export function detectionDefaults(): DetectionConfig {
       windowDays: 28,
       learnDays: 5,
       floorMessagesPerHour: 8,
-      floorMessagesPerDay: 40,
+      floorMessagesPerDay: 20,
       floorRecipientsPerHour: 15,
       floorNovelPerHour: 5,
       floorNovelPerDay: 20,

@@ -66,10 +66,10 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   // Declared bulk senders mail lists by design; their content signals are damped, not their origin.
   const damp = c.acct.bulk ? 0.2 : 1;
   const share = scoreNovelty(c, s, damp);
-  scoreVolume(c, s, damp, share);
+  const pastDay = scoreDayVolume(c, s);
+  scoreVolume(c, s, damp, share, pastDay);
   scoreNovelBurst(c, s);
   scoreNovelDay(c, s, share);
-  scoreDayVolume(c, s);
   scoreDomainSpread(c, s, damp, share);
   scoreSameContent(c, s, damp, atHome(c, origin));
   scoreBounces(c.acct, c.ts, c.cfg.bounces, s);

@@ -164,6 +164,9 @@ export function scoreNovelDay(c: SubmitContext, s: Score, share: number): void {
   s.addContent(points, `${Math.round(day)} recipients never mailed before within 24 hours (usual: up to ${Math.round(expected)} a day)`);
 }
 
+/** Most points of a day of mail. */
+const DAY_VOLUME_CAP = 40;
+
 /**
  * Messages of the day against the account's busiest day, whoever they go to. Mail to the people
  * the account knows, one message a minute or every few minutes, stays inside every hourly
@@ -171,21 +174,25 @@ export function scoreNovelDay(c: SubmitContext, s: Score, share: number): void {
  * their busiest day. The last hour is left out: the hourly signals judge it, and an honest burst
  * (a month-end run of invoices in one hour) is not a day of mail. Points start at half as many
  * again as the busiest day; declared bulk senders are left out.
+ *
+ * Answers how far the day is past the busiest one, from 0 to 1 (the share of the cap reached):
+ * the hourly signals then stop excusing volume to known people (see `scoreVolume`).
  */
-export function scoreDayVolume(c: SubmitContext, s: Score): void {
+export function scoreDayVolume(c: SubmitContext, s: Score): number {
   const a = c.acct;
-  if (a.bulk) return;
+  if (a.bulk) return FRACTIONAL_ZERO;
   const floor = c.cfg.profile.floorMessagesPerDay;
   // Points start above 1.5 times an expectation that is never below the floor (most accounts
   // stay under it for the whole day, and the last hour's count is not needed).
   const day = a.accepted.msgDay.sum(c.ts);
-  if (day <= 1.5 * floor) return;
+  if (day <= 1.5 * floor) return FRACTIONAL_ZERO;
   const earlier = day - a.accepted.msgHour.sum(c.ts);
-  if (earlier <= 1.5 * floor) return;
+  if (earlier <= 1.5 * floor) return FRACTIONAL_ZERO;
   const expected = a.profile.expectedDay(c.ts, M_MESSAGES, floor);
-  const points = overBy(earlier, 1.5 * expected, 15, 40);
-  if (points < 1) return;
+  const points = overBy(earlier, 1.5 * expected, 15, DAY_VOLUME_CAP);
+  if (points < 1) return FRACTIONAL_ZERO;
   s.addContent(points, `${Math.round(earlier)} messages in the 23 hours before the last (usual: up to ${Math.round(expected)} a day)`);
+  return points / DAY_VOLUME_CAP;
 }
 
 /** Messages with new recipients within 5 minutes that never count as a burst. */

@@ -6,8 +6,13 @@ import { noveltyWeight } from './submit.recipients.js';
  * Volume spike against the account's hour-of-week profile, over three windows. A person can send
  * a good part of their busiest hour in ten minutes, and a few messages in one minute, but not
  * dozens: the short windows are what catch a blast within seconds.
+ *
+ * A busy hour to the usual people counts less than one to strangers (`noveltyWeight`): a month-end
+ * run of invoices to regular customers. `pastDay` (0-1, from `scoreDayVolume`) takes that excuse
+ * away in proportion to how far the hours before were already past the account's busiest day: a
+ * run to known people that goes on hour after hour is not an honest burst.
  */
-export function scoreVolume(c: SubmitContext, s: Score, damp: number, share: number): void {
+export function scoreVolume(c: SubmitContext, s: Score, damp: number, share: number, pastDay: number): void {
   const a = c.acct;
   const p = c.cfg.profile;
   const msgs = a.profile.expected(c.ts, M_MESSAGES, p.floorMessagesPerHour);
@@ -42,7 +47,7 @@ export function scoreVolume(c: SubmitContext, s: Score, damp: number, share: num
     worst = 4;
     ratio = r5;
   }
-  const points = overBy(ratio, 1, 12, 35) * damp * noveltyWeight(share);
+  const points = overBy(ratio, 1, 12, 35) * damp * noveltyWeight(Math.max(share, pastDay));
   if (points < 1) return;
   const what =
     worst === 0

@@ -88,6 +88,17 @@ describe('anomaly signals against the account\'s own history', () => {
     expect(reasonsOver(20_000, 150)).toBe(0);
   });
 
+  it('stops excusing an hourly volume to the usual people once the hours before are past the busiest day', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 10 * HOUR;
+    let sent = 0;
+    // A message a minute to regular contacts, each with a text of its own, hour after hour.
+    for (; sent < 300 && e.stateOf(A) !== 'restricted'; sent++)
+      e.process(submit(A, (t += MIN), [contacts[sent % 12]], { bodyHash: `b${sent}`, subject: `Re: ${sent}` }));
+    // 155 here; 226 with the volume still excused, 241 with the day's floor at 40, all 300 with neither.
+    expect(sent).toBeLessThan(190);
+  });
+
   it('reports mail in nearly every hour of a day from an account that sends at a few hours, and restricts it', () => {
     const e = engine();
     let t = warmUp(e, A) + 10 * HOUR;
