@@ -18,6 +18,13 @@
  *   sent: 20 members of staff answer 1-3 messages every night between 21:00 and 02:00 from day 8
  *   on, and 10 others work through one night (mail in 22 consecutive hours, 1-3 messages an hour,
  *   to their contacts and now and then someone new). Prints what the engine did with them.
+ * --grid honest (no attack): honest patterns the simulator's organisation does not have, five
+ *   members of staff each (ordinary staff, with two weeks of history): a support desk answering 30-60 new customers every working day; a
+ *   shared desk staffed around the clock; a sales push (40 personal mails to new leads within two
+ *   hours, one day); a return from two weeks away (40 replies to contacts within two hours); a
+ *   greeting to every contact in one afternoon (one text, a message each); a month-end run of
+ *   invoices to 60 customers, a text each or one template text; an announcement to 60
+ *   colleagues and customers in one message. Prints, per pattern, what the engine did with it.
  */
 import { parseArgs } from 'node:util';
 import type { ReplayEvent, SubmitEvent } from '../src/events/replay.js';
@@ -47,7 +54,7 @@ interface Shape {
   whom: Whom;
 }
 const grid = values.grid ?? 'pace';
-if (grid !== 'pace' && grid !== 'recipients' && grid !== 'late') throw new Error('--grid is pace, recipients or late');
+if (!['pace', 'recipients', 'late', 'honest'].includes(grid)) throw new Error('--grid is pace, recipients, late or honest');
 const shapes: Shape[] = [];
 const text = (newText: boolean) => (newText ? 'new-text' : 'three-texts');
 if (grid === 'pace') {
@@ -72,8 +79,9 @@ const JP_RESIDENTIAL = [
 ];
 
 const staff = base.org.people.filter((p) => p.role === 'staff' && p.trip === null);
-if (grid === 'late') {
-  lateWorkers();
+if (grid === 'late' || grid === 'honest') {
+  if (grid === 'late') lateWorkers();
+  else honestPatterns();
   process.exit(0);
 }
 // Every other member of staff is a victim, so that honest colleagues remain in each batch.
@@ -179,6 +187,90 @@ function lateWorkers(): void {
   }
   const changed = r.changes.filter((c) => late.has(c.account)).length;
   console.log(`late workers: 20 answering every night, 10 working through one night; their submissions ${mine}, not accepted ${stopped}, state changes ${changed}, "mail in N of the last 24 hours" on ${restless}`);
+}
+
+/** Honest patterns beyond the simulator's (--grid honest), and what the engine made of them. */
+function honestPatterns(): void {
+  const rng = new Rng(seed * 91);
+  const sink = new EventSink(DEFAULT_START, DEFAULT_START + days * DAY);
+  const people = base.org.people.filter((p) => p.role === 'staff' && p.trip === null);
+  const patterns = ['support desk', 'desk around the clock', 'sales push', 'back from two weeks away', 'greeting to every contact', 'invoices, a text each', 'invoices with one text', 'announcement in one message'];
+  const owner = new Map<string, string>();
+  const consumer = ['gmail.com', 'yahoo.co.jp', 'icloud.com', 'docomo.ne.jp', 'outlook.jp', 'ezweb.ne.jp'];
+  let n = 0;
+  const working = (d: number) => ![0, 6].includes(new Date(DEFAULT_START + d * DAY + 9 * 3_600_000).getUTCDay());
+  const send = (p: Person, at: number, rcpts: string[], subject: string, bodyHash = rng.hex(16)): void => {
+    sink.submit(at, { account: p.address, ip: p.office.ip, asn: p.office.asn, country: p.office.country, messageId: `<honest${n++}@example.co.jp>`, mailFrom: p.address, headerFrom: p.address, rcpts, subject, bodyHash, size: 5000, client: p.client });
+  };
+  patterns.forEach((pattern, k) => {
+    for (let i = 0; i < 5; i++) {
+      const p = people[40 + k * 5 + i];
+      owner.set(p.address, pattern);
+      const hour = (d: number, h: number) => DEFAULT_START + d * DAY + h * 3_600_000;
+      if (pattern === 'support desk')
+        for (let d = 0; d < days; d++) {
+          if (!working(d)) continue;
+          sink.auth(hour(d, 9) - 60_000, p.address, p.office);
+          for (let m = rng.int(30, 60); m > 0; m--) send(p, hour(d, 9 + rng.next() * 9), [`user${rng.hex(6)}@${rng.pick(consumer)}`], 'Re: お問い合わせ');
+        }
+      else if (pattern === 'desk around the clock')
+        for (let d = 0; d < days; d++)
+          for (let h = 0; h < 24; h++) {
+            if (h % 8 === 0) sink.auth(hour(d, h) - 60_000, p.address, p.office);
+            for (let m = rng.int(1, 4); m > 0; m--) send(p, hour(d, h + rng.next()), [rng.chance(0.2) ? `user${rng.hex(6)}@${rng.pick(consumer)}` : rng.pick(p.book)], `Re: ${rng.hex(4)}`);
+          }
+      else if (pattern === 'sales push') {
+        const d = 15 + (i % 3);
+        sink.auth(hour(d, 13) - 60_000, p.address, p.office);
+        for (let m = 0; m < 40; m++) send(p, hour(d, 13) + m * rng.int(2, 4) * 60_000, [`${rng.pick(['info', 'sales', 'k.ito'])}.${rng.hex(4)}@lead${rng.int(1, 400)}.example.jp`], '新サービスのご紹介');
+      } else if (pattern === 'back from two weeks away') {
+        // Nothing for two weeks (the person's own mail in that span is dropped below), then a catch-up.
+        const d = 16;
+        sink.auth(hour(d, 9) - 60_000, p.address, p.office);
+        for (let m = 0; m < 40; m++) send(p, hour(d, 9) + m * rng.int(1, 5) * 60_000, [rng.zipf(p.book)], `Re: ${rng.hex(4)}`);
+      } else if (pattern === 'greeting to every contact') {
+        const d = 16;
+        const body = rng.hex(16);
+        sink.auth(hour(d, 13) - 60_000, p.address, p.office);
+        p.book.forEach((c, m) => send(p, hour(d, 13) + m * rng.int(60, 120) * 1000, [c], '異動のご挨拶', body));
+      } else if (pattern.startsWith('invoices')) {
+        // The simulator's month-end run (one invoice per customer, 20-90 s apart), by someone whose
+        // address book is not all mailed yet; with a text of its own each or one template text.
+        const d = 16;
+        const template = pattern === 'invoices with one text' ? rng.hex(16) : null;
+        let at = hour(d, 13);
+        sink.auth(at - 60_000, p.address, p.office);
+        for (const c of p.book.slice(0, 60)) send(p, (at += rng.int(20, 90) * 1000), [c], '請求書送付のご案内', template ?? rng.hex(16));
+      } else {
+        const d = 16;
+        sink.auth(hour(d, 10) - 60_000, p.address, p.office);
+        send(p, hour(d, 10), [...p.colleagues, ...p.book].slice(0, 60), '事務所移転のお知らせ');
+      }
+    }
+  });
+  // The support desks and the round-the-clock desks do only that; the returning people send nothing while away.
+  const away = (ev: ReplayEvent) => {
+    const who = owner.get(ev.account);
+    const t = Date.parse(ev.ts);
+    if (who === 'support desk' || who === 'desk around the clock') return true;
+    return who === 'back from two weeks away' && t >= DEFAULT_START + 2 * DAY && t < DEFAULT_START + 16 * DAY;
+  };
+  const r = replayInProcess(merge(base.events.filter((ev) => ev.type === 'bounce' || !away(ev)), sink.sorted()), cfg);
+  for (const pattern of patterns) {
+    let mine = 0;
+    let deferred = 0;
+    let held = 0;
+    let top = 0;
+    for (const d of r.decisions) {
+      if (owner.get(d.account) !== pattern) continue;
+      mine++;
+      if (d.verdict === 'defer') deferred++;
+      if (d.verdict === 'hold' || d.verdict === 'reject') held++;
+      top = Math.max(top, d.score);
+    }
+    const states = r.changes.filter((c) => owner.get(c.account) === pattern).map((c) => c.state);
+    console.log(`${pattern.padEnd(28)} submissions ${String(mine).padStart(5)}, deferred ${deferred}, held or rejected ${held}, highest score ${top}, state changes: ${states.join(', ') || 'none'}`);
+  }
 }
 
 /** The honest stream and the injected events, in time order (honest first on a tie). */
