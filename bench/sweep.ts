@@ -222,17 +222,20 @@ function honestPatterns(): void {
       else if (pattern === 'sales push') {
         const d = 15 + (i % 3);
         sink.auth(hour(d, 13) - 60_000, p.address, p.office);
-        for (let m = 0; m < 40; m++) send(p, hour(d, 13) + m * rng.int(2, 4) * 60_000, [`${rng.pick(['info', 'sales', 'k.ito'])}.${rng.hex(4)}@lead${rng.int(1, 400)}.example.jp`], '新サービスのご紹介');
+        let at = hour(d, 13);
+        for (let m = 0; m < 40; m++) send(p, (at += rng.int(2, 4) * 60_000), [`${rng.pick(['info', 'sales', 'k.ito'])}.${rng.hex(4)}@lead${rng.int(1, 400)}.example.jp`], '新サービスのご紹介');
       } else if (pattern === 'back from two weeks away') {
         // Nothing for two weeks (the person's own mail in that span is dropped below), then a catch-up.
         const d = 16;
         sink.auth(hour(d, 9) - 60_000, p.address, p.office);
-        for (let m = 0; m < 40; m++) send(p, hour(d, 9) + m * rng.int(1, 5) * 60_000, [rng.zipf(p.book)], `Re: ${rng.hex(4)}`);
+        let at = hour(d, 9);
+        for (let m = 0; m < 40; m++) send(p, (at += rng.int(1, 5) * 60_000), [rng.zipf(p.book)], `Re: ${rng.hex(4)}`);
       } else if (pattern === 'greeting to every contact') {
         const d = 16;
         const body = rng.hex(16);
         sink.auth(hour(d, 13) - 60_000, p.address, p.office);
-        p.book.forEach((c, m) => send(p, hour(d, 13) + m * rng.int(60, 120) * 1000, [c], '異動のご挨拶', body));
+        let at = hour(d, 13);
+        for (const c of p.book) send(p, (at += rng.int(60, 120) * 1000), [c], '異動のご挨拶', body);
       } else if (pattern.startsWith('invoices')) {
         // The simulator's month-end run (one invoice per customer, 20-90 s apart), by someone whose
         // address book is not all mailed yet; with a text of its own each or one template text.
