@@ -146,10 +146,11 @@ export class AccountRecord {
     return this.slowRisk * halve(Math.max(0, ts - this.slowRiskTs) / (slowHalfLifeHours * HOUR));
   }
 
-  addRisk(ts: number, amount: number, halfLifeMinutes: number, slowHalfLifeHours: number): number {
+  /** Adds `amount` to the hourly risk and `slowAmount` (the same unless said) to the day-scale one. */
+  addRisk(ts: number, amount: number, halfLifeMinutes: number, slowHalfLifeHours: number, slowAmount = amount): number {
     this.risk = this.riskAt(ts, halfLifeMinutes) + amount;
     this.riskTs = Math.max(ts, this.riskTs);
-    this.slowRisk = this.slowRiskAt(ts, slowHalfLifeHours) + amount;
+    this.slowRisk = this.slowRiskAt(ts, slowHalfLifeHours) + slowAmount;
     this.slowRiskTs = Math.max(ts, this.slowRiskTs);
     return this.risk;
   }

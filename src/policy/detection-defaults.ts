@@ -35,6 +35,7 @@ export function detectionDefaults(): DetectionConfig {
       watchHoldScore: 55,
       riskFloor: 40,
       riskHalfLifeMinutes: 45,
+      limitDeferralRisk: 2,
       slowRiskHalfLifeHours: 24,
       watchRisk: 60,
       restrictRisk: 250,

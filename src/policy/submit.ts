@@ -37,12 +37,15 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   probationIfOffFooting(a, org, origin, ts, cfg);
   const s = scoreSignals(c, origin);
   const score = s.total(cfg.scoring.synergyScale);
+  overLimit = false;
   let verdict = chooseVerdict(c, score, s.reasons);
   if (refusedBefore !== undefined && verdict !== 'reject') {
     s.reasons.unshift(refusedBefore);
     verdict = 'defer';
   }
-  const changes = a.state === 'restricted' ? NO_CHANGES : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring);
+  // A limit says "later"; a client that keeps submitting through it, minute after minute, is not a person.
+  const hammering = overLimit || refusedBefore !== undefined ? cfg.scoring.limitDeferralRisk : 0;
+  const changes = a.state === 'restricted' ? NO_CHANGES : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring, hammering);
   // The message that tips the account over is kept for review rather than sent.
   if (verdict === 'accept' && a.state === 'restricted') verdict = 'hold';
   // Only accepted mail makes its place the account's own, and teaches what is usual.
@@ -54,6 +57,9 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   if (cfg.shadow && refusedBefore === undefined) shadowed(decision, c);
   return { decision, changes };
 }
+
+/** Whether `chooseVerdict` deferred the submission being decided for a rate limit. */
+let overLimit = false;
 
 function probationIfOffFooting(a: AccountRecord, org: OrgMemory, origin: Origin, ts: number, cfg: DetectionConfig): void {
   if (a.probation) return;
@@ -114,6 +120,7 @@ function chooseVerdict(c: SubmitContext, score: number, reasons: string[]): Verd
   const limit = a.accepted.exceeded(a.limits, c.ts, c.rcptCount, newDomains);
   if (limit) {
     reasons.unshift(limit);
+    overLimit = true;
     return 'defer';
   }
   const budget = overProbationBudget(a, c.ts, c.external, c.novelAccount, cfg);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { overLimitReply, replyFor, replyLines, restrictedReply } from '../../../src/policy/engine.js';
-import { contacts, engine, MIN, submit, warmUp } from './events.js';
+import { contacts, engine, HOUR, MIN, submit, warmUp } from './events.js';
 
 describe('detection limits', () => {
   it('defers the message that would cross the per-minute limit, with the reason', () => {
@@ -48,6 +48,37 @@ describe('detection limits', () => {
     }
     expect(bulkDeferred).toBe(0);
     expect(ordinaryNotAccepted).toBeGreaterThan(40);
+  });
+
+  it('restricts an account that keeps submitting through a limit, and not one that retries now and then', () => {
+    const A = 'a@example.co.jp';
+    // A message every 5 seconds to the usual contacts, each with a text of its own: over the hourly limit after 150.
+    const hammer = engine();
+    let t = warmUp(hammer, A) + 10 * HOUR;
+    let accepted = 0;
+    let sent = 0;
+    for (; sent < 600 && hammer.stateOf(A) !== 'restricted'; sent++)
+      if (hammer.process(submit(A, (t += 5000), [contacts[sent % 12]], { bodyHash: `b${sent}`, subject: `Re: ${sent}` })).decision!.verdict === 'accept') accepted++;
+    expect(accepted).toBeLessThanOrEqual(150);
+    // About ten minutes of refusals (the limits alone let 600 a day through, day after day).
+    expect(sent).toBeLessThan(320);
+    // Under a limit of 5 an hour, six messages at the top of every working hour for three days:
+    // the sixth is deferred and the client tries it again every 5 minutes until it goes.
+    const B = 'b@example.co.jp';
+    const retry = engine({ limits: { messagesPerHour: 5 } });
+    const start = warmUp(retry, B);
+    let deferred = 0;
+    for (let d = 0; d < 3; d++)
+      for (let h = 9; h < 17; h++) {
+        const top = start + d * 24 * HOUR + h * HOUR;
+        for (let i = 0; i < 5; i++) retry.process(submit(B, top + i * 10_000, [contacts[(h + i) % 12]]));
+        for (let k = 0; k < 12; k++) {
+          if (retry.process(submit(B, top + 60_000 + k * 5 * MIN, [contacts[h % 12]])).decision!.verdict !== 'defer') break;
+          deferred++;
+        }
+      }
+    expect(deferred).toBeGreaterThan(200);
+    expect(retry.stateOf(B)).toBe('active');
   });
 
   it('does not limit an honest day of mail to known contacts', () => {
