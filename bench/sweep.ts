@@ -1,7 +1,7 @@
 /**
  * Attack shapes beyond the simulator's named kinds, injected into one simulated organisation, each
  * on its own member of staff, to find the shapes the engine contains late or never.
- *   node --import tsx bench/sweep.ts [--grid pace|recipients] [--accounts 120] [--days 21] [--seed 5]
+ *   node --import tsx bench/sweep.ts [--grid pace|recipients|late|honest] [--office-hours] [--accounts 120] [--days 21] [--seed 5]
  * Every shape sends 300 messages from day 15 on, each to 1-3 recipients unless said otherwise.
  * --grid pace (84 shapes): one message every 0.05 s to 10 minutes (±40 %), 1-3, 10 or 40
  *   recipients of a harvested list, three texts or a new text on every message, from a new
@@ -12,6 +12,7 @@
  *   message; one every 5 s, 1 minute or 10 minutes; from the victim's office IP and client, a
  *   residential proxy in Japan on consumer ISPs the victim does not use at home (a new exit every
  *   30 messages, the victim's client), or a new foreign IP.
+ * --office-hours: the attacks send only between 10:00 and 18:00 JST (any day), like a person.
  * Each row: messages accepted (their recipients), attack messages submitted until the account was
  * restricted, seconds from the first to the restriction. Honest mail of each batch follows it.
  * --grid late (no attack): honest people who work late, to check the signals about when mail is
@@ -37,7 +38,9 @@ import type { Person, Place } from '../src/policy/simulation/org.js';
 import { DEFAULT_START, simulate, simulationConfig } from '../src/policy/simulation/stream.js';
 
 const DAY = 86_400_000;
-const { values } = parseArgs({ options: { grid: { type: 'string' }, accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({ options: { grid: { type: 'string' }, accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, 'office-hours': { type: 'boolean' } } });
+/** Attacks that send only while the victim's office works (10:00-18:00 JST), any day. */
+const officeHours = values['office-hours'] === true;
 const seed = Number(values.seed ?? 5);
 const days = Math.max(17, Number(values.days ?? 21));
 const base = simulate({ accounts: Number(values.accounts ?? 120), days, seed, attacks: [], start: DEFAULT_START });
@@ -136,6 +139,10 @@ function inject(shape: Shape, victim: Person, kind: string, at: number, rng: Rng
     // Only harvested addresses bounce; contacts and colleagues exist.
     bouncesFor(sink, rng, t, s, (r) => !known.has(r) && rng.chance(invalidShare));
     t += Math.max(50, Math.round(shape.gapMs * (0.6 + 0.8 * rng.next())));
+    // 10:00-18:00 JST is 01:00-09:00 UTC; outside it the attack waits for the next 10:00 JST.
+    const utcHour = (t % DAY) / 3_600_000;
+    if (officeHours && utcHour >= 9) t += DAY - (t % DAY) + 3_600_000;
+    else if (officeHours && utcHour < 1) t += 3_600_000 - (t % DAY);
   }
   // The kind only names the attack's message ids here (measure matches them by prefix).
   return { kind: kind as AttackPlan['kind'], victim, accomplices: [], at };
