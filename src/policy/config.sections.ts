@@ -74,8 +74,8 @@ export const bounceSchema = section(
     windowHours: num(24, 'Window over which the hard-bounce rate is measured.'),
     minRecipients: int(20, 'Accepted recipients in the window before the rate is trusted.'),
     minHardBounces: int(3, 'Hard bounces in the window before the rate is trusted.'),
-    rateStart: num(0.05, 'Hard-bounce rate at which the signal starts.'),
-    rateFull: num(0.25, 'Hard-bounce rate at which the signal is at full strength.'),
+    rateStart: num(0.03, 'Hard-bounce rate at which the signal starts.'),
+    rateFull: num(0.15, 'Hard-bounce rate at which the signal is at full strength.'),
   },
   'Hard bounces (5.x.x) of mail this gateway accepted.',
 );

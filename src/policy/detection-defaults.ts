@@ -74,8 +74,8 @@ export function detectionDefaults(): DetectionConfig {
       windowHours: 24,
       minRecipients: 20,
       minHardBounces: 3,
-      rateStart: 0.05,
-      rateFull: 0.25
+      rateStart: 0.03,
+      rateFull: 0.15
     },
     login: {
       failuresPerHour: 3,

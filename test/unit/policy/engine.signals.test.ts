@@ -214,6 +214,21 @@ describe('anomaly signals against the account\'s own history', () => {
     expect(reasonsOf(e.process(submit(A, t + MIN, [contacts[1]])).decision)).toMatch(/hard-bounce rate \d+% \(8 of \d+ recipients in 24 hours\)/);
   });
 
+  it('counts a hard-bounce rate of about one in ten at more than half strength: a person\'s mail seldom bounces', () => {
+    const run = (bounces: number) => {
+      const e = engine();
+      let t = warmUp(e, A) + 10 * HOUR;
+      const sent = [];
+      for (let i = 0; i < 30; i++) sent.push(e.process(submit(A, (t += MIN), [contacts[i % 12]])).decision!);
+      for (let i = 1; i <= bounces; i++) e.process(bounce(A, (t += 1000), sent[i].messageId, contacts[i % 12]));
+      return e.process(submit(A, t + MIN, [contacts[1]])).decision!;
+    };
+    const d = run(5);
+    expect(reasonsOf(d)).toMatch(/hard-bounce rate 10% \(5 of 48 recipients in 24 hours\)/);
+    // 23 points from 3 % to 15 %; from 5 % to 25 % it was 10.
+    expect(d.score - run(0).score).toBeGreaterThanOrEqual(20);
+  });
+
   it('ignores bounces for messages it did not accept', () => {
     const e = engine();
     let t = warmUp(e, A) + 10 * HOUR;
