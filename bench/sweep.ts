@@ -28,11 +28,12 @@
  *   colleagues and customers in one message. Prints, per pattern, what the engine did with it.
  */
 import { parseArgs } from 'node:util';
-import type { ReplayEvent, SubmitEvent } from '../src/events/replay.js';
+import type { SubmitEvent } from '../src/events/replay.js';
 import { detectionConfigSchema } from '../src/policy/config.js';
 import { attackerPlace, spamRecipients, type AttackPlan } from '../src/policy/simulation/attacks.js';
 import { measure, replayInProcess } from '../src/policy/simulation/measure.js';
 import { Rng } from '../src/policy/simulation/prng.js';
+import { HONEST_EXTRAS, mergeEvents, withHonestExtras } from '../src/policy/simulation/legit.extra.js';
 import { bouncesFor, EventSink } from '../src/policy/simulation/sink.js';
 import type { Person, Place } from '../src/policy/simulation/org.js';
 import { DEFAULT_START, simulate, simulationConfig } from '../src/policy/simulation/stream.js';
@@ -95,7 +96,7 @@ for (let b = 0; b < shapes.length; b += perBatch) {
   const rng = new Rng(seed * 1000 + b);
   const sink = new EventSink(DEFAULT_START, DEFAULT_START + days * DAY);
   const plans = batch.map((shape, i) => inject(shape, staff[i * 2], `s${b + i}`, DEFAULT_START + 15 * DAY + (10 + (i % 8)) * 3_600_000 + i * 60_000, rng, sink));
-  const m = measure({ org: base.org, attacks: plans, events: merge(base.events, sink.sorted()) }, cfg);
+  const m = measure({ org: base.org, attacks: plans, events: mergeEvents(base.events, sink.sorted()) }, cfg);
   m.attacks.forEach((a, i) =>
     console.log(`${batch[i].label.padEnd(40)} ${String(a.accepted).padStart(3)} (${String(a.acceptedRecipients).padStart(3)})  ${String(a.untilRestricted ?? 'never').padStart(5)}  ${a.secondsToRestriction ?? '-'} s`),
   );
@@ -181,7 +182,7 @@ function lateWorkers(): void {
     const d = 10 + (i % Math.max(1, days - 11));
     for (let h = 0; h < 22; h++) for (let m = rng.int(1, 3); m > 0; m--) reply(p, DEFAULT_START + d * DAY + (7 + h) * 3_600_000 + rng.int(0, 3500) * 1000);
   });
-  const r = replayInProcess(merge(base.events, sink.sorted()), cfg);
+  const r = replayInProcess(mergeEvents(base.events, sink.sorted()), cfg);
   const late = new Set([...owls, ...nightShift].map((p) => p.address));
   let mine = 0;
   let stopped = 0;
@@ -198,75 +199,9 @@ function lateWorkers(): void {
 
 /** Honest patterns beyond the simulator's (--grid honest), and what the engine made of them. */
 function honestPatterns(): void {
-  const rng = new Rng(seed * 91);
-  const sink = new EventSink(DEFAULT_START, DEFAULT_START + days * DAY);
-  const people = base.org.people.filter((p) => p.role === 'staff' && p.trip === null);
-  const patterns = ['support desk', 'desk around the clock', 'sales push', 'back from two weeks away', 'greeting to every contact', 'invoices, a text each', 'invoices with one text', 'announcement in one message'];
-  const owner = new Map<string, string>();
-  const consumer = ['gmail.com', 'yahoo.co.jp', 'icloud.com', 'docomo.ne.jp', 'outlook.jp', 'ezweb.ne.jp'];
-  let n = 0;
-  const working = (d: number) => ![0, 6].includes(new Date(DEFAULT_START + d * DAY + 9 * 3_600_000).getUTCDay());
-  const send = (p: Person, at: number, rcpts: string[], subject: string, bodyHash = rng.hex(16)): void => {
-    sink.submit(at, { account: p.address, ip: p.office.ip, asn: p.office.asn, country: p.office.country, messageId: `<honest${n++}@example.co.jp>`, mailFrom: p.address, headerFrom: p.address, rcpts, subject, bodyHash, size: 5000, client: p.client });
-  };
-  patterns.forEach((pattern, k) => {
-    for (let i = 0; i < 5; i++) {
-      const p = people[40 + k * 5 + i];
-      owner.set(p.address, pattern);
-      const hour = (d: number, h: number) => DEFAULT_START + d * DAY + h * 3_600_000;
-      if (pattern === 'support desk')
-        for (let d = 0; d < days; d++) {
-          if (!working(d)) continue;
-          sink.auth(hour(d, 9) - 60_000, p.address, p.office);
-          for (let m = rng.int(30, 60); m > 0; m--) send(p, hour(d, 9 + rng.next() * 9), [`user${rng.hex(6)}@${rng.pick(consumer)}`], 'Re: お問い合わせ');
-        }
-      else if (pattern === 'desk around the clock')
-        for (let d = 0; d < days; d++)
-          for (let h = 0; h < 24; h++) {
-            if (h % 8 === 0) sink.auth(hour(d, h) - 60_000, p.address, p.office);
-            for (let m = rng.int(1, 4); m > 0; m--) send(p, hour(d, h + rng.next()), [rng.chance(0.2) ? `user${rng.hex(6)}@${rng.pick(consumer)}` : rng.pick(p.book)], `Re: ${rng.hex(4)}`);
-          }
-      else if (pattern === 'sales push') {
-        const d = 15 + (i % 3);
-        sink.auth(hour(d, 13) - 60_000, p.address, p.office);
-        let at = hour(d, 13);
-        for (let m = 0; m < 40; m++) send(p, (at += rng.int(2, 4) * 60_000), [`${rng.pick(['info', 'sales', 'k.ito'])}.${rng.hex(4)}@lead${rng.int(1, 400)}.example.jp`], '新サービスのご紹介');
-      } else if (pattern === 'back from two weeks away') {
-        // Nothing for two weeks (the person's own mail in that span is dropped below), then a catch-up.
-        const d = 16;
-        sink.auth(hour(d, 9) - 60_000, p.address, p.office);
-        let at = hour(d, 9);
-        for (let m = 0; m < 40; m++) send(p, (at += rng.int(1, 5) * 60_000), [rng.zipf(p.book)], `Re: ${rng.hex(4)}`);
-      } else if (pattern === 'greeting to every contact') {
-        const d = 16;
-        const body = rng.hex(16);
-        sink.auth(hour(d, 13) - 60_000, p.address, p.office);
-        let at = hour(d, 13);
-        for (const c of p.book) send(p, (at += rng.int(60, 120) * 1000), [c], '異動のご挨拶', body);
-      } else if (pattern.startsWith('invoices')) {
-        // The simulator's month-end run (one invoice per customer, 20-90 s apart), by someone whose
-        // address book is not all mailed yet; with a text of its own each or one template text.
-        const d = 16;
-        const template = pattern === 'invoices with one text' ? rng.hex(16) : null;
-        let at = hour(d, 13);
-        sink.auth(at - 60_000, p.address, p.office);
-        for (const c of p.book.slice(0, 60)) send(p, (at += rng.int(20, 90) * 1000), [c], '請求書送付のご案内', template ?? rng.hex(16));
-      } else {
-        const d = 16;
-        sink.auth(hour(d, 10) - 60_000, p.address, p.office);
-        send(p, hour(d, 10), [...p.colleagues, ...p.book].slice(0, 60), '事務所移転のお知らせ');
-      }
-    }
-  });
-  // The support desks and the round-the-clock desks do only that; the returning people send nothing while away.
-  const away = (ev: ReplayEvent) => {
-    const who = owner.get(ev.account);
-    const t = Date.parse(ev.ts);
-    if (who === 'support desk' || who === 'desk around the clock') return true;
-    return who === 'back from two weeks away' && t >= DEFAULT_START + 2 * DAY && t < DEFAULT_START + 16 * DAY;
-  };
-  const r = replayInProcess(merge(base.events.filter((ev) => ev.type === 'bounce' || !away(ev)), sink.sorted()), cfg);
-  for (const pattern of patterns) {
+  const { events, owner } = withHonestExtras(base.org, base.events, seed);
+  const r = replayInProcess(events, cfg);
+  for (const pattern of HONEST_EXTRAS) {
     let mine = 0;
     let deferred = 0;
     let held = 0;
@@ -281,16 +216,4 @@ function honestPatterns(): void {
     const states = r.changes.filter((c) => owner.get(c.account) === pattern).map((c) => c.state);
     console.log(`${pattern.padEnd(28)} submissions ${String(mine).padStart(5)}, deferred ${deferred}, held or rejected ${held}, highest score ${top}, state changes: ${states.join(', ') || 'none'}`);
   }
-}
-
-/** The honest stream and the injected events, in time order (honest first on a tie). */
-function merge(honest: readonly ReplayEvent[], extra: readonly ReplayEvent[]): ReplayEvent[] {
-  const out: ReplayEvent[] = [];
-  let j = 0;
-  for (const ev of honest) {
-    while (j < extra.length && extra[j].ts < ev.ts) out.push(extra[j++]);
-    out.push(ev);
-  }
-  while (j < extra.length) out.push(extra[j++]);
-  return out;
 }

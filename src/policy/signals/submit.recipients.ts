@@ -173,14 +173,17 @@ const DAY_VOLUME_CAP = 40;
  * envelope and brings no new recipients, but a day of it is many times what the person sends on
  * their busiest day. The last hour is left out: the hourly signals judge it, and an honest burst
  * (a month-end run of invoices in one hour) is not a day of mail. Points start at half as many
- * again as the busiest day; declared bulk senders are left out.
+ * again as the busiest day; declared bulk senders, and accounts still learning their habits, are
+ * left out.
  *
  * Answers how far the day is past the busiest one, from 0 to 1 (the share of the cap reached):
  * the hourly signals then stop excusing volume to known people (see `scoreVolume`).
  */
 export function scoreDayVolume(c: SubmitContext, s: Score): number {
   const a = c.acct;
-  if (a.bulk) return FRACTIONAL_ZERO;
+  // A day is compared with the account's days only once it has some (a fresh deployment's first
+  // busy day is not a run); bulk senders send days of mail by design.
+  if (a.bulk || a.profile.confidence < 1) return FRACTIONAL_ZERO;
   const floor = c.cfg.profile.floorMessagesPerDay;
   // Points start above 1.5 times an expectation that is never below the floor (most accounts
   // stay under it for the whole day, and the last hour's count is not needed).
