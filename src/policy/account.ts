@@ -6,12 +6,12 @@ import type { OrgMemory, OrgPlace } from './org.js';
 import { AccountProfile } from './profile.js';
 import { ContentCounts } from './content-counts.js';
 import { FingerprintSet } from './fingerprint.js';
-import { ActiveHours, BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet, strings } from './window.js';
+import { ActiveHours, BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet, STATE, strings } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-/** Slots of the account's own counters below (the limit counters add LIMIT_SLOTS). */
-const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48 + 24;
+/** Slots of the account's own counters below, with each one's state (the limit counters add LIMIT_SLOTS). */
+const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48 + 14 * STATE + 24;
 
 /** The small budget an account sends under after a change of footing (see probation.ts). */
 export interface Probation {

@@ -1,6 +1,6 @@
 import type { DetectionConfig, Limits } from './config.js';
 import { keyOf } from './fingerprint.js';
-import { RecentSet, RollingCounter, type SlotBank } from './window.js';
+import { RecentSet, RollingCounter, STATE, type SlotBank } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -45,7 +45,7 @@ export function domainOf(address: string): string {
   return address.slice(at + 1);
 }
 
-export const LIMIT_SLOTS = 2 * (12 + 30 + 48);
+export const LIMIT_SLOTS = 2 * (12 + 30 + 48) + 6 * STATE;
 
 /** Counters of accepted traffic against which the hard limits are checked. */
 export class LimitCounters {
