@@ -65,6 +65,14 @@ export class RollingCounter {
   private head = -1;
   /** `head` modulo the number of slots: where values are added now. */
   private at = 0;
+  /**
+   * The earliest slot number (as `head`) that may hold anything (NOTHING: none does): slots of
+   * earlier numbers are zero, so that moving on clears only the few slots added to since they were
+   * last cleared, not the whole window. An account mostly writes again after its short windows
+   * have passed, and a counter that cleared every slot each time wrote over its whole array (up
+   * to six cache lines, fetched from memory first) on nearly every submission.
+   */
+  private since = NOTHING;
 
   constructor(windowMs: number, buckets: number, bank?: SlotBank) {
     const at = bank ? bank.take(STATE + buckets) : -1;
@@ -82,6 +90,7 @@ export class RollingCounter {
     const b = this.base;
     d[b + STATE + this.at] += value;
     d[b + TOTAL] += value;
+    if (this.head < this.since) this.since = this.head;
   }
 
   reset(): void {
@@ -91,6 +100,7 @@ export class RollingCounter {
     d[b + TOTAL] = 0;
     this.head = -1;
     this.at = 0;
+    this.since = NOTHING;
     d[b + LAST_TS] = NaN;
   }
 
@@ -100,7 +110,10 @@ export class RollingCounter {
     return total < 1e-9 ? 0 : total;
   }
 
-  /** Clears the slots that fell out of the window since the last call. */
+  /**
+   * Clears the slots that fell out of the window since the last call: those of numbers from
+   * `since` on (the others are zero already, and taking zero from the total changes nothing).
+   */
   private advance(ts: number): void {
     const d = this.data;
     const b = this.base;
@@ -109,31 +122,49 @@ export class RollingCounter {
     d[b + LAST_TS] = ts;
     const slot = Math.floor(ts / this.slotMs);
     const n = this.buckets;
-    if (this.head < 0) {
+    const head = this.head;
+    if (head < 0) {
       this.head = slot;
       this.at = mod(slot, n);
       return;
     }
-    if (slot <= this.head) return;
+    if (slot <= head) return;
     const first = b + STATE;
-    if (slot - this.head >= n) {
-      d.fill(0, first, first + n);
+    if (slot - head >= n) {
+      // The whole window has passed: the slots of numbers `from` to `head`, back from `at`.
+      const from = Math.max(this.since, head - n + 1);
+      let i = this.at;
+      for (let s = head; s >= from; s--) {
+        d[first + i] = 0;
+        i = i === 0 ? n - 1 : i - 1;
+      }
       d[b + TOTAL] = 0;
       this.at = mod(slot, n);
+      this.since = NOTHING;
     } else {
-      let i = this.at;
+      // Numbers head + 1 to slot take the slots of numbers n earlier; of those, only the ones
+      // from `since` on (numbers from since + n on) may hold anything.
+      const from = Math.max(head, this.since + n - 1);
+      let i = this.at + (from - head);
+      if (i >= n) i -= n;
       let total = d[b + TOTAL];
-      for (let s = this.head; s < slot; s++) {
+      for (let s = from; s < slot; s++) {
         i = i + 1 === n ? 0 : i + 1;
         total -= d[first + i];
         d[first + i] = 0;
       }
-      this.at = i;
       d[b + TOTAL] = total;
+      const at = this.at + (slot - head);
+      this.at = at >= n ? at - n : at;
+      // Numbers before the window have no slot any more.
+      if (this.since < slot - n + 1) this.since = slot - n + 1;
     }
     this.head = slot;
   }
 }
+
+/** `since` of a counter none of whose slots holds anything (a small integer above every slot number). */
+const NOTHING = 0x3fff_ffff;
 
 /** A rolling counter's state before its slots: the time of the last call, and the sum of the slots. */
 const LAST_TS = 0;
