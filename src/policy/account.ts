@@ -1,7 +1,7 @@
 import type { AccountState } from '../events/replay.js';
 import type { DetectionConfig, Limits } from './config.js';
 import type { Footing } from './footing.js';
-import { domainOf, isBulk, LIMIT_SLOTS, LimitCounters, resolveLimits } from './limits.js';
+import { domainKey, domainOf, isBulk, LIMIT_SLOTS, LimitCounters, resolveLimits } from './limits.js';
 import type { OrgMemory, OrgPlace } from './org.js';
 import { AccountProfile } from './profile.js';
 import { ContentCounts } from './content-counts.js';
@@ -44,6 +44,8 @@ export class AccountRecord {
   readonly limits: Limits;
   readonly bulk: boolean;
   readonly domain: string;
+  /** `domainKey` of `domain`. */
+  readonly domainKey: number;
   readonly accepted: LimitCounters;
   private readonly bank = new SlotBank(OWN_SLOTS + LIMIT_SLOTS);
   readonly tries1m = new RollingCounter(MINUTE, 12, this.bank);
@@ -105,6 +107,7 @@ export class AccountRecord {
     this.limits = resolveLimits(cfg, name);
     this.bulk = isBulk(cfg, name);
     this.domain = domainOf(name).toLowerCase();
+    this.domainKey = domainKey(this.domain);
     this.accepted = new LimitCounters(Math.max(this.limits.domainsPerHour + 1, 64), this.bank);
     this.domains60m = new RecentSet(HOUR, 4096);
     this.recipients = new FingerprintSet(m.recipientsPerAccount);

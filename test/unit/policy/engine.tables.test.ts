@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ContentCounts } from '../../../src/policy/content-counts.js';
-import { FingerprintIntMap, FingerprintSet, keyOf } from '../../../src/policy/fingerprint.js';
-import { domainKey, domainOf } from '../../../src/policy/limits.js';
+import { FingerprintIntMap, FingerprintSet, FP, fingerprint, keyOf } from '../../../src/policy/fingerprint.js';
+import { detectionConfigSchema } from '../../../src/policy/config.js';
+import { addressKeys, domainKey, domainOf, domainStart, isDomainAt } from '../../../src/policy/limits.js';
+import { OrgMemory } from '../../../src/policy/org.js';
 import { parseTimestamp } from '../../../src/policy/timestamp.js';
 import { ActiveHours, BoundedMap, DistinctSet, RecentSet, RollingCounter, SlotBank, STATE } from '../../../src/policy/window.js';
 
@@ -242,6 +244,33 @@ describe('domains of addresses', () => {
   it('take what follows the last "@", as lastIndexOf finds it, or the whole string without one', () => {
     for (const a of ['a@example.jp', '"a@b"@example.jp', 'a@b@c', '@example.jp', 'a@', 'no-at-sign', '', '@'])
       expect(domainOf(a)).toBe(a.slice(a.lastIndexOf('@') + 1));
+  });
+
+  it('are read from ASCII addresses as from the addresses in lower case, and left to toLowerCase otherwise', () => {
+    const org = new OrgMemory(detectionConfigSchema.parse({ orgDomains: ['Example.CO.jp', 'sub.example.jp'] }));
+    const rnd = prng(21);
+    const parts = ['a', 'Z', 'suzuki.887c', 'INFO', '@', '@', '.', 'example', 'EXAMPLE', 'co', 'JP', 'jp', 'sub', '"q@x"', '-', '~', '[', '`', 'é', 'İ', '山田', 'ß'];
+    for (let n = 0; n < 20_000; n++) {
+      let address = '';
+      for (let k = Math.floor(rnd() * 8); k > 0; k--) address += parts[Math.floor(rnd() * parts.length)];
+      if (rnd() < 0.5) address += rnd() < 0.5 ? '@example.co.jp' : '@Sub.Example.JP';
+      const from = domainStart(address);
+      expect(from).toBe(address.lastIndexOf('@') + 1);
+      const key = addressKeys(address, from);
+      const fa = FP.a;
+      const fb = FP.b;
+      if (![...address].every((ch) => ch.charCodeAt(0) < 128)) {
+        expect(key).toBe(-1);
+        continue;
+      }
+      const lower = address.toLowerCase();
+      const domain = domainOf(lower);
+      expect(key).toBe(domainKey(domain));
+      fingerprint(lower);
+      expect([fa, fb]).toEqual([FP.a, FP.b]);
+      expect(isDomainAt(address, from, 'example.co.jp')).toBe(domain === 'example.co.jp');
+      expect(org.isOrgDomainAt(address, from, key)).toBe(org.domains.has(domain));
+    }
   });
 });
 
