@@ -1,17 +1,17 @@
 import type { AccountState } from '../events/replay.js';
 import type { DetectionConfig, Limits } from './config.js';
 import type { Footing } from './footing.js';
-import { domainOf, isBulk, LIMIT_SLOTS, LimitCounters, resolveLimits } from './limits.js';
+import { domainKey, domainOf, isBulk, LIMIT_SLOTS, LimitCounters, resolveLimits } from './limits.js';
 import type { OrgMemory, OrgPlace } from './org.js';
 import { AccountProfile } from './profile.js';
 import { ContentCounts } from './content-counts.js';
 import { FingerprintSet } from './fingerprint.js';
-import { ActiveHours, BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet, strings } from './window.js';
+import { ActiveHours, BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, RollingCounter, SlotBank, SmallRecentSet, STATE, strings } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-/** Slots of the account's own counters below (the limit counters add LIMIT_SLOTS). */
-const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48 + 24;
+/** Slots of the account's own counters below, with each one's state (the limit counters add LIMIT_SLOTS). */
+const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48 + 14 * STATE + 24;
 
 /** The small budget an account sends under after a change of footing (see probation.ts). */
 export interface Probation {
@@ -44,6 +44,8 @@ export class AccountRecord {
   readonly limits: Limits;
   readonly bulk: boolean;
   readonly domain: string;
+  /** `domainKey` of `domain`. */
+  readonly domainKey: number;
   readonly accepted: LimitCounters;
   private readonly bank = new SlotBank(OWN_SLOTS + LIMIT_SLOTS);
   readonly tries1m = new RollingCounter(MINUTE, 12, this.bank);
@@ -105,6 +107,7 @@ export class AccountRecord {
     this.limits = resolveLimits(cfg, name);
     this.bulk = isBulk(cfg, name);
     this.domain = domainOf(name).toLowerCase();
+    this.domainKey = domainKey(this.domain);
     this.accepted = new LimitCounters(Math.max(this.limits.domainsPerHour + 1, 64), this.bank);
     this.domains60m = new RecentSet(HOUR, 4096);
     this.recipients = new FingerprintSet(m.recipientsPerAccount);

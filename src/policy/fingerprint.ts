@@ -63,6 +63,47 @@ export function keyOf(s: string, seed = 0): number {
 }
 
 /**
+ * For a string of ASCII characters, with `lower` the string in lower case: leaves
+ * `fingerprint(lower)` in FP and answers `keyOf(lower.slice(from), seed)`, in one pass and
+ * without making `lower` or its slice: for recipient addresses, nearly all lower case already,
+ * where folding each one and slicing off its domain made two strings per recipient, and hashing
+ * the slice read each character through the string it was cut from. Answers -1, with FP left
+ * undefined, at the first character outside ASCII: only toLowerCase knows the lower case of
+ * those (some even change length).
+ */
+export function fingerprintLower(s: string, from: number, seed: number): number {
+  const n = s.length;
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9 ^ Math.imul(1, 0x85ebca6b) ^ n;
+  let ka = 0x811c9dc5 ^ seed;
+  let kb = 0x9e3779b9 ^ Math.imul(seed + 1, 0x85ebca6b) ^ (n - from);
+  for (let i = 0; i < n; i++) {
+    let c = charCodeAt.call(s, i);
+    if (c > 127) return -1;
+    // "A" to "Z": one unsigned comparison.
+    if ((c - 65) >>> 0 < 26) c += 32;
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0xcc9e2d51);
+    b = (b << 15) | (b >>> 17);
+    if (i < from) continue;
+    ka = Math.imul(ka ^ c, 0x01000193);
+    kb = Math.imul(kb ^ c, 0xcc9e2d51);
+    kb = (kb << 15) | (kb >>> 17);
+  }
+  kb ^= kb >>> 16;
+  kb = Math.imul(kb, 0x85ebca6b);
+  kb ^= kb >>> 13;
+  ka |= 0;
+  kb = (kb | 0) === 0 && ka === 0 ? 1 : kb | 0;
+  b ^= b >>> 16;
+  b = Math.imul(b, 0x85ebca6b);
+  b ^= b >>> 13;
+  FP.a = a | 0;
+  FP.b = (b | 0) === 0 && FP.a === 0 ? 1 : b | 0;
+  return (ka >>> 0) * 0x100000 + (kb >>> 12);
+}
+
+/**
  * The slots of a fingerprint table, with first-in-first-out eviction: at most `cap` entries, the
  * earliest added forgotten first; adding an entry already present keeps its place in that order.
  */

@@ -1,6 +1,6 @@
 import type { DetectionConfig, Limits } from './config.js';
-import { keyOf } from './fingerprint.js';
-import { RecentSet, RollingCounter, type SlotBank } from './window.js';
+import { fingerprintLower, keyOf } from './fingerprint.js';
+import { RecentSet, RollingCounter, STATE, type SlotBank } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -40,12 +40,45 @@ const DOMAIN_SEED = 2;
  * lastIndexOf is a call into the runtime, once for every recipient of every submission.
  */
 export function domainOf(address: string): string {
-  let at = address.indexOf('@');
-  for (let next = at; next >= 0; next = address.indexOf('@', at + 1)) at = next;
-  return address.slice(at + 1);
+  return address.slice(domainStart(address));
 }
 
-export const LIMIT_SLOTS = 2 * (12 + 30 + 48);
+/** Where the domain of an address starts (see `domainOf`): after its last "@", else 0. */
+export function domainStart(address: string): number {
+  let at = address.indexOf('@');
+  for (let next = at; next >= 0; next = address.indexOf('@', at + 1)) at = next;
+  return at + 1;
+}
+
+/**
+ * For an address of ASCII characters (nearly every one), with `lower` the address in lower case:
+ * answers `domainKey(domainOf(lower))` and leaves `fingerprint(lower)` in FP, in one pass and
+ * without making `lower` or its domain (see `fingerprintLower`); `from` is `domainStart(address)`.
+ * Answers -1 for an address with any other character, whose lower case only toLowerCase knows.
+ */
+export function addressKeys(address: string, from: number): number {
+  return fingerprintLower(address, from, DOMAIN_SEED);
+}
+
+const charCodeAt = String.prototype.charCodeAt;
+
+/**
+ * Whether the ASCII `address`, from `from` on and in lower case, is `domain` (what
+ * `domainOf(address.toLowerCase()) === domain` says, without making the string). Characters are
+ * read through `.call` for the reason given in fingerprint.ts.
+ */
+export function isDomainAt(address: string, from: number, domain: string): boolean {
+  const n = domain.length;
+  if (address.length - from !== n) return false;
+  for (let i = 0; i < n; i++) {
+    let c = charCodeAt.call(address, from + i);
+    if ((c - 65) >>> 0 < 26) c += 32;
+    if (c !== charCodeAt.call(domain, i)) return false;
+  }
+  return true;
+}
+
+export const LIMIT_SLOTS = 2 * (12 + 30 + 48) + 6 * STATE;
 
 /** Counters of accepted traffic against which the hard limits are checked. */
 export class LimitCounters {

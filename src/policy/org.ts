@@ -1,4 +1,5 @@
 import type { DetectionConfig } from './config.js';
+import { domainKey, isDomainAt } from './limits.js';
 import { OrgProfile } from './profile.js';
 import { FingerprintIntMap, FingerprintSet } from './fingerprint.js';
 import { BoundedMap, SmallRecentSet } from './window.js';
@@ -36,6 +37,9 @@ export class OrgMemory {
   readonly accepted: FingerprintIntMap;
   readonly profile = new OrgProfile();
   readonly domains: Set<string>;
+  /** The same domains in a list, and their `domainKey`s beside them. */
+  private readonly domainNames: string[];
+  private readonly domainKeys: number[];
 
   constructor(private readonly cfg: DetectionConfig) {
     const m = cfg.memory;
@@ -47,6 +51,19 @@ export class OrgMemory {
     this.freshIps = new BoundedMap(m.orgFooting);
     this.accepted = new FingerprintIntMap(m.acceptedMessages);
     this.domains = new Set(cfg.orgDomains.map((d) => d.toLowerCase()));
+    this.domainNames = [...this.domains];
+    this.domainKeys = this.domainNames.map(domainKey);
+  }
+
+  /**
+   * Whether the domain of the ASCII `address` from `from` on (whose `domainKey` is `key`) is one of
+   * the organisation's, as `domains.has` says of it in lower case (see `addressKeys`). The key
+   * picks the candidate, the characters decide.
+   */
+  isOrgDomainAt(address: string, from: number, key: number): boolean {
+    const keys = this.domainKeys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key && isDomainAt(address, from, this.domainNames[i])) return true;
+    return false;
   }
 
   recordFailedLogin(ip: string, account: string, ts: number): void {

@@ -2,7 +2,7 @@ import type { SubmitEvent } from '../../events/replay.js';
 import type { AccountRecord } from '../account.js';
 import type { DetectionConfig } from '../config.js';
 import { FP, fingerprint } from '../fingerprint.js';
-import { domainKey, domainOf } from '../limits.js';
+import { addressKeys, domainKey, domainOf, domainStart, isDomainAt } from '../limits.js';
 import type { OrgMemory } from '../org.js';
 import { M_DOMAINS, M_MESSAGES, M_NOVEL } from '../profile.js';
 import { FRACTIONAL_ZERO, truncate } from '../window.js';
@@ -36,20 +36,28 @@ export function analyseRecipients(
   let novelOrg = 0;
   let novelInternal = 0;
   for (const raw of ev.rcpts) {
-    const rcpt = raw.toLowerCase();
-    const domain = domainOf(rcpt);
-    const internal = domain === acct.domain || org.domains.has(domain);
-    const key = domainKey(domain);
+    // Recipients count in lower case. An ASCII address (nearly all) is read as if folded, without
+    // making the folded string or its domain; the folded string is made only to be learnt.
+    const from = domainStart(raw);
+    let key = addressKeys(raw, from);
+    let internal: boolean;
+    if (key >= 0) internal = (key === acct.domainKey && isDomainAt(raw, from, acct.domain)) || org.isOrgDomainAt(raw, from, key);
+    else {
+      const rcpt = raw.toLowerCase();
+      const domain = domainOf(rcpt);
+      internal = domain === acct.domain || org.domains.has(domain);
+      key = domainKey(domain);
+      fingerprint(rcpt);
+    }
     if (!domains.includes(key)) {
       domains.push(key);
       if (!internal) externalDomains.push(key);
     }
     // One fingerprint serves both the account's and the organisation's memory.
-    fingerprint(rcpt);
     const fa = FP.a;
     const fb = FP.b;
     const known = acct.recipients.hasFp(fa, fb);
-    if (!known) unknown.push(rcpt);
+    if (!known) unknown.push(raw.toLowerCase());
     if (internal) {
       if (!known) novelInternal++;
       continue;

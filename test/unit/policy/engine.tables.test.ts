@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ContentCounts } from '../../../src/policy/content-counts.js';
-import { FingerprintIntMap, FingerprintSet, keyOf } from '../../../src/policy/fingerprint.js';
-import { domainKey, domainOf } from '../../../src/policy/limits.js';
+import { FingerprintIntMap, FingerprintSet, FP, fingerprint, keyOf } from '../../../src/policy/fingerprint.js';
+import { detectionConfigSchema } from '../../../src/policy/config.js';
+import { addressKeys, domainKey, domainOf, domainStart, isDomainAt } from '../../../src/policy/limits.js';
+import { OrgMemory } from '../../../src/policy/org.js';
 import { parseTimestamp } from '../../../src/policy/timestamp.js';
-import { ActiveHours, BoundedMap, DistinctSet, RecentSet, RollingCounter, SlotBank } from '../../../src/policy/window.js';
+import { ActiveHours, BoundedMap, DistinctSet, RecentSet, RollingCounter, SlotBank, STATE } from '../../../src/policy/window.js';
 
 /** A small deterministic generator, so that a failure can be replayed. */
 function prng(seed: number): () => number {
@@ -243,11 +245,38 @@ describe('domains of addresses', () => {
     for (const a of ['a@example.jp', '"a@b"@example.jp', 'a@b@c', '@example.jp', 'a@', 'no-at-sign', '', '@'])
       expect(domainOf(a)).toBe(a.slice(a.lastIndexOf('@') + 1));
   });
+
+  it('are read from ASCII addresses as from the addresses in lower case, and left to toLowerCase otherwise', () => {
+    const org = new OrgMemory(detectionConfigSchema.parse({ orgDomains: ['Example.CO.jp', 'sub.example.jp'] }));
+    const rnd = prng(21);
+    const parts = ['a', 'Z', 'suzuki.887c', 'INFO', '@', '@', '.', 'example', 'EXAMPLE', 'co', 'JP', 'jp', 'sub', '"q@x"', '-', '~', '[', '`', 'é', 'İ', '山田', 'ß'];
+    for (let n = 0; n < 20_000; n++) {
+      let address = '';
+      for (let k = Math.floor(rnd() * 8); k > 0; k--) address += parts[Math.floor(rnd() * parts.length)];
+      if (rnd() < 0.5) address += rnd() < 0.5 ? '@example.co.jp' : '@Sub.Example.JP';
+      const from = domainStart(address);
+      expect(from).toBe(address.lastIndexOf('@') + 1);
+      const key = addressKeys(address, from);
+      const fa = FP.a;
+      const fb = FP.b;
+      if (![...address].every((ch) => ch.charCodeAt(0) < 128)) {
+        expect(key).toBe(-1);
+        continue;
+      }
+      const lower = address.toLowerCase();
+      const domain = domainOf(lower);
+      expect(key).toBe(domainKey(domain));
+      fingerprint(lower);
+      expect([fa, fb]).toEqual([FP.a, FP.b]);
+      expect(isDomainAt(address, from, 'example.co.jp')).toBe(domain === 'example.co.jp');
+      expect(org.isOrgDomainAt(address, from, key)).toBe(org.domains.has(domain));
+    }
+  });
 });
 
 describe('rolling counters sharing one slot bank', () => {
   it('sum exactly as counters with buffers of their own, and stay apart (also the one past the bank)', () => {
-    const bank = new SlotBank(24);
+    const bank = new SlotBank(2 * (STATE + 12));
     // The third counter does not fit in the bank and gets slots of its own.
     const shared = [new RollingCounter(60_000, 12, bank), new RollingCounter(600_000, 12, bank), new RollingCounter(3_600_000, 12, bank)];
     const own = [new RollingCounter(60_000, 12), new RollingCounter(600_000, 12), new RollingCounter(3_600_000, 12)];
@@ -264,6 +293,92 @@ describe('rolling counters sharing one slot bank', () => {
         own[i].reset();
       }
       for (let k = 0; k < 3; k++) expect(shared[k].sum(ts)).toBe(own[k].sum(ts));
+    }
+  });
+
+  it('sum exactly as slots and fields of their own would (their state kept beside the slots)', () => {
+    // The plain form: the slots in an array, the state in fields.
+    class Reference {
+      readonly slots: number[];
+      head = -1;
+      at = 0;
+      total = -0;
+      lastTs = NaN;
+      constructor(
+        readonly windowMs: number,
+        readonly n: number,
+      ) {
+        this.slots = new Array<number>(n).fill(0);
+      }
+      add(ts: number, v: number): void {
+        this.advance(ts);
+        this.slots[this.at] += v;
+        this.total += v;
+      }
+      reset(): void {
+        this.slots.fill(0);
+        this.total = 0;
+        this.head = -1;
+        this.at = 0;
+        this.lastTs = NaN;
+      }
+      sum(ts: number): number {
+        this.advance(ts);
+        return this.total < 1e-9 ? 0 : this.total;
+      }
+      advance(ts: number): void {
+        if (ts === this.lastTs) return;
+        this.lastTs = ts;
+        const slot = Math.floor(ts / (this.windowMs / this.n));
+        if (this.head < 0) {
+          this.head = slot;
+          this.at = ((slot % this.n) + this.n) % this.n;
+          return;
+        }
+        if (slot <= this.head) return;
+        if (slot - this.head >= this.n) {
+          this.slots.fill(0);
+          this.total = 0;
+          this.at = ((slot % this.n) + this.n) % this.n;
+        } else
+          for (let s = this.head; s < slot; s++) {
+            this.at = (this.at + 1) % this.n;
+            this.total -= this.slots[this.at];
+            this.slots[this.at] = 0;
+          }
+        this.head = slot;
+      }
+    }
+    const bank = new SlotBank(1000);
+    const shapes: [number, number][] = [[60_000, 12], [600_000, 20], [3_600_000, 30], [86_400_000, 48]];
+    const counters = shapes.map(([w, n]) => new RollingCounter(w, n, bank));
+    const refs = shapes.map(([w, n]) => new Reference(w, n));
+    const rnd = prng(11);
+    let ts = -5 * 60_000;
+    for (let n = 0; n < 20_000; n++) {
+      // Mostly small steps, now and then a gap longer than a window; times before 1970 too.
+      ts += rnd() < 0.02 ? Math.floor(rnd() * 2 * 86_400_000) : Math.floor(rnd() * 30_000);
+      const i = Math.floor(rnd() * shapes.length);
+      const v = rnd() < 0.5 ? 1 : rnd() * 3;
+      counters[i].add(ts, v);
+      refs[i].add(ts, v);
+      if (rnd() < 0.002) {
+        counters[i].reset();
+        refs[i].reset();
+      }
+      for (let k = 0; k < shapes.length; k++) expect(counters[k].sum(ts)).toBe(refs[k].sum(ts));
+    }
+    // Sparse use, as most accounts' counters see it: an add now and then, sums in between, gaps
+    // of a few slots to a few windows (only the slots added to since they were cleared are cleared).
+    for (let n = 0; n < 20_000; n++) {
+      ts += Math.floor(rnd() * rnd() * 3 * 3_600_000);
+      const i = Math.floor(rnd() * shapes.length);
+      if (rnd() < 0.3) {
+        const v = rnd() * 2;
+        counters[i].add(ts, v);
+        refs[i].add(ts, v);
+      }
+      expect(counters[i].sum(ts)).toBe(refs[i].sum(ts));
     }
   });
 
