@@ -42,12 +42,16 @@ export function fingerprint(s: string, seed = 0): void {
     b = Math.imul(b ^ c, 0xcc9e2d51);
     b = (b << 15) | (b >>> 17);
   }
+  FP.a = a | 0;
+  FP.b = second(a, b);
+}
+
+/** The second half of a fingerprint from its running state; (0, 0) marks a free slot in the tables below. */
+function second(a: number, b: number): number {
   b ^= b >>> 16;
   b = Math.imul(b, 0x85ebca6b);
   b ^= b >>> 13;
-  FP.a = a | 0;
-  // (0, 0) marks a free slot in the tables below.
-  FP.b = (b | 0) === 0 && FP.a === 0 ? 1 : b | 0;
+  return (b | 0) === 0 && (a | 0) === 0 ? 1 : b | 0;
 }
 
 /**
@@ -73,8 +77,9 @@ export function keyOf(s: string, seed = 0): number {
  */
 export function fingerprintLower(s: string, from: number, seed: number): number {
   const n = s.length;
+  // The starting state of `fingerprint(lower)` (seed 0).
   let a = 0x811c9dc5;
-  let b = 0x9e3779b9 ^ Math.imul(1, 0x85ebca6b) ^ n;
+  let b = 0x9e3779b9 ^ 0x85ebca6b ^ n;
   let ka = 0x811c9dc5 ^ seed;
   let kb = 0x9e3779b9 ^ Math.imul(seed + 1, 0x85ebca6b) ^ (n - from);
   for (let i = 0; i < n; i++) {
@@ -90,17 +95,9 @@ export function fingerprintLower(s: string, from: number, seed: number): number 
     kb = Math.imul(kb ^ c, 0xcc9e2d51);
     kb = (kb << 15) | (kb >>> 17);
   }
-  kb ^= kb >>> 16;
-  kb = Math.imul(kb, 0x85ebca6b);
-  kb ^= kb >>> 13;
-  ka |= 0;
-  kb = (kb | 0) === 0 && ka === 0 ? 1 : kb | 0;
-  b ^= b >>> 16;
-  b = Math.imul(b, 0x85ebca6b);
-  b ^= b >>> 13;
   FP.a = a | 0;
-  FP.b = (b | 0) === 0 && FP.a === 0 ? 1 : b | 0;
-  return (ka >>> 0) * 0x100000 + (kb >>> 12);
+  FP.b = second(a, b);
+  return (ka >>> 0) * 0x100000 + (second(ka, kb) >>> 12);
 }
 
 /**
