@@ -163,7 +163,11 @@ export class RollingCounter {
   }
 }
 
-/** `since` of a counter none of whose slots holds anything (a small integer above every slot number). */
+/**
+ * `since` of a counter none of whose slots holds anything: a small integer above every slot number
+ * until the year 2140 for the shortest slots (5 s). A counter whose slot numbers pass it still
+ * counts right; it only clears its whole window when moving on, as it did before `since`.
+ */
 const NOTHING = 0x3fff_ffff;
 
 /** A rolling counter's state before its slots: the time of the last call, and the sum of the slots. */
