@@ -164,9 +164,9 @@ export class RollingCounter {
 }
 
 /**
- * `since` of a counter none of whose slots holds anything: a small integer above every slot number
- * until the year 2140 for the shortest slots (5 s). A counter whose slot numbers pass it still
- * counts right; it only clears its whole window when moving on, as it did before `since`.
+ * `since` of a counter none of whose slots holds anything: a small integer (kept in the object)
+ * above every slot number until about the year 2140 for the shortest slots (5 s); timestamps
+ * beyond that would need a larger mark.
  */
 const NOTHING = 0x3fff_ffff;
 
