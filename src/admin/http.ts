@@ -15,6 +15,7 @@ import type { SignIn } from './sign-in.js';
 export interface LiveControls {
   restrict(account: string, reason: string): void;
   release(account: string, reason: string): void;
+  allowCampaign(account: string, until: number): void;
   settled(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import { normaliseAddress } from '../app/accounts.js';
 import { say, type Text } from '../core/i18n.js';
+import { CAMPAIGN_CODE, CAMPAIGN_MAX_HOURS, currentCampaign } from '../incidents/campaign.js';
 import { Containment } from '../incidents/containment.js';
 import { byAdministrator } from '../policy/engine.js';
 import { createLogger } from '../observability/logger.js';
@@ -7,18 +8,25 @@ import type { Store } from '../storage/ports/index.js';
 import { fail, parseCommand } from './args.js';
 import { loadForCommand, withStore } from './context.js';
 
-export const summary: Text = { en: 'Restrict or release an account (containment), show its state', ja: 'アカウントの送信停止・解除 (封じ込め) と状態表示' };
+export const summary: Text = { en: 'Restrict or release an account (containment), allow a campaign, show its state', ja: 'アカウントの送信停止・解除 (封じ込め)、キャンペーン送信の許可、状態表示' };
 
 const help: Text = {
   en: `Usage: mailwarden account <subcommand> ADDRESS [--config FILE]
   status ADDRESS
   restrict ADDRESS --reason TEXT     stop sending now: quarantine its queued mail, cut its sessions, revoke app passwords
   release ADDRESS --reason TEXT [--release-held]   allow sending again; --release-held also delivers its quarantined mail
+  campaign ADDRESS --hours N --reason TEXT   for the next N hours (at most ${CAMPAIGN_MAX_HOURS}), the person may mail many
+      people on purpose: the mail is judged as a declared bulk sender's, within the account's limits;
+      a login from elsewhere is still stopped
+  campaign ADDRESS --end --reason TEXT       end the allowance now
 A running gateway applies the change within a second.`,
   ja: `使い方: mailwarden account <サブコマンド> アドレス [--config FILE]
   status アドレス
   restrict アドレス --reason 理由     送信を即時停止: キュー内のメールを隔離し、セッションを切断し、アプリパスワードを失効
   release アドレス --reason 理由 [--release-held]   送信を再開。--release-held で隔離中のメールも配送
+  campaign アドレス --hours 時間 --reason 理由   これから指定時間 (最大 ${CAMPAIGN_MAX_HOURS} 時間) 、本人が意図して多数の相手に
+      送信することを許可: 宣言済みの一斉送信者として判定し、アカウントの上限は維持。別の場所からのログインは引き続き停止
+  campaign アドレス --end --reason 理由       許可を今すぐ終了
 稼働中のゲートウェイには 1 秒以内に反映されます。`,
 };
 
@@ -27,19 +35,27 @@ const t = {
   reason: { en: 'Give the reason with --reason "..."; it is recorded in the audit trail.', ja: '--reason "..." で理由を指定してください。監査記録に残ります。' },
   restricted: { en: '{address} restricted: {held} message(s) moved to quarantine.', ja: '{address} を停止しました: {held} 通を隔離しました。' },
   released: { en: '{address} released; {count} quarantined message(s) requeued.', ja: '{address} の停止を解除しました。隔離中の {count} 通を再送キューに戻しました。' },
+  hours: {
+    en: 'Give the length of the campaign with --hours N (1 to {max}), or end it with --end.',
+    ja: '--hours N (1〜{max}) でキャンペーンの時間を指定するか、--end で終了してください。',
+  },
+  campaign: { en: '{address} may send its campaign until {until}.', ja: '{address} のキャンペーン送信を {until} まで許可しました。' },
+  campaignEnded: { en: 'Campaign allowance of {address} ended.', ja: '{address} のキャンペーン送信の許可を終了しました。' },
   unknownSub: { en: 'Unknown subcommand "{name}". Run "mailwarden account --help".', ja: '不明なサブコマンド「{name}」です。"mailwarden account --help" を参照してください。' },
 } satisfies Record<string, Text>;
 
-const options = { config: { type: 'string' }, reason: { type: 'string' }, 'release-held': { type: 'boolean' } } as const;
+const options = { config: { type: 'string' }, reason: { type: 'string' }, 'release-held': { type: 'boolean' }, hours: { type: 'string' }, end: { type: 'boolean' } } as const;
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand(args, options, help);
   if ('exitCode' in parsed) return parsed.exitCode;
   const { values: v, positionals: [sub, raw] } = parsed.parsed;
-  if (!['status', 'restrict', 'release'].includes(sub ?? '') || !raw) return fail(t.unknownSub, { name: sub ?? '' }, 2);
+  if (!['status', 'restrict', 'release', 'campaign'].includes(sub ?? '') || !raw) return fail(t.unknownSub, { name: sub ?? '' }, 2);
   const address = normaliseAddress(raw);
   const reason = v.reason as string | undefined;
   if (sub !== 'status' && !reason) return fail(t.reason, {}, 2);
+  const hours = sub === 'campaign' && v.end !== true ? campaignHours(v.hours as string | undefined) : 0;
+  if (Number.isNaN(hours)) return fail(t.hours, { max: CAMPAIGN_MAX_HOURS }, 2);
   const config = loadForCommand(v.config);
   if (!config) return 2;
   return withStore(config, async (store) => {
@@ -47,6 +63,7 @@ export async function run(args: string[]): Promise<number> {
     if (!account) return fail(t.missing, { address });
     if (sub === 'status') return status(store, address);
     if (sub === 'restrict') return restrict(store, address, reason!);
+    if (sub === 'campaign') return campaign(store, address, reason!, hours);
     return release(store, address, reason!, v['release-held'] === true);
   });
 }
@@ -55,7 +72,10 @@ async function status(store: Store, address: string): Promise<number> {
   const a = (await store.accounts.get(address))!;
   const held = await store.queue.list({ account: address, state: 'held' });
   const incidents = await store.events.query({ account: address, codes: ['incident:restricted', 'incident:watch', 'account:released', 'account:restricted'], newestFirst: true, limit: 5 });
-  process.stdout.write(`${JSON.stringify({ address, state: a.state, disabled: a.disabled, mustChangePassword: a.mustChangePassword, held: held.length, recent: incidents.map((e) => ({ ts: e.ts, code: e.code, ...e.data })) }, null, 2)}\n`);
+  const allowance = await currentCampaign(store, address);
+  process.stdout.write(
+    `${JSON.stringify({ address, state: a.state, disabled: a.disabled, mustChangePassword: a.mustChangePassword, held: held.length, campaign: allowance, recent: incidents.map((e) => ({ ts: e.ts, code: e.code, ...e.data })) }, null, 2)}\n`,
+  );
   return 0;
 }
 
@@ -79,5 +99,20 @@ async function release(store: Store, address: string, reason: string, releaseHel
   }
   await store.events.append({ ts, code: 'account:released', account: address, data: { reason, by: 'cli', requeued: count } });
   process.stderr.write(`${say(t.released, { address, count })}\n`);
+  return 0;
+}
+
+/** Whole hours from 1 to CAMPAIGN_MAX_HOURS, or NaN. */
+function campaignHours(raw: string | undefined): number {
+  const n = Number(raw);
+  return raw !== undefined && Number.isInteger(n) && n >= 1 && n <= CAMPAIGN_MAX_HOURS ? n : NaN;
+}
+
+/** Records the allowance (`hours` 0: its end); every running node's engine follows the event. */
+async function campaign(store: Store, address: string, reason: string, hours: number): Promise<number> {
+  const now = Date.now();
+  const until = new Date(now + hours * 3_600_000).toISOString();
+  await store.events.append({ ts: new Date(now).toISOString(), code: CAMPAIGN_CODE, account: address, data: { until, hours, reason, by: 'cli' } });
+  process.stderr.write(`${hours > 0 ? say(t.campaign, { address, until }) : say(t.campaignEnded, { address })}\n`);
   return 0;
 }

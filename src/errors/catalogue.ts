@@ -276,6 +276,11 @@ export const apiErrors = {
     http: 400,
     message: { en: 'Give a reason; it is recorded in the audit log.', ja: '理由を入力してください。監査ログに記録されます。' },
   },
+  CAMPAIGN_HOURS_REQUIRED: {
+    http: 400,
+    message: { en: 'Give the length of the campaign in hours, or end it.', ja: 'キャンペーンの時間を指定するか、終了を指定してください。' },
+    fix: { en: 'Send {"hours": N, "reason": "..."} (N from 1 to 72), or {"end": true, "reason": "..."}.', ja: '{"hours": N, "reason": "..."} (N は 1〜72) 、または {"end": true, "reason": "..."} を送ってください。' },
+  },
   NOT_FOUND: {
     http: 404,
     message: { en: 'No {what} "{id}".', ja: '{what}「{id}」はありません。' },

@@ -4,15 +4,16 @@ import { EventCursor } from '../storage/event-cursor.js';
 import type { Store } from '../storage/ports/index.js';
 import { byAdministrator } from '../policy/engine.js';
 import type { LivePolicy } from './live-policy.js';
+import { CAMPAIGN_CODE, campaignUntil } from './campaign.js';
 
-const CODES = ['account:restricted', 'account:released', 'incident:restricted', 'account:password-changed', 'account:app-password-created'];
+const CODES = ['account:restricted', 'account:released', 'incident:restricted', 'account:password-changed', 'account:app-password-created', CAMPAIGN_CODE];
 /** Credential changes start a probation budget in the engine (a new footing). */
 const CREDENTIAL_CODES = new Set(['account:password-changed', 'account:app-password-created']);
 
 /**
- * Decisions made elsewhere (the CLI, the console, another gateway node) reach this node through
- * the event record: polled every `intervalMs`, so a restriction holds everywhere within a second
- * and this node's live sessions of the account are cut too. The cursor re-reads a short window,
+ * Decisions made elsewhere (the CLI, the console, another gateway node), campaign allowances
+ * included, reach this node through the event record: polled every `intervalMs`, so a restriction
+ * holds everywhere within a second and this node's live sessions of the account are cut too. The cursor re-reads a short window,
  * so an event another node committed out of id order is not skipped.
  */
 export class DecisionFollower {
@@ -49,6 +50,10 @@ export class DecisionFollower {
         if (!e.account) continue;
         if (CREDENTIAL_CODES.has(e.code)) {
           if ((e.data as { type?: string }).type === 'credential') this.policy.observe(e.data as unknown as CredentialEvent);
+          continue;
+        }
+        if (e.code === CAMPAIGN_CODE) {
+          this.policy.allowCampaign(e.account, campaignUntil(e.data));
           continue;
         }
         const data = e.data as { reason?: string; reasons?: string[] };

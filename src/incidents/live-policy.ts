@@ -4,9 +4,10 @@ import type { Logger } from '../observability/logger.js';
 import type { DetectionConfig } from '../policy/config.js';
 import { byAdministrator, DetectionEngine } from '../policy/engine.js';
 import type { Store, StoredEvent } from '../storage/ports/index.js';
+import { CAMPAIGN_CODE, campaignUntil } from './campaign.js';
 
 /** Event codes that carry detection input, and how each becomes a replay event. */
-const INPUT_CODES = ['delivery:failed', 'smtp:auth-ok', 'smtp:auth-failed', 'queue:accepted', 'queue:held', 'policy:refused', 'bounce:received', 'bounce:complaint', 'account:password-changed', 'account:app-password-created', 'account:released', 'account:restricted'];
+const INPUT_CODES = ['delivery:failed', 'smtp:auth-ok', 'smtp:auth-failed', 'queue:accepted', 'queue:held', 'policy:refused', 'bounce:received', 'bounce:complaint', 'account:password-changed', 'account:app-password-created', 'account:released', 'account:restricted', CAMPAIGN_CODE];
 
 /** A recipient refused permanently during delivery (a synchronous bounce), as a replay bounce event. */
 export function bounceFromDelivery(e: { ts: string; code: string; account: string | null; data: Record<string, unknown> }): BounceEvent | null {
@@ -93,6 +94,11 @@ export class LivePolicy implements PolicyPort {
     this.dispatch(this.engine.restrict(account, new Date().toISOString(), reason));
   }
 
+  /** A campaign allowance until `until` (ms since the epoch); one already past ends it. */
+  allowCampaign(account: string, until: number): void {
+    this.engine.allowCampaign(account, until);
+  }
+
   /** Waits for the containment actions already decided (tests, shutdown). */
   settled(): Promise<void> {
     return this.applying;
@@ -120,6 +126,7 @@ export class LivePolicy implements PolicyPort {
     if (bounce) return (this.engine.process(bounce), true);
     if (e.code === 'account:released') return (this.engine.release(String(e.account), e.ts, byAdministrator('released', String(d.reason ?? ''))), true);
     if (e.code === 'account:restricted') return (this.engine.restrict(String(e.account), e.ts, byAdministrator('restricted', String(d.reason ?? ''))), true);
+    if (e.code === CAMPAIGN_CODE) return (this.engine.allowCampaign(String(e.account), campaignUntil(d)), true);
     // Refused by the cluster's limits: counted again as the attempt it was (its first reason is the limit).
     if (d.type === 'cluster-refused' && d.verdict === 'defer' && Array.isArray(d.reasons) && typeof d.reasons[0] === 'string') {
       this.engine.refused({ ...(d as unknown as SubmitEvent), type: 'submit' }, d.reasons[0]);

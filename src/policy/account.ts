@@ -42,7 +42,16 @@ export class AccountRecord {
   slowRisk = FRACTIONAL_ZERO;
   slowRiskTs = FRACTIONAL_ZERO;
   readonly limits: Limits;
-  readonly bulk: boolean;
+  /** A bulk sender declared in the configuration (newsletter, notifications). */
+  readonly declaredBulk: boolean;
+  /**
+   * Until when (ms) an administrator's campaign allowance runs; -Infinity: none. Within it the
+   * account's mail is judged as a declared bulk sender's (content signals damped), under its own
+   * limits, and teaches its profile nothing (see `DetectionEngine.allowCampaign`).
+   */
+  campaignUntil = -Infinity;
+  /** Whether the submission being decided is judged as bulk: declared, or within a campaign (set by decideSubmit). */
+  bulk: boolean;
   readonly domain: string;
   /** `domainKey` of `domain`. */
   readonly domainKey: number;
@@ -105,7 +114,8 @@ export class AccountRecord {
   ) {
     const m = cfg.memory;
     this.limits = resolveLimits(cfg, name);
-    this.bulk = isBulk(cfg, name);
+    this.declaredBulk = isBulk(cfg, name);
+    this.bulk = this.declaredBulk;
     this.domain = domainOf(name).toLowerCase();
     this.domainKey = domainKey(this.domain);
     this.accepted = new LimitCounters(Math.max(this.limits.domainsPerHour + 1, 64), this.bank);
@@ -134,6 +144,11 @@ export class AccountRecord {
     this.ips10m.clear();
     this.ips60m.clear();
     this.content.clear();
+  }
+
+  /** Whether an administrator's campaign allowance runs at `ts`. */
+  inCampaign(ts: number): boolean {
+    return ts < this.campaignUntil;
   }
 
   /** Risk decays with a half-life, so old suspicion fades and only sustained anomalies restrict. */

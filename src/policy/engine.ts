@@ -101,6 +101,17 @@ export class DetectionEngine {
   }
 
   /**
+   * An administrator's campaign allowance (a sales push, a greeting to every contact, invoices to
+   * a half-new customer list, sent by a person): until `until` (ms since the epoch), the account's
+   * mail is judged as a declared bulk sender's, its content signals damped, but where it comes
+   * from, its own limits and probation count as ever, so a stolen password used from elsewhere is
+   * still stopped. Its profile learns nothing meanwhile. An `until` already past ends it.
+   */
+  allowCampaign(account: string, until: number): void {
+    this.account(account).campaignUntil = until;
+  }
+
+  /**
    * A restriction decided outside the engine's own scoring: an administrator (reason made with
    * `byAdministrator`), the bounce-rate check, another node, the stored state at start. The
    * reason is recorded as given, so each says who decided.

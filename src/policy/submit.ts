@@ -31,6 +31,7 @@ export interface Outcome {
  */
 export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org: OrgMemory, cfg: DetectionConfig, refusedBefore?: string): Outcome {
   expireProbation(a, ts, cfg.probation);
+  a.bulk = a.declaredBulk || a.inCampaign(ts);
   const origin = locate(a, org, ev.ip, networkOf(ev.ip, ev.asn, cfg.network), ev.country, ev.client);
   const c = analyseRecipients(ev, ts, a, org, cfg, origin.network);
   recordAttempt(c);
@@ -147,7 +148,8 @@ function teachesOrg(c: SubmitContext, verdict: Verdict, contentPoints: number): 
 function learnAccepted(c: SubmitContext, contentPoints: number, score: number): void {
   const { acct: a, org, ts } = c;
   a.accepted.record(ts, c.rcptCount, c.domains);
-  a.profile.learn(ts, c.rcptCount, c.novelAccount, c.externalDomains, score);
+  // A campaign an administrator allowed is an exception, not a habit to expect again.
+  if (!a.inCampaign(ts)) a.profile.learn(ts, c.rcptCount, c.novelAccount, c.externalDomains, score);
   // Known recipients were refreshed by the lookup itself; only new ones need writing.
   for (const r of c.unknown) {
     fingerprint(r);

@@ -91,4 +91,20 @@ describe('accounts from the command line', () => {
     expect(cli(['user', 'passwd', 'sato@example.co.jp', '--password-stdin'], 'maple syrup drips slowly in winter\n').code).toBe(0);
     await expect(send(gw.starttlsPort, 'sato@example.co.jp', 'maple syrup drips slowly in winter')).resolves.toBeTruthy();
   });
+
+  it('allows a campaign for some hours, shows it in the status, and ends it', () => {
+    const missing = cli(['account', 'campaign', 'sato@example.co.jp', '--reason', 'seminar invitations']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('--hours N (1 to 72)');
+    expect(cli(['account', 'campaign', 'sato@example.co.jp', '--hours', '100', '--reason', 'too long']).code).toBe(2);
+    expect(cli(['account', 'campaign', 'sato@example.co.jp', '--hours', '4']).code).toBe(2);
+    const allowed = cli(['account', 'campaign', 'sato@example.co.jp', '--hours', '4', '--reason', 'seminar invitations']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.err).toMatch(/^sato@example\.co\.jp may send its campaign until \d{4}-/);
+    const status = JSON.parse(cli(['account', 'status', 'sato@example.co.jp']).out);
+    expect(status.campaign).toMatchObject({ reason: 'seminar invitations', by: 'cli' });
+    expect(Date.parse(status.campaign.until) - Date.now()).toBeGreaterThan(3.9 * 3_600_000);
+    expect(cli(['account', 'campaign', 'sato@example.co.jp', '--end', '--reason', 'sent']).code).toBe(0);
+    expect(JSON.parse(cli(['account', 'status', 'sato@example.co.jp']).out).campaign).toBeNull();
+  });
 });

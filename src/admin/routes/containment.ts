@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { byAdministrator } from '../../policy/engine.js';
+import { CAMPAIGN_CODE, CAMPAIGN_MAX_HOURS } from '../../incidents/campaign.js';
 import { Containment } from '../../incidents/containment.js';
+import { ApiError } from '../../errors/catalogue.js';
 import { audit, obj, reasonBody, requireReason, route, str, type AdminDeps } from '../http.js';
 import { addressParam, mustGetAccount } from './accounts.js';
 
@@ -52,5 +54,24 @@ export function containmentRoutes(app: FastifyInstance, deps: AdminDeps): void {
       return { state: 'active', requeued };
     },
   });
-}
 
+  route(app, deps, {
+    method: 'POST', url: '/api/accounts/:address/campaign', permission: 'contain', tag: 'incidents', params: addressParam,
+    body: obj({ reason: str({ minLength: 1, maxLength: 2000 }), hours: { type: 'integer', minimum: 1, maximum: CAMPAIGN_MAX_HOURS }, end: { type: 'boolean' } }, ['reason']),
+    summary: `Allow a person's campaign for some hours (mail judged as a declared bulk sender's, limits and origin checks kept), or end it`,
+    summaryJa: '一定時間のキャンペーン送信を許可 (宣言済み一斉送信者として判定、上限と送信元の検査は維持) 、または終了',
+    handler: async (req) => {
+      const a = await mustGetAccount(deps, (req.params as { address: string }).address);
+      const body = req.body as { reason: string; hours?: number; end?: boolean };
+      const reason = requireReason(body);
+      const hours = body.end ? 0 : (body.hours ?? 0);
+      if (hours === 0 && !body.end) throw new ApiError('CAMPAIGN_HOURS_REQUIRED');
+      const now = Date.now();
+      const until = new Date(now + hours * 3_600_000).toISOString();
+      await deps.store.events.append({ ts: new Date(now).toISOString(), code: CAMPAIGN_CODE, account: a.address, data: { until, hours, reason, by: `admin:${req.admin!.username}` } });
+      deps.policy?.allowCampaign(a.address, Date.parse(until));
+      await audit(deps, req, hours > 0 ? 'account.campaign' : 'account.campaign-end', a.address, reason, { until });
+      return { campaign: hours > 0 ? { until } : null };
+    },
+  });
+}

@@ -55,6 +55,28 @@ describe('admin API: roles and actions', () => {
     expect(entry).toMatchObject({ target: 'tanaka@example.co.jp', reason: 'login from an unknown network' });
   });
 
+  it('lets an operator allow a campaign for some hours, with a reason, audited; an auditor cannot', async () => {
+    const url = '/api/accounts/tanaka@example.co.jp/campaign';
+    expect((await as.auditor.call('POST', url, { hours: 4, reason: 'x' })).status).toBe(403);
+    expect((await as.operator.call('POST', url, { hours: 4 })).status).toBe(400);
+    expect((await as.operator.call('POST', url, { hours: 73, reason: 'too long' })).status).toBe(400);
+    const none = await as.operator.call('POST', url, { reason: 'no length' });
+    expect(none.status).toBe(400);
+    expect(none.json.error).toMatchObject({ code: 'CAMPAIGN_HOURS_REQUIRED' });
+    const before = Date.now();
+    const r = await as.operator.call('POST', url, { hours: 4, reason: 'seminar invitations' });
+    expect(r.status).toBe(200);
+    const until = Date.parse(r.json.campaign.until);
+    expect(until - before).toBeGreaterThanOrEqual(4 * 3_600_000);
+    expect(until - before).toBeLessThan(4 * 3_600_000 + 60_000);
+    const [event] = await fx.store.events.query({ account: 'tanaka@example.co.jp', codes: ['account:campaign'], newestFirst: true, limit: 1 });
+    expect(event.data).toMatchObject({ until: r.json.campaign.until, hours: 4, reason: 'seminar invitations', by: 'admin:operator' });
+    expect((await fx.store.audit.query({ action: 'account.campaign', actor: 'admin:operator' }))[0]).toMatchObject({ target: 'tanaka@example.co.jp', reason: 'seminar invitations' });
+    const ended = await as.operator.call('POST', url, { end: true, reason: 'sent' });
+    expect(ended.json).toEqual({ campaign: null });
+    expect((await fx.store.audit.query({ action: 'account.campaign-end', actor: 'admin:operator' }))[0]).toMatchObject({ reason: 'sent' });
+  });
+
   it('shows a held message as headers and plain text, never HTML', async () => {
     const r = await as.operator.call('GET', '/api/quarantine/q1');
     expect(r.status).toBe(200);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { DecisionFollower } from '../../../src/incidents/follower.js';
 import { LivePolicy } from '../../../src/incidents/live-policy.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import type { EventQuery, Store, StoredEvent } from '../../../src/storage/ports/index.js';
-import { config, HOUR, submit, warmUp } from '../policy/events.js';
+import { config, HOUR, submit, T0, warmUp } from '../policy/events.js';
 
 const A = 'tanaka@example.co.jp';
 const STRANGER = 'stranger@far.example';
@@ -39,5 +40,40 @@ describe('warming the live engine from the event record', () => {
     const { policy, t } = await warmedWith('submit');
     const d = policy.engine.process(submit(A, t + 2 * HOUR, [STRANGER])).decision!;
     expect(d.reasons.join(' ')).not.toMatch(/never mailed before/);
+  });
+});
+
+describe('campaign allowances in the live engine', () => {
+  const B = 'sato@example.co.jp';
+  /** 60 personal mails to people never mailed before, two minutes apart, from the office. */
+  const push = (policy: LivePolicy, from: number) => {
+    const verdicts: string[] = [];
+    for (let i = 0; i < 60; i++) verdicts.push(policy.engine.process(submit(B, from + i * 2 * 60_000, [`lead${i}@prospect${i}.example`])).decision!.verdict);
+    return verdicts;
+  };
+  const campaignRow = (id: number, until: number): StoredEvent => ({ id, ts: new Date().toISOString(), code: 'account:campaign', account: B, data: { until: new Date(until).toISOString(), hours: 4, reason: 'seminar', by: 'cli' } });
+
+  it('follows an allowance from the record when warming, and from a new event while running', async () => {
+    const warmed = new LivePolicy(config(), async () => undefined, createLogger('silent'));
+    const t = warmUp(warmed.engine, B) + 34 * HOUR;
+    const start = T0 + t;
+    await warmed.warm(recordOf([campaignRow(1, start + 4 * HOUR)]), 36_500);
+    expect(push(warmed, t).every((v) => v === 'accept')).toBe(true);
+    expect(warmed.engine.stateOf(B)).toBe('active');
+
+    const running = new LivePolicy(config(), async () => undefined, createLogger('silent'));
+    warmUp(running.engine, B);
+    const rows: StoredEvent[] = [];
+    const follower = new DecisionFollower(recordOf(rows), running, () => 0, createLogger('silent'));
+    await follower.start();
+    follower.stop();
+    rows.push(campaignRow(1, start + 4 * HOUR));
+    await follower.poll();
+    expect(push(running, t).every((v) => v === 'accept')).toBe(true);
+
+    const without = new LivePolicy(config(), async () => undefined, createLogger('silent'));
+    warmUp(without.engine, B);
+    push(without, t);
+    expect(without.engine.stateOf(B)).toBe('restricted');
   });
 });

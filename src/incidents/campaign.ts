@@ -1,0 +1,33 @@
+import type { Store } from '../storage/ports/index.js';
+
+/**
+ * Campaign allowances: an administrator tells the gateway ahead of time that a person is about to
+ * mail many people on purpose (a sales push, a greeting to every contact, invoices to a partly
+ * new customer list), so that it is not contained like the hijacked client it resembles. Each is
+ * an `account:campaign` event (`until`, `reason`, `by`), which every node's engine follows and a
+ * restart replays; an allowance whose `until` is already past ends the one before it. The engine
+ * then judges the account's mail as a declared bulk sender's, within the account's own limits,
+ * with every signal of where it comes from intact (see `DetectionEngine.allowCampaign`).
+ */
+export const CAMPAIGN_CODE = 'account:campaign';
+
+/** The longest allowance, in hours: a campaign is days at most; a standing list sender is declared in the configuration. */
+export const CAMPAIGN_MAX_HOURS = 72;
+
+/** The end (ms since the epoch) an `account:campaign` event gives, or NaN. */
+export function campaignUntil(data: Record<string, unknown>): number {
+  return typeof data.until === 'string' ? Date.parse(data.until) : NaN;
+}
+
+export interface Campaign {
+  until: string;
+  reason: string;
+  by: string;
+}
+
+/** The allowance running for an account at `now`, or null. */
+export async function currentCampaign(store: Store, account: string, now = Date.now()): Promise<Campaign | null> {
+  const [last] = await store.events.query({ account, codes: [CAMPAIGN_CODE], newestFirst: true, limit: 1 });
+  if (!last || !(campaignUntil(last.data) > now)) return null;
+  return { until: String(last.data.until), reason: String(last.data.reason ?? ''), by: String(last.data.by ?? '') };
+}
