@@ -1,3 +1,4 @@
+import { currentCampaign } from '../../incidents/campaign.js';
 import type { AdminDeps } from '../http.js';
 
 const HOUR = 3_600_000;
@@ -16,17 +17,18 @@ export function hourlyCounts(timestamps: string[], hours: number, now = Date.now
 /**
  * What the console shows beside an account: its app passwords (never their hashes), recent
  * logins with the network and country when the gateway knew them, sending over two days, and
- * its incidents.
+ * its incidents, and the campaign allowance running now, if any.
  */
 export async function accountActivity(deps: AdminDeps, address: string) {
   const { store } = deps;
   const since = new Date(Date.now() - 48 * HOUR).toISOString();
-  const [apps, logins, sent, incidents, held] = await Promise.all([
+  const [apps, logins, sent, incidents, held, campaign] = await Promise.all([
     store.accounts.listAppPasswords(address),
     store.events.query({ account: address, codes: ['smtp:auth-ok', 'smtp:auth-failed'], newestFirst: true, limit: 50 }),
     store.events.query({ account: address, codes: ['queue:accepted', 'queue:held', 'policy:refused'], since, limit: 100_000 }),
     store.events.query({ account: address, codes: ['incident:restricted', 'incident:watch', 'incident:active', 'account:restricted', 'account:released'], newestFirst: true, limit: 20 }),
     store.queue.list({ account: address, state: 'held', limit: 1000 }),
+    currentCampaign(store, address),
   ]);
   return {
     appPasswords: apps.map(({ hash: _h, ...rest }) => rest),
@@ -41,5 +43,6 @@ export async function accountActivity(deps: AdminDeps, address: string) {
     sending: hourlyCounts(sent.map((e) => e.ts), 48),
     incidents: incidents.map((e) => ({ id: e.id, ts: e.ts, code: e.code, reasons: e.data.reasons ?? (e.data.reason ? [e.data.reason] : []) })),
     heldCount: held.length,
+    campaign,
   };
 }

@@ -125,6 +125,25 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
     await expect.poll(async () => (await gw.gateway.store.audit.query({ action: 'quarantine.release' }))[0]).toMatchObject({ actor: 'admin:sato', reason: 'confirmed legitimate with the sender' });
   });
 
+  it('allows a campaign for some hours from the account page, and ends it', { timeout: 60_000 }, async () => {
+    const colleague = 'suzuki@example.co.jp';
+    await gw.gateway.store.accounts.create({ address: colleague, name: 'Suzuki', passwordHash: 'x' });
+    await go(`accounts/${encodeURIComponent(colleague)}`, 'Allow a campaign');
+    await page.fill('input.campaign-reason', 'seminar invitations to 300 customers');
+    await page.fill('input.campaign-hours', '6');
+    await page.getByRole('button', { name: 'Allow a campaign' }).click();
+    await page.getByText('Campaign allowed until').waitFor();
+    await shot('account-campaign');
+    const [event] = await gw.gateway.store.events.query({ account: colleague, codes: ['account:campaign'], newestFirst: true, limit: 1 });
+    expect(event.data).toMatchObject({ hours: 6, reason: 'seminar invitations to 300 customers', by: 'admin:sato' });
+    expect(Date.parse(String(event.data.until)) - Date.now()).toBeGreaterThan(5.9 * 3_600_000);
+    await expect.poll(async () => (await gw.gateway.store.audit.query({ action: 'account.campaign' }))[0]).toMatchObject({ actor: 'admin:sato', target: colleague });
+    await page.fill('input.campaign-reason', 'invitations sent');
+    await page.getByRole('button', { name: 'End the campaign' }).click();
+    await expect.poll(() => page.getByText('Campaign allowed until').count()).toBe(0);
+    await expect.poll(async () => (await gw.gateway.store.audit.query({ action: 'account.campaign-end' }))[0]).toMatchObject({ actor: 'admin:sato', reason: 'invitations sent' });
+  });
+
   it('shows every other page', { timeout: 60_000 }, async () => {
     await go('accounts', VICTIM);
     await shot('accounts');

@@ -9,10 +9,11 @@ interface Detail {
   logins: { ts: string; ok: boolean; ip: string | null; country: string | null; asn: number | null; appPassword: boolean }[];
   sending: { hour: string; count: number }[];
   heldCount: number;
+  campaign: { until: string; reason: string; by: string } | null;
 }
 
 export function AccountPage({ address, can }: { address: string; can: (p: string) => boolean }) {
-  const { t } = useT();
+  const { t, time } = useT();
   const { data, error, reload } = useLoad(() => get<Detail>(`/api/accounts/${enc(address)}`), [address]);
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
@@ -23,6 +24,8 @@ export function AccountPage({ address, can }: { address: string; can: (p: string
         <p>{a.name} <StateBadge state={a.state} /> {a.disabled ? t('disabled') : t('enabled')}</p>
         {data.heldCount > 0 ? <p><a href={`#/quarantine/${enc(a.address)}`}>{t('heldCount', { n: data.heldCount })}</a></p> : null}
         {can('contain') ? <Containment address={a.address} restricted={a.state === 'restricted'} onDone={reload} /> : null}
+        {data.campaign ? <p className="campaign">{t('campaignUntil', { until: time(data.campaign.until), reason: data.campaign.reason, by: data.campaign.by })}</p> : null}
+        {can('contain') && a.state !== 'restricted' ? <Campaign address={a.address} running={data.campaign !== null} onDone={reload} /> : null}
         {can('manage-accounts') ? <ResetPassword address={a.address} /> : null}
       </Card>
       <Card title={t('sending48')} className="wide">
@@ -51,6 +54,26 @@ function Containment({ address, restricted, onDone }: { address: string; restric
       ) : (
         <button type="button" className="danger" disabled={!reason || action.busy} onClick={() => act('restrict')}>{t('restrict')}</button>
       )}
+      <ErrorBox error={action.error} />
+    </div>
+  );
+}
+
+/** A person's campaign allowed ahead of time (a sales push, a greeting to every contact), for up to 72 hours. */
+function Campaign({ address, running, onDone }: { address: string; running: boolean; onDone: () => void }) {
+  const { t } = useT();
+  const [reason, setReason] = useState('');
+  const [hours, setHours] = useState('8');
+  const action = useAction();
+  const send = (body: object) => action.run(() => post(`/api/accounts/${enc(address)}/campaign`, { reason, ...body }), () => (setReason(''), onDone()));
+  return (
+    <div className="actions">
+      <input className="campaign-reason reason" placeholder={t('campaignReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+      <label>
+        {t('campaignHours')} <input className="campaign-hours" type="number" min={1} max={72} value={hours} onChange={(e) => setHours(e.target.value)} />
+      </label>
+      <button type="button" disabled={!reason || action.busy} onClick={() => send({ hours: Number(hours) })}>{t('allowCampaign')}</button>
+      {running ? <button type="button" disabled={!reason || action.busy} onClick={() => send({ end: true })}>{t('endCampaign')}</button> : null}
       <ErrorBox error={action.error} />
     </div>
   );
