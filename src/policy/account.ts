@@ -21,6 +21,12 @@ export interface Probation {
   recipients: RollingCounter;
   novel: RollingCounter;
   ordinary: number;
+  /**
+   * Whether the budget holds wherever the mail comes from (a credential change), or only away from
+   * the account's established networks (a login or submission from a new place, which is where
+   * whoever holds the password sends from).
+   */
+  anywhere: boolean;
 }
 
 /** The last login, so that a submission can be judged by how its session began. */

@@ -165,7 +165,8 @@ export class DetectionEngine {
   }
 
   private onCredential(ev: CredentialEvent, ts: number): StateChange[] {
-    startProbation(this.account(ev.account), ts, `${ev.kind} changed`, this.cfg.probation);
+    // Whoever changed it may send from the usual desk too: the budget holds everywhere.
+    startProbation(this.account(ev.account), ts, `${ev.kind} changed`, this.cfg.probation, true);
     return NO_CHANGES;
   }
 }

@@ -14,7 +14,7 @@ type ProbationConfig = DetectionConfig['probation'];
  * a blast from reaching volume in the seconds before the score has enough evidence; a traveller
  * writing to the usual people never reaches it.
  */
-export function startProbation(a: AccountRecord, ts: number, reason: string, cfg: ProbationConfig): boolean {
+export function startProbation(a: AccountRecord, ts: number, reason: string, cfg: ProbationConfig, anywhere = false): boolean {
   if (!cfg.enabled) return false;
   if (a.probation) {
     a.probation.ordinary = 0;
@@ -27,6 +27,7 @@ export function startProbation(a: AccountRecord, ts: number, reason: string, cfg
     recipients: new RollingCounter(HOUR, 12),
     novel: new RollingCounter(HOUR, 12),
     ordinary: 0,
+    anywhere,
   };
   return true;
 }
@@ -70,8 +71,9 @@ export function isOrdinary(contentScore: number, novel: number, external: number
 }
 
 /**
- * Counts an accepted message against the budget and lets an account that behaves like itself out:
- * enough ordinary messages (mostly known recipients, low score) after a minimum time.
+ * Counts an accepted message against the budget (unless `budgeted` is false: mail the budget left
+ * alone, from the account's home ground) and lets an account that behaves like itself out: enough
+ * ordinary messages (mostly known recipients, low score) after a minimum time.
  */
 export function progressProbation(
   a: AccountRecord,
@@ -79,12 +81,15 @@ export function progressProbation(
   sent: { rcpts: number; novel: number; external: number; score: number },
   ordinaryScore: number,
   cfg: ProbationConfig,
+  budgeted = true,
 ): boolean {
   const p = a.probation;
   if (!p) return false;
-  p.messages.add(ts);
-  p.recipients.add(ts, sent.rcpts);
-  p.novel.add(ts, sent.novel);
+  if (budgeted) {
+    p.messages.add(ts);
+    p.recipients.add(ts, sent.rcpts);
+    p.novel.add(ts, sent.novel);
+  }
   const ordinary = isOrdinary(sent.score, sent.novel, sent.external, ordinaryScore);
   // One new contact does not undo a good run; only clearly unusual mail starts the count again.
   if (ordinary) p.ordinary++;

@@ -39,7 +39,8 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   const s = scoreSignals(c, origin);
   const score = s.total(cfg.scoring.synergyScale);
   overLimit = false;
-  let verdict = chooseVerdict(c, score, s.reasons);
+  const homeGround = onHomeGround(c, origin);
+  let verdict = chooseVerdict(c, score, s.reasons, homeGround);
   if (refusedBefore !== undefined && verdict !== 'reject') {
     s.reasons.unshift(refusedBefore);
     verdict = 'defer';
@@ -52,7 +53,7 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   // Only accepted mail makes its place the account's own, and teaches what is usual.
   if (verdict === 'accept') {
     rememberOrigin(a, org, origin, ts, teachesOrg(c, verdict, s.content));
-    learnAccepted(c, s.content, score);
+    learnAccepted(c, s.content, score, homeGround);
   }
   const decision: SubmitDecision = { ts: ev.ts, account: ev.account, messageId: ev.messageId, verdict, score, reasons: s.reasons };
   if (cfg.shadow && refusedBefore === undefined) shadowed(decision, c);
@@ -103,8 +104,23 @@ function atHome(c: SubmitContext, origin: Origin): boolean {
   return !hasHome(a, c.ts, n) || established(origin.networkFooting, c.ts, n);
 }
 
+/**
+ * Whether the probation budget leaves this submission alone: the probation began with a new place
+ * (not a credential change) and the mail comes from a network established for the account (its
+ * office, its home connection). The budget holds back what is sent from the new footing, not the
+ * owner's mail from the usual desk meanwhile: a phone's login from a new mobile network in the
+ * evening must not throttle the next morning's mail from the office. Without network data (no
+ * `asn`, networks by /24) each mobile session is such a new place.
+ */
+function onHomeGround(c: SubmitContext, origin: Origin): boolean {
+  const a = c.acct;
+  if (a.probation === null || a.probation.anywhere) return false;
+  const n = c.cfg.network;
+  return hasHome(a, c.ts, n) && established(origin.networkFooting, c.ts, n);
+}
+
 /** Verdict reasons go first, signal reasons after them. */
-function chooseVerdict(c: SubmitContext, score: number, reasons: string[]): Verdict {
+function chooseVerdict(c: SubmitContext, score: number, reasons: string[], homeGround: boolean): Verdict {
   const a = c.acct;
   const cfg = c.cfg;
   if (a.state === 'restricted') {
@@ -124,7 +140,7 @@ function chooseVerdict(c: SubmitContext, score: number, reasons: string[]): Verd
     overLimit = true;
     return 'defer';
   }
-  const budget = overProbationBudget(a, c.ts, c.external, c.novelAccount, cfg);
+  const budget = homeGround ? null : overProbationBudget(a, c.ts, c.external, c.novelAccount, cfg);
   if (budget) {
     reasons.unshift(budget);
     return 'defer';
@@ -145,7 +161,7 @@ function teachesOrg(c: SubmitContext, verdict: Verdict, contentPoints: number): 
 }
 
 /** Only accepted mail teaches the account and the organisation what is usual. */
-function learnAccepted(c: SubmitContext, contentPoints: number, score: number): void {
+function learnAccepted(c: SubmitContext, contentPoints: number, score: number, homeGround: boolean): void {
   const { acct: a, org, ts } = c;
   a.accepted.record(ts, c.rcptCount, c.domains);
   // A campaign an administrator allowed is an exception, not a habit to expect again.
@@ -161,7 +177,8 @@ function learnAccepted(c: SubmitContext, contentPoints: number, score: number): 
   org.accepted.set(c.ev.messageId, a.id);
   // Probation ends on what the mail looks like (content points), not on where it comes from:
   // a traveller stays at the hotel, but writes to the usual people.
-  const ended = progressProbation(a, ts, { rcpts: c.external, novel: c.novelAccount, external: c.external, score: contentPoints }, c.cfg.scoring.riskFloor / 2, c.cfg.probation);
+  // Mail from home ground that the budget left alone does not use it up either.
+  const ended = progressProbation(a, ts, { rcpts: c.external, novel: c.novelAccount, external: c.external, score: contentPoints }, c.cfg.scoring.riskFloor / 2, c.cfg.probation, !homeGround);
   if (ended) earn(a, c.network, c.ev.country);
 }
 

@@ -125,6 +125,30 @@ describe('probation', () => {
     expect(later.reasons.join(' | ')).not.toMatch(/IP 203\.0\.113\.5|network AS64999|country BR/);
   });
 
+  it('holds back mail from the new place, not the owner\'s mail from the office meanwhile', () => {
+    // An evening login from a phone on a mobile network the account has not used, then, the next
+    // morning, invitations to ten people never mailed before within the hour: from the office, or
+    // from the phone's network.
+    const mobile = { ip: '192.0.2.7', asn: 65077, country: 'JP' };
+    const morning = (from?: object) => {
+      const e = engine();
+      let t = warmUp(e, A) + 13 * HOUR;
+      e.process(auth(A, t, mobile));
+      expect(e.inspect(A, new Date(Date.parse('2026-01-05T00:00:00Z') + t).toISOString()).probation).toMatch(/^login from new network AS65077/);
+      t += 12 * HOUR;
+      const out = [];
+      for (let i = 0; i < 10; i++) out.push(e.process(submit(A, (t += 5 * MIN), [`candidate${i}@univ${i}.example`], from)).decision!);
+      return out;
+    };
+    const office = morning();
+    expect(office.map((d) => d.verdict)).toEqual(Array(10).fill('accept'));
+    expect(office[9].reasons.join(' | ')).toMatch(/probation since/);
+    const away = morning(mobile);
+    expect(away.slice(0, 5).every((d) => d.verdict === 'accept')).toBe(true);
+    expect(away[5].verdict).toBe('defer');
+    expect(away[5].reasons[0]).toMatch(/^probation since .*: more than 5 new recipients in an hour$/);
+  });
+
   it('does not start for a login from the account\'s usual network', () => {
     const e = engine();
     const t = warmUp(e, A) + 10 * HOUR;
