@@ -1,9 +1,10 @@
 /**
  * Detection figures and replay throughput on simulated organisations:
- *   node --import tsx bench/detection.ts [--accounts 200] [--days 30] [--seed 1] [--no-geo] [--attack KIND ...]
+ *   node --import tsx bench/detection.ts [--accounts 200] [--days 30] [--seed 1] [--no-geo | --bare] [--attack KIND ...]
  * Every attack kind is injected unless --attack names some (repeatable).
  * --no-geo drops `asn` and `country` from every event (a gateway without GeoIP), so networks
- * fall back to IPv4 /24 and IPv6 /48.
+ * fall back to IPv4 /24 and IPv6 /48. --bare also drops `subject`, `bodyHash`, `client` and
+ * `size`: only the fields the replay contract requires (DESIGN.md).
  */
 import { parseArgs } from 'node:util';
 import type { ReplayEvent } from '../src/events/replay.js';
@@ -15,7 +16,7 @@ import { measure } from '../src/policy/simulation/measure.js';
 import { DEFAULT_START, isAttackKind, simulate, simulationConfig } from '../src/policy/simulation/stream.js';
 
 const { values } = parseArgs({
-  options: { accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, 'no-geo': { type: 'boolean' }, attack: { type: 'string', multiple: true } },
+  options: { accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, 'no-geo': { type: 'boolean' }, bare: { type: 'boolean' }, attack: { type: 'string', multiple: true } },
 });
 const accounts = Number(values.accounts ?? 200);
 const days = Number(values.days ?? 30);
@@ -23,11 +24,12 @@ const seed = Number(values.seed ?? 1);
 
 const kinds = values.attack?.length ? values.attack.filter(isAttackKind) : [...ATTACKS];
 const sim = simulate({ accounts, days, seed, attacks: kinds, start: DEFAULT_START });
-if (values['no-geo']) for (const ev of sim.events) stripGeo(ev);
+if (values['no-geo'] || values.bare) for (const ev of sim.events) stripGeo(ev);
+if (values.bare) for (const ev of sim.events) stripOptional(ev);
 const cfg = detectionConfigSchema.parse(simulationConfig(sim.org).detection);
 const m = measure(sim, cfg);
 
-console.log(`organisation: ${accounts} accounts, ${days} days, seed ${seed}${values['no-geo'] ? ', no GeoIP' : ''}; ${m.events} events`);
+console.log(`organisation: ${accounts} accounts, ${days} days, seed ${seed}${values.bare ? ', required fields only' : values['no-geo'] ? ', no GeoIP' : ''}; ${m.events} events`);
 console.log('\nattack        msgs  accepted  (recipients)  restricted-after  seconds  accepted-after-restriction  victim');
 for (const a of m.attacks)
   console.log(
@@ -75,4 +77,12 @@ function stripGeo(ev: ReplayEvent): void {
     delete ev.asn;
     delete ev.country;
   }
+}
+
+function stripOptional(ev: ReplayEvent): void {
+  if (ev.type !== 'submit') return;
+  delete ev.subject;
+  delete ev.bodyHash;
+  delete ev.client;
+  delete ev.size;
 }
