@@ -19,7 +19,7 @@ export const scoringSchema = section(
     watchHoldScore: num(55, 'Hold threshold while the account is on watch.'),
     riskFloor: num(40, 'Only the part of a score above this adds to the account\'s risk.'),
     riskHalfLifeMinutes: num(45, 'Half-life of the accumulated risk.'),
-    limitDeferralRisk: num(2, 'Added to the hourly risk by each submission deferred by a rate limit: hammering a limit restricts the account within minutes, a client retrying now and then never does.'),
+    limitDeferralRisk: num(2, 'Added to the hourly risk by each submission deferred by a rate limit or the probation budget: hammering a limit restricts the account within minutes, a client retrying now and then never does.'),
     slowRiskHalfLifeHours: num(24, 'Half-life of the same risk kept over a day, which restricts too: a run of suspicious mail too slow for the hourly risk.'),
     watchRisk: num(60, 'Risk at which the account goes on watch (it returns to active below half of it).'),
     restrictRisk: num(250, 'Risk at which the account is restricted: every further submission is rejected.'),

@@ -60,7 +60,7 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   return { decision, changes };
 }
 
-/** Whether `chooseVerdict` deferred the submission being decided for a rate limit. */
+/** Whether `chooseVerdict` deferred the submission being decided for a rate limit or the probation budget. */
 let overLimit = false;
 
 function probationIfOffFooting(a: AccountRecord, org: OrgMemory, origin: Origin, ts: number, cfg: DetectionConfig): void {
@@ -143,6 +143,7 @@ function chooseVerdict(c: SubmitContext, score: number, reasons: string[], homeG
   const budget = homeGround ? null : overProbationBudget(a, c.ts, c.external, c.novelAccount, cfg);
   if (budget) {
     reasons.unshift(budget);
+    overLimit = true;
     return 'defer';
   }
   if (a.probation) reasons.push(probationWhy(a.probation));
