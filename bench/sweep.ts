@@ -13,6 +13,8 @@
  *   residential proxy in Japan on consumer ISPs the victim does not use at home (a new exit every
  *   30 messages, the victim's client), or a new foreign IP.
  * --office-hours: the attacks send only between 10:00 and 18:00 JST (any day), like a person.
+ * --bare: every event keeps only the fields the replay contract requires (no asn, country,
+ *   subject, bodyHash, client or size), as `bench/detection.ts --bare`.
  * Each row: messages accepted (their recipients), attack messages submitted until the account was
  * restricted, seconds from the first to the restriction. Honest mail of each batch follows it.
  * --grid late (no attack): honest people who work late, to check the signals about when mail is
@@ -39,7 +41,7 @@ import type { Person, Place } from '../src/policy/simulation/org.js';
 import { DEFAULT_START, simulate, simulationConfig } from '../src/policy/simulation/stream.js';
 
 const DAY = 86_400_000;
-const { values } = parseArgs({ options: { grid: { type: 'string' }, accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, 'office-hours': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { grid: { type: 'string' }, accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, 'office-hours': { type: 'boolean' }, bare: { type: 'boolean' } } });
 /** Attacks that send only while the victim's office works (10:00-18:00 JST), any day. */
 const officeHours = values['office-hours'] === true;
 const seed = Number(values.seed ?? 5);
@@ -96,7 +98,7 @@ for (let b = 0; b < shapes.length; b += perBatch) {
   const rng = new Rng(seed * 1000 + b);
   const sink = new EventSink(DEFAULT_START, DEFAULT_START + days * DAY);
   const plans = batch.map((shape, i) => inject(shape, staff[i * 2], `s${b + i}`, DEFAULT_START + 15 * DAY + (10 + (i % 8)) * 3_600_000 + i * 60_000, rng, sink));
-  const m = measure({ org: base.org, attacks: plans, events: mergeEvents(base.events, sink.sorted()) }, cfg);
+  const m = measure({ org: base.org, attacks: plans, events: stripped(mergeEvents(base.events, sink.sorted())) }, cfg);
   m.attacks.forEach((a, i) =>
     console.log(`${batch[i].label.padEnd(40)} ${String(a.accepted).padStart(3)} (${String(a.acceptedRecipients).padStart(3)})  ${String(a.untilRestricted ?? 'never').padStart(5)}  ${a.secondsToRestriction ?? '-'} s`),
   );
@@ -182,7 +184,7 @@ function lateWorkers(): void {
     const d = 10 + (i % Math.max(1, days - 11));
     for (let h = 0; h < 22; h++) for (let m = rng.int(1, 3); m > 0; m--) reply(p, DEFAULT_START + d * DAY + (7 + h) * 3_600_000 + rng.int(0, 3500) * 1000);
   });
-  const r = replayInProcess(mergeEvents(base.events, sink.sorted()), cfg);
+  const r = replayInProcess(stripped(mergeEvents(base.events, sink.sorted())), cfg);
   const late = new Set([...owls, ...nightShift].map((p) => p.address));
   let mine = 0;
   let stopped = 0;
@@ -216,4 +218,13 @@ function honestPatterns(): void {
     const states = r.changes.filter((c) => owner.get(c.account) === pattern).map((c) => c.state);
     console.log(`${pattern.padEnd(28)} submissions ${String(mine).padStart(5)}, deferred ${deferred}, held or rejected ${held}, highest score ${top}, state changes: ${states.join(', ') || 'none'}`);
   }
+}
+
+/** With --bare, the events without the fields the replay contract leaves optional. */
+function stripped<E extends object>(events: E[]): E[] {
+  if (values.bare !== true) return events;
+  return events.map((e) => {
+    const { asn: _asn, country: _country, subject: _subject, bodyHash: _body, client: _client, size: _size, ...rest } = e as Record<string, unknown>;
+    return rest as E;
+  });
 }
