@@ -11,7 +11,7 @@ import { ActiveHours, BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, Rol
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** Slots of the account's own counters below, with each one's state (the limit counters add LIMIT_SLOTS). */
-const OWN_SLOTS = 12 + 20 + 30 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48 + 14 * STATE + 24;
+const OWN_SLOTS = 12 + 20 + 30 + 24 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48 + 15 * STATE + 24;
 
 /** The small budget an account sends under after a change of footing (see probation.ts). */
 export interface Probation {
@@ -66,6 +66,8 @@ export class AccountRecord {
   readonly tries1m = new RollingCounter(MINUTE, 12, this.bank);
   readonly tries10m = new RollingCounter(10 * MINUTE, 20, this.bank);
   readonly tries60m = new RollingCounter(HOUR, 30, this.bank);
+  /** Attempts within two hours: with `tries60m`, the hour before the last. */
+  readonly tries120m = new RollingCounter(2 * HOUR, 24, this.bank);
   readonly rcpts10m = new RollingCounter(10 * MINUTE, 20, this.bank);
   readonly rcpts60m = new RollingCounter(HOUR, 30, this.bank);
   /** Recipients novelty is judged on: external ones, and colleagues never written to. */
@@ -143,7 +145,7 @@ export class AccountRecord {
    * short windows of attempts and content start afresh (accepted-mail limits and history stay).
    */
   forgetRecentAttempts(): void {
-    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.rcpts10m, this.rcpts60m, this.judged60m, this.colleagues60m, this.novel60m, this.novelTries5m, this.novel5m, this.novelDay, this.failedLogins])
+    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.tries120m, this.rcpts10m, this.rcpts60m, this.judged60m, this.colleagues60m, this.novel60m, this.novelTries5m, this.novel5m, this.novelDay, this.failedLogins])
       c.reset();
     this.domains60m.clear();
     this.activeHours.clear();

@@ -93,6 +93,7 @@ export function recordAttempt(c: SubmitContext): void {
   a.tries1m.add(c.ts);
   a.tries10m.add(c.ts);
   a.tries60m.add(c.ts);
+  a.tries120m.add(c.ts);
   a.rcpts10m.add(c.ts, c.rcptCount);
   a.rcpts60m.add(c.ts, c.rcptCount);
   a.judged60m.add(c.ts, c.external + c.novelInternal);

@@ -10,7 +10,8 @@ import { noveltyWeight } from './submit.recipients.js';
  * A busy hour to the usual people counts less than one to strangers (`noveltyWeight`): a month-end
  * run of invoices to regular customers. `pastDay` (0-1, from `scoreDayVolume`) takes that excuse
  * away in proportion to how far the hours before were already past the account's busiest day: a
- * run to known people that goes on hour after hour is not an honest burst.
+ * run to known people that goes on hour after hour is not an honest burst. A second busy hour in a
+ * row takes it away at once (`longBurst`).
  */
 export function scoreVolume(c: SubmitContext, s: Score, damp: number, share: number, pastDay: number): void {
   const a = c.acct;
@@ -47,7 +48,7 @@ export function scoreVolume(c: SubmitContext, s: Score, damp: number, share: num
     worst = 4;
     ratio = r5;
   }
-  const points = overBy(ratio, 1, 12, 35) * damp * noveltyWeight(Math.max(share, pastDay));
+  const points = overBy(ratio, 1, 12, 35) * damp * noveltyWeight(Math.max(share, pastDay, longBurst(c, m60, msgs)));
   if (points < 1) return;
   const what =
     worst === 0
@@ -62,3 +63,18 @@ export function scoreVolume(c: SubmitContext, s: Score, damp: number, share: num
   const usual = worst >= 3 ? `${Math.round(rcpts)} recipients an hour` : `${Math.round(msgs)} messages an hour`;
   s.addContent(points, `${what}; this account's usual maximum is ${usual}`);
 }
+
+/**
+ * 1 when the last hour and the hour before it each held several times the account's busiest hour
+ * of attempts (at least `LONG_BURST_MIN`; the earlier hour to within a 5-minute slot), else 0. A
+ * month-end run of invoices to regular customers is an hour's burst; a hijacked client mailing the
+ * address book goes on hour after hour.
+ */
+function longBurst(c: SubmitContext, m60: number, expected: number): number {
+  const line = Math.max(LONG_BURST_MIN, LONG_BURST_FACTOR * expected);
+  if (m60 < line) return 0;
+  return c.acct.tries120m.sum(c.ts) - m60 >= line ? 1 : 0;
+}
+
+const LONG_BURST_MIN = 30;
+const LONG_BURST_FACTOR = 4;
