@@ -23,6 +23,8 @@ export class GroupCommit {
   private unsynced: (() => void)[] = [];
   private syncing = false;
   private walFd: number | null = null;
+  /** Set by `close`: the database may be closed under an fsync still running. */
+  private closed = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -68,6 +70,11 @@ export class GroupCommit {
 
   private sync(): void {
     if (this.syncing || this.unsynced.length === 0) return;
+    if (this.closed) {
+      // close() has checkpointed every commit synchronously.
+      this.unsynced.splice(0).forEach((r) => r());
+      return;
+    }
     const fd = this.wal();
     if (fd === null) {
       this.unsynced.splice(0).forEach((r) => r());
@@ -77,6 +84,13 @@ export class GroupCommit {
     const waiting = this.unsynced.splice(0);
     fsync(fd, (err) => {
       this.syncing = false;
+      if (this.closed) {
+        // Closed meanwhile: its synchronous checkpoint covered these commits, and the database
+        // may be gone; only the WAL's descriptor, kept open for this fsync, is left to release.
+        this.releaseWal();
+        waiting.forEach((r) => r());
+        return;
+      }
       if (err) {
         // The disk refused: fall back to SQLite's own synchronous checkpoint before answering.
         this.db.pragma('wal_checkpoint(FULL)');
@@ -92,11 +106,21 @@ export class GroupCommit {
     return this.walFd;
   }
 
-  /** Final flush on close: commit, then a synchronous checkpoint so nothing waits on a callback. */
+  /**
+   * Final flush on close: commit, then a synchronous checkpoint so nothing waits on a callback.
+   * An fsync still running keeps the WAL's descriptor until it returns (closing it under the
+   * fsync failed it, and its fallback then ran on a closed database: an uncaught exception at
+   * shutdown).
+   */
   close(): void {
     this.flush();
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.closed = true;
     this.unsynced.splice(0).forEach((r) => r());
+    if (!this.syncing) this.releaseWal();
+  }
+
+  private releaseWal(): void {
     if (this.walFd !== null) closeSync(this.walFd);
     this.walFd = null;
   }
