@@ -18,6 +18,8 @@ export function startProbation(a: AccountRecord, ts: number, reason: string, cfg
   if (!cfg.enabled) return false;
   if (a.probation) {
     a.probation.ordinary = 0;
+    // A credential change during a probation a new place started widens it to everywhere.
+    if (anywhere) a.probation.anywhere = true;
     return false;
   }
   a.probation = {

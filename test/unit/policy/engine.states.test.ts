@@ -149,6 +149,18 @@ describe('probation', () => {
     expect(away[5].reasons[0]).toMatch(/^probation since .*: more than 5 new recipients in an hour$/);
   });
 
+  it('holds the office to the budget too once the password changes during a probation a new place started', () => {
+    const e = engine();
+    let t = warmUp(e, A) + 13 * HOUR;
+    e.process(auth(A, t, { ip: '192.0.2.7', asn: 65077, country: 'JP' }));
+    e.process({ ts: new Date(Date.parse('2026-01-05T00:00:00Z') + t + MIN).toISOString(), type: 'credential', account: A, kind: 'password' });
+    t += 12 * HOUR;
+    const office = [];
+    for (let i = 0; i < 7; i++) office.push(e.process(submit(A, (t += 5 * MIN), [`candidate${i}@univ${i}.example`])).decision!);
+    expect(office[5].verdict).toBe('defer');
+    expect(office[5].reasons[0]).toMatch(/^probation since .*: more than 5 new recipients in an hour$/);
+  });
+
   it('does not start for a login from the account\'s usual network', () => {
     const e = engine();
     const t = warmUp(e, A) + 10 * HOUR;
