@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { adminView, createAdmin, resetMfa, USERNAME, type Enrolment } from '../admin/admins.js';
 import { recordAudit } from '../admin/audit.js';
 import { isRole } from '../admin/roles.js';
@@ -6,7 +5,7 @@ import { adminSeal } from '../admin/totp-seal.js';
 import { say, type Text } from '../core/i18n.js';
 import type { Store } from '../storage/ports/index.js';
 import { fail, parseCommand, printJsonLine } from './args.js';
-import { loadForCommand, withStore, type LoadedConfig } from './context.js';
+import { cliActor, loadForCommand, withStore, type LoadedConfig } from './context.js';
 import { PasswordInputError, readPassword } from './password-input.js';
 
 export const summary: Text = { en: 'Manage console administrators (add, list, reset-mfa)', ja: '管理画面の管理者の管理 (追加・一覧・二要素認証の再設定)' };
@@ -46,15 +45,6 @@ const t = {
 
 const options = { config: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' }, json: { type: 'boolean' } } as const;
 
-export const cliActor = (): string => `cli:${safeUser()}`;
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand(args, options, help);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { openStore } from '../app/open-store.js';
 import type { Config } from '../config/index.js';
@@ -43,5 +44,16 @@ export async function withStore<T>(config: LoadedConfig, fn: (store: Store) => P
     return await fn(store);
   } finally {
     await store.close();
+  }
+}
+
+/** Who ran a command, as the audit log names them: `cli:` and the operating-system user. */
+export const cliActor = (): string => `cli:${safeUser()}`;
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
   }
 }

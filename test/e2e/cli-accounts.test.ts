@@ -84,6 +84,8 @@ describe('accounts from the command line', () => {
     const refused = await send(gw.starttlsPort, 'sato@example.co.jp', 'ginkgo leaves fall on quiet streets').catch((e) => e);
     expect([535, 550]).toContain(refused.responseCode);
     expect(cli(['account', 'release', 'sato@example.co.jp', '--reason', 'password reset']).code).toBe(0);
+    const audit = cli(['audit', 'list', '--json', '--action', 'account.re']).out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(audit.map((e) => [e.action, e.reason])).toEqual(expect.arrayContaining([['account.restrict', 'phished'], ['account.release', 'password reset']]));
     await new Promise((r) => setTimeout(r, 1200));
     const burnt = await send(gw.starttlsPort, 'sato@example.co.jp', 'ginkgo leaves fall on quiet streets').catch((e) => e);
     // Refused as burnt, or (on a repeat of the same password) as a device using a stale one.
@@ -106,5 +108,14 @@ describe('accounts from the command line', () => {
     expect(Date.parse(status.campaign.until) - Date.now()).toBeGreaterThan(3.9 * 3_600_000);
     expect(cli(['account', 'campaign', 'sato@example.co.jp', '--end', '--reason', 'sent']).code).toBe(0);
     expect(JSON.parse(cli(['account', 'status', 'sato@example.co.jp']).out).campaign).toBeNull();
+    // Both decisions are in the audit log, under the name of whoever ran the command.
+    const audit = cli(['audit', 'list', '--json', '--action', 'account.campaign']).out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(audit.map((e) => [e.action, e.target, e.reason])).toEqual(
+      expect.arrayContaining([
+        ['account.campaign', 'sato@example.co.jp', 'seminar invitations'],
+        ['account.campaign-end', 'sato@example.co.jp', 'sent'],
+      ]),
+    );
+    expect(audit.every((e) => /^cli:/.test(e.actor))).toBe(true);
   });
 });
