@@ -1,4 +1,3 @@
-import { recordAudit } from '../admin/audit.js';
 import { normaliseAddress } from '../app/accounts.js';
 import { say, type Text } from '../core/i18n.js';
 import { CAMPAIGN_CODE, CAMPAIGN_MAX_HOURS, currentCampaign } from '../incidents/campaign.js';
@@ -7,7 +6,7 @@ import { byAdministrator } from '../policy/engine.js';
 import { createLogger } from '../observability/logger.js';
 import type { Store } from '../storage/ports/index.js';
 import { fail, parseCommand } from './args.js';
-import { cliActor, loadForCommand, withStore } from './context.js';
+import { auditCli, loadForCommand, withStore } from './context.js';
 
 export const summary: Text = { en: 'Restrict or release an account (containment), allow a campaign, show its state', ja: 'アカウントの送信停止・解除 (封じ込め)、キャンペーン送信の許可、状態表示' };
 
@@ -83,7 +82,7 @@ async function status(store: Store, address: string): Promise<number> {
 async function restrict(store: Store, address: string, reason: string): Promise<number> {
   const ts = new Date().toISOString();
   await store.events.append({ ts, code: 'account:restricted', account: address, data: { reason, by: 'cli' } });
-  await recordAudit(store.audit, { ts, actor: cliActor(), action: 'account.restrict', target: address, reason });
+  await auditCli(store, 'account.restrict', address, reason);
   // Sessions are cut by the running gateway when it sees the event; here nothing is connected.
   const containment = new Containment(store, { closeSessionsOf: () => 0 }, createLogger('silent'));
   await containment.apply({ ts, account: address, type: 'state', state: 'restricted', reasons: [byAdministrator('restricted', reason)] });
@@ -100,7 +99,7 @@ async function release(store: Store, address: string, reason: string, releaseHel
     for (const m of await store.queue.list({ account: address, state: 'held', limit: 100_000 })) count += (await store.queue.release(m.id)) ? 1 : 0;
   }
   await store.events.append({ ts, code: 'account:released', account: address, data: { reason, by: 'cli', requeued: count } });
-  await recordAudit(store.audit, { ts, actor: cliActor(), action: 'account.release', target: address, reason, data: { requeued: count } });
+  await auditCli(store, 'account.release', address, reason, { requeued: count });
   process.stderr.write(`${say(t.released, { address, count })}\n`);
   return 0;
 }
@@ -117,7 +116,7 @@ async function campaign(store: Store, address: string, reason: string, hours: nu
   const until = new Date(now + hours * 3_600_000).toISOString();
   const ts = new Date(now).toISOString();
   await store.events.append({ ts, code: CAMPAIGN_CODE, account: address, data: { until, hours, reason, by: 'cli' } });
-  await recordAudit(store.audit, { ts, actor: cliActor(), action: hours > 0 ? 'account.campaign' : 'account.campaign-end', target: address, reason, data: { until } });
+  await auditCli(store, hours > 0 ? 'account.campaign' : 'account.campaign-end', address, reason, { until });
   process.stderr.write(`${hours > 0 ? say(t.campaign, { address, until }) : say(t.campaignEnded, { address })}\n`);
   return 0;
 }

@@ -4,7 +4,7 @@ import { appPasswordKeys } from '../app/app-passwords.js';
 import { generateAppPassword, hashAppPassword } from '../auth/app-password.js';
 import { say, type Text } from '../core/i18n.js';
 import { fail, parseCommand, printJsonLine } from './args.js';
-import { loadForCommand, withStore } from './context.js';
+import { auditCli, loadForCommand, withStore } from './context.js';
 
 export const summary: Text = { en: 'App passwords per device (create, list, revoke)', ja: '端末ごとのアプリパスワード (作成・一覧・失効)' };
 
@@ -55,6 +55,7 @@ export async function run(args: string[]): Promise<number> {
       if (!id && !v.all) return fail(t.unknownSub, { name: 'revoke' }, 2);
       const count = await store.accounts.revokeAppPasswords(address, v.all ? undefined : id, ts);
       await store.events.append({ ts, code: 'account:app-password-revoked', account: address, data: { id: id ?? 'all', count, by: 'cli' } });
+      await auditCli(store, v.all ? 'app-password.revoke-all' : 'app-password.revoke', address, '', v.all ? { revoked: count } : { id });
       process.stderr.write(`${say(t.revoked, { count })}\n`);
       return 0;
     }
@@ -65,6 +66,7 @@ export async function run(args: string[]): Promise<number> {
     await store.accounts.addAppPassword({ id: appId, account: address, label, hash: hashAppPassword(password, appPasswordKeys(config)[0]), createdAt: ts });
     // A new credential is a new footing: the detection engine puts the account on probation.
     await store.events.append({ ts, code: 'account:app-password-created', account: address, data: { ts, type: 'credential', account: address, kind: 'app-password', id: appId, label } });
+    await auditCli(store, 'app-password.create', address, '', { id: appId, label });
     process.stdout.write(`${say(t.created, { address, label, password })}\n`);
     return 0;
   });

@@ -1,10 +1,9 @@
-import { userInfo } from 'node:os';
 import { activeBans, BAN_CODES, BAN_LIFTED, ACCOUNT_RESET, banWindowStart, type ActiveBan } from '../auth/bans.js';
 import { parseCidr, sourceKey } from '../auth/guard/index.js';
 import { say, type Text } from '../core/i18n.js';
 import type { Store } from '../storage/ports/index.js';
 import { fail, parseCommand, printJsonLine } from './args.js';
-import { loadForCommand, withStore, type LoadedConfig } from './context.js';
+import { cliActor, loadForCommand, withStore, type LoadedConfig } from './context.js';
 
 export const summary: Text = {
   en: 'Brute-force bans of SMTP AUTH sources (list, lift)',
@@ -80,7 +79,7 @@ async function list(store: Store, config: LoadedConfig, json: boolean): Promise<
 async function lift(store: Store, config: LoadedConfig, source: string | null, account: string | null, reason: string): Promise<number> {
   const matched = (await running(store, config)).filter((b) => (source === null || b.source === source) && b.account === account).length;
   const ts = new Date().toISOString();
-  const by = `cli:${process.env.SUDO_USER || userInfo().username}`;
+  const by = cliActor();
   await store.events.append({ ts, code: BAN_LIFTED, account, data: { source, account, by, reason } });
   const what = [source, account].filter(Boolean).join(' / ');
   await store.audit.append({ ts, actor: by, action: 'auth.ban-lift', target: what, reason, data: { source, account } });

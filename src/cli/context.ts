@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { recordAudit } from '../admin/audit.js';
 import { resolve } from 'node:path';
 import { openStore } from '../app/open-store.js';
 import type { Config } from '../config/index.js';
@@ -47,8 +48,8 @@ export async function withStore<T>(config: LoadedConfig, fn: (store: Store) => P
   }
 }
 
-/** Who ran a command, as the audit log names them: `cli:` and the operating-system user. */
-export const cliActor = (): string => `cli:${safeUser()}`;
+/** Who ran a command, as the audit log names them: `cli:` and the operating-system user (the one behind sudo). */
+export const cliActor = (): string => `cli:${process.env.SUDO_USER || safeUser()}`;
 
 function safeUser(): string {
   try {
@@ -56,4 +57,9 @@ function safeUser(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** An administrative action from the command line, in the audit chain as the API's are (same action names). */
+export async function auditCli(store: Store, action: string, target: string, reason = '', data: Record<string, unknown> = {}): Promise<void> {
+  await recordAudit(store.audit, { actor: cliActor(), action, target, reason, data });
 }

@@ -1,7 +1,7 @@
 import { say, type Text } from '../core/i18n.js';
 import type { QueuedMessage, Store } from '../storage/ports/index.js';
 import { fail, parseCommand, printJsonLine } from './args.js';
-import { loadForCommand, withStore } from './context.js';
+import { auditCli, loadForCommand, withStore } from './context.js';
 
 export const summary: Text = { en: 'Inspect and manage the queue and quarantine (list, show, retry, release, delete)', ja: 'キューと隔離の確認・操作 (一覧・表示・再送・解放・削除)' };
 
@@ -51,10 +51,12 @@ export async function run(args: string[]): Promise<number> {
   const action = actions[sub ?? ''];
   if (!action || !id) return fail(t.unknownSub, { name: sub ?? '' }, 2);
   return withStore(config, async (s) => {
-    if (!(await s.queue.get(id))) return fail(t.missing, { id });
+    const m = await s.queue.get(id);
+    if (!m) return fail(t.missing, { id });
     const code = await action(s, id);
     if (code === 0 && sub !== 'show') {
       await s.events.append({ ts: new Date().toISOString(), code: `queue:${sub}`, account: null, data: { queueId: id, by: 'cli' } });
+      await auditCli(s, sub === 'release' ? 'quarantine.release' : `queue.${sub}`, id, '', { account: m.account });
     }
     return code;
   });

@@ -1,8 +1,7 @@
-import { userInfo } from 'node:os';
 import { say, type Text } from '../core/i18n.js';
 import type { Store, Suppression } from '../storage/ports/index.js';
 import { fail, parseCommand, printJsonLine } from './args.js';
-import { loadForCommand, withStore } from './context.js';
+import { cliActor, loadForCommand, withStore } from './context.js';
 
 export const summary: Text = {
   en: 'The suppression list: addresses no longer sent to after a hard bounce (list, add, remove)',
@@ -65,17 +64,15 @@ async function list(store: Store, limit: number, json: boolean): Promise<number>
   return 0;
 }
 
-const actor = (): string => `cli:${process.env.SUDO_USER || userInfo().username}`;
-
 /** Manual changes are recorded in the event record and the audit log: who lifted a suppression, and why. */
 async function record(store: Store, action: 'added' | 'removed', address: string, reason: string): Promise<void> {
   const ts = new Date().toISOString();
-  await store.events.append({ ts, code: `suppression:${action}`, account: null, data: { address, by: actor(), reason } });
-  await store.audit.append({ ts, actor: actor(), action: `suppression.${action === 'added' ? 'add' : 'remove'}`, target: address, reason, data: {} });
+  await store.events.append({ ts, code: `suppression:${action}`, account: null, data: { address, by: cliActor(), reason } });
+  await store.audit.append({ ts, actor: cliActor(), action: `suppression.${action === 'added' ? 'add' : 'remove'}`, target: address, reason, data: {} });
 }
 
 async function add(store: Store, address: string, reason: string): Promise<number> {
-  const entry: Suppression = { address: address.toLowerCase(), reason: 'manual', status: '', sourceQueueId: null, createdBy: actor(), createdAt: new Date().toISOString() };
+  const entry: Suppression = { address: address.toLowerCase(), reason: 'manual', status: '', sourceQueueId: null, createdBy: cliActor(), createdAt: new Date().toISOString() };
   const fresh = await store.suppression.add(entry);
   await record(store, 'added', entry.address, reason);
   process.stdout.write(`${say(fresh ? t.added : t.already, { address: entry.address })}\n`);

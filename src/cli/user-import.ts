@@ -5,6 +5,7 @@ import { hashPassword } from '../auth/password-hash.js';
 import { say, type Text } from '../core/i18n.js';
 import type { NewAccount, Store } from '../storage/ports/index.js';
 import { parseCsv } from './csv.js';
+import { auditCli } from './context.js';
 
 const t = {
   unreadable: { en: 'Cannot read {file}: {error}', ja: '{file} を読めません: {error}' },
@@ -53,6 +54,7 @@ export async function importUsers(store: Store, file: string): Promise<number> {
   }
   for (const row of rows) row.account.passwordHash = await hashPassword(row.password);
   await store.accounts.createMany(rows.map((r) => r.account));
+  await auditCli(store, 'account.import', file, '', { accounts: rows.map((r) => r.account.address) });
   for (const row of rows.filter((r) => r.generated)) process.stdout.write(`${row.account.address},${row.password}\n`);
   process.stderr.write(`${say(t.done, { count: rows.length })}\n`);
   return 0;

@@ -3,7 +3,7 @@ import { hashPassword } from '../auth/password-hash.js';
 import { say, type Text } from '../core/i18n.js';
 import type { Account, Store } from '../storage/ports/index.js';
 import { fail, parseCommand, printJsonLine } from './args.js';
-import { loadForCommand, withStore } from './context.js';
+import { auditCli, loadForCommand, withStore } from './context.js';
 import { PasswordInputError, readPassword } from './password-input.js';
 import { importUsers } from './user-import.js';
 
@@ -100,6 +100,7 @@ async function add(store: Store, address: string, v: Record<string, unknown>): P
     appPasswordsOnly: v['app-passwords-only'] === true,
   });
   await store.events.append({ ts: new Date().toISOString(), code: 'account:created', account: address, data: { by: 'cli' } });
+  await auditCli(store, 'account.add', address);
   process.stderr.write(`${say(t.added, { address })}\n`);
   return 0;
 }
@@ -143,6 +144,7 @@ async function passwd(store: Store, address: string, fromStdin: boolean): Promis
   if (password === null) return 2;
   const result = await changePassword(store, a, password);
   if (!result.ok) return printProblems(result.problems);
+  await auditCli(store, 'account.passwd', address);
   process.stderr.write(`${say(t.changed, { address })}\n`);
   return 0;
 }
@@ -154,6 +156,7 @@ async function alias(store: Store, address: string, op: string | undefined, valu
   if ((op !== 'add' && op !== 'remove') || !ADDRESS.test(target)) return fail(t.badAddress, { address: value ?? '' }, 2);
   const aliases = op === 'add' ? [...new Set([...a.aliases, target])] : a.aliases.filter((x) => x !== target);
   await store.accounts.update(address, { aliases });
+  await auditCli(store, 'account.aliases', address, '', { before: a.aliases, after: aliases });
   process.stderr.write(`${say(t.changed, { address })}\n`);
   return 0;
 }
@@ -162,6 +165,7 @@ async function toggle(store: Store, address: string, disabled: boolean): Promise
   const updated = await store.accounts.update(address, { disabled });
   if (!updated) return fail(t.missing, { address });
   await store.events.append({ ts: new Date().toISOString(), code: disabled ? 'account:disabled' : 'account:enabled', account: address, data: { by: 'cli' } });
+  await auditCli(store, disabled ? 'account.disable' : 'account.enable', address);
   process.stderr.write(`${say(t.changed, { address })}\n`);
   return 0;
 }
@@ -169,6 +173,7 @@ async function toggle(store: Store, address: string, disabled: boolean): Promise
 async function remove(store: Store, address: string): Promise<number> {
   if (!(await store.accounts.delete(address))) return fail(t.missing, { address });
   await store.events.append({ ts: new Date().toISOString(), code: 'account:deleted', account: address, data: { by: 'cli' } });
+  await auditCli(store, 'account.delete', address);
   process.stderr.write(`${say(t.deleted, { address })}\n`);
   return 0;
 }

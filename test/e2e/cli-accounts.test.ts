@@ -118,4 +118,12 @@ describe('accounts from the command line', () => {
     );
     expect(audit.every((e) => /^cli:/.test(e.actor))).toBe(true);
   });
+
+  it('writes every administrative action of these commands to the audit log, under the user who ran it', () => {
+    const entries = cli(['audit', 'list', '--json', '--limit', '1000']).out.trim().split('\n').map((l) => JSON.parse(l));
+    const actions = new Set(entries.filter((e) => /^cli:/.test(e.actor)).map((e) => e.action));
+    for (const action of ['account.add', 'account.import', 'account.passwd', 'app-password.create', 'account.restrict', 'account.release', 'account.campaign']) expect(actions, action).toContain(action);
+    expect([...actions].some((a) => a.startsWith('app-password.revoke'))).toBe(true);
+    expect(cli(['audit', 'verify']).code).toBe(0);
+  });
 });
