@@ -31,3 +31,20 @@ export async function currentCampaign(store: Store, account: string, now = Date.
   if (!last || !(campaignUntil(last.data) > now)) return null;
   return { until: String(last.data.until), reason: String(last.data.reason ?? ''), by: String(last.data.by ?? '') };
 }
+
+/**
+ * Every allowance running at `now`, newest first (the dashboard's oversight of them). An allowance
+ * runs at most CAMPAIGN_MAX_HOURS, so only events since then can hold one.
+ */
+export async function runningCampaigns(store: Store, now = Date.now()): Promise<(Campaign & { account: string })[]> {
+  const since = new Date(now - CAMPAIGN_MAX_HOURS * 3_600_000).toISOString();
+  const events = await store.events.query({ codes: [CAMPAIGN_CODE], since, newestFirst: true, limit: 10_000 });
+  const seen = new Set<string>();
+  const out: (Campaign & { account: string })[] = [];
+  for (const e of events) {
+    if (!e.account || seen.has(e.account)) continue;
+    seen.add(e.account);
+    if (campaignUntil(e.data) > now) out.push({ account: e.account, until: String(e.data.until), reason: String(e.data.reason ?? ''), by: String(e.data.by ?? '') });
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { route, type AdminDeps } from '../http.js';
+import { runningCampaigns } from '../../incidents/campaign.js';
 import { listIncidents } from '../incidents.js';
 import { hourlyCounts } from './account-activity.js';
 
@@ -11,7 +12,8 @@ function top(counts: Map<string, number>, n: number): { key: string; count: numb
 
 /**
  * The dashboard: messages per hour today against the same hours a week back ("usual"), top
- * senders, auth failures and bans, open incidents, queue depth and bounce rate over 24 hours.
+ * senders, auth failures and bans, open incidents, queue depth and bounce rate over 24 hours, and
+ * the campaign allowances running (each relaxes detection for an account: worth seeing at a glance).
  */
 export function dashboardRoutes(app: FastifyInstance, deps: AdminDeps): void {
   route(app, deps, { method: 'GET', url: '/api/dashboard', permission: 'read', tag: 'dashboard', summary: 'Dashboard summary of the last 24 hours', summaryJa: '直近 24 時間のダッシュボード集計',
@@ -20,13 +22,14 @@ export function dashboardRoutes(app: FastifyInstance, deps: AdminDeps): void {
       const { store } = deps;
       const since = new Date(now - 24 * HOUR).toISOString();
       const weekAgo = new Date(now - 8 * 24 * HOUR).toISOString();
-      const [sent, usual, auth, bounces, incidents, counts] = await Promise.all([
+      const [sent, usual, auth, bounces, incidents, counts, campaigns] = await Promise.all([
         store.events.query({ codes: ['queue:accepted', 'queue:held'], since, limit: 200_000 }),
         store.events.query({ codes: ['queue:accepted', 'queue:held'], since: weekAgo, limit: 200_000 }),
         store.events.query({ codes: ['smtp:auth-failed', 'auth:source-banned', 'auth:pair-banned', 'auth:account-locked'], since, limit: 100_000 }),
         store.events.query({ codes: ['bounce:received'], since, limit: 100_000 }),
         listIncidents(store),
         store.queue.counts(),
+        runningCampaigns(store, now),
       ]);
       const perSender = new Map<string, number>();
       let recipients = 0;
@@ -46,6 +49,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: AdminDeps): void {
         bounces: bounces.length,
         recipients,
         bounceRate: recipients ? bounces.length / recipients : 0,
+        campaigns,
       };
     } });
 }

@@ -138,6 +138,10 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
     expect(event.data).toMatchObject({ hours: 6, reason: 'seminar invitations to 300 customers', by: 'admin:sato' });
     expect(Date.parse(String(event.data.until)) - Date.now()).toBeGreaterThan(5.9 * 3_600_000);
     await expect.poll(async () => (await gw.gateway.store.audit.query({ action: 'account.campaign' }))[0]).toMatchObject({ actor: 'admin:sato', target: colleague });
+    // The dashboard shows every allowance running.
+    await go('dashboard', 'Campaign allowances');
+    await page.getByRole('link', { name: colleague }).first().waitFor();
+    await go(`accounts/${encodeURIComponent(colleague)}`, 'End the campaign');
     await page.fill('input.campaign-reason', 'invitations sent');
     await page.getByRole('button', { name: 'End the campaign' }).click();
     await expect.poll(() => page.getByText('Campaign allowed until').count()).toBe(0);

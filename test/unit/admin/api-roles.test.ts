@@ -72,7 +72,10 @@ describe('admin API: roles and actions', () => {
     const [event] = await fx.store.events.query({ account: 'tanaka@example.co.jp', codes: ['account:campaign'], newestFirst: true, limit: 1 });
     expect(event.data).toMatchObject({ until: r.json.campaign.until, hours: 4, reason: 'seminar invitations', by: 'admin:operator' });
     expect((await fx.store.audit.query({ action: 'account.campaign', actor: 'admin:operator' }))[0]).toMatchObject({ target: 'tanaka@example.co.jp', reason: 'seminar invitations' });
+    // The dashboard lists the allowances running, for every role that reads.
+    expect((await as.auditor.call('GET', '/api/dashboard')).json.campaigns).toEqual([{ account: 'tanaka@example.co.jp', until: r.json.campaign.until, reason: 'seminar invitations', by: 'admin:operator' }]);
     const ended = await as.operator.call('POST', url, { end: true, reason: 'sent' });
+    expect((await as.auditor.call('GET', '/api/dashboard')).json.campaigns).toEqual([]);
     expect(ended.json).toEqual({ campaign: null });
     expect((await fx.store.audit.query({ action: 'account.campaign-end', actor: 'admin:operator' }))[0]).toMatchObject({ reason: 'sent' });
   });

@@ -13,6 +13,7 @@ interface Dashboard {
   queue: { queued: number; held: number };
   bounceRate: number;
   bounces: number;
+  campaigns: { account: string; until: string; reason: string; by: string }[];
 }
 
 export function DashboardPage() {
@@ -36,6 +37,20 @@ export function DashboardPage() {
               <li key={i.id}>
                 <a href={`#/incidents/${i.id}`}>#{i.id} {i.account}</a> <span className="muted">{time(i.openedAt)}</span>
                 <div className="muted">{i.reasons.map((r) => reasonText(r, lang)).join('; ')}</div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <Card title={t('campaigns')}>
+        {data.campaigns.length === 0 ? (
+          <Empty>{t('noCampaigns')}</Empty>
+        ) : (
+          <ul className="list">
+            {data.campaigns.map((c) => (
+              <li key={c.account}>
+                <a href={`#/accounts/${encodeURIComponent(c.account)}`}>{c.account}</a>{' '}
+                <span className="muted">{t('campaignRow', { until: time(c.until), reason: c.reason, by: c.by })}</span>
               </li>
             ))}
           </ul>
