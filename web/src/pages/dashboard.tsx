@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { get } from '../api.js';
 import { reasonText } from '../../../src/core/reason-text.js';
 import { useT } from '../i18n.js';
@@ -28,34 +29,22 @@ export function DashboardPage() {
         {total === 0 ? <Empty>{t('noSending')}</Empty> : null}
         <HourChart series={data.perHour} usual={data.usualPerHour} labels={[t('today'), t('usual')]} />
       </Card>
-      <Card title={t('openIncidents')}>
-        {data.openIncidents.length === 0 ? (
-          <Empty>{t('noIncidents')}</Empty>
-        ) : (
-          <ul className="list">
-            {data.openIncidents.map((i) => (
-              <li key={i.id}>
-                <a href={`#/incidents/${i.id}`}>#{i.id} {i.account}</a> <span className="muted">{time(i.openedAt)}</span>
-                <div className="muted">{i.reasons.map((r) => reasonText(r, lang)).join('; ')}</div>
-              </li>
-            ))}
-          </ul>
-        )}
-      </Card>
-      <Card title={t('campaigns')}>
-        {data.campaigns.length === 0 ? (
-          <Empty>{t('noCampaigns')}</Empty>
-        ) : (
-          <ul className="list">
-            {data.campaigns.map((c) => (
-              <li key={c.account}>
-                <a href={`#/accounts/${encodeURIComponent(c.account)}`}>{c.account}</a>{' '}
-                <span className="muted">{t('campaignRow', { until: time(c.until), reason: c.reason, by: c.by })}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </Card>
+      <ListCard title={t('openIncidents')} empty={t('noIncidents')}>
+        {data.openIncidents.map((i) => (
+          <li key={i.id}>
+            <a href={`#/incidents/${i.id}`}>#{i.id} {i.account}</a> <span className="muted">{time(i.openedAt)}</span>
+            <div className="muted">{i.reasons.map((r) => reasonText(r, lang)).join('; ')}</div>
+          </li>
+        ))}
+      </ListCard>
+      <ListCard title={t('campaigns')} empty={t('noCampaigns')}>
+        {data.campaigns.map((c) => (
+          <li key={c.account}>
+            <a href={`#/accounts/${encodeURIComponent(c.account)}`}>{c.account}</a>{' '}
+            <span className="muted">{t('campaignRow', { until: time(c.until), reason: c.reason, by: c.by })}</span>
+          </li>
+        ))}
+      </ListCard>
       <Card title={t('topSenders')}>
         {data.topSenders.length === 0 ? <Empty>{t('noSending')}</Empty> : (
           <table>
@@ -78,4 +67,9 @@ export function DashboardPage() {
       </Card>
     </div>
   );
+}
+
+/** A card holding a list, or the text that says why it is empty. */
+function ListCard({ title, empty, children }: { title: string; empty: string; children: ReactNode[] }) {
+  return <Card title={title}>{children.length === 0 ? <Empty>{empty}</Empty> : <ul className="list">{children}</ul>}</Card>;
 }
