@@ -1,6 +1,6 @@
 import { normaliseAddress } from '../app/accounts.js';
 import { say, type Text } from '../core/i18n.js';
-import { CAMPAIGN_CODE, CAMPAIGN_MAX_HOURS, currentCampaign } from '../incidents/campaign.js';
+import { CAMPAIGN_MAX_HOURS, currentCampaign, recordCampaign } from '../incidents/campaign.js';
 import { Containment } from '../incidents/containment.js';
 import { byAdministrator } from '../policy/engine.js';
 import { createLogger } from '../observability/logger.js';
@@ -112,10 +112,7 @@ function campaignHours(raw: string | undefined): number {
 
 /** Records the allowance (`hours` 0: its end); every running node's engine follows the event. */
 async function campaign(store: Store, address: string, reason: string, hours: number): Promise<number> {
-  const now = Date.now();
-  const until = new Date(now + hours * 3_600_000).toISOString();
-  const ts = new Date(now).toISOString();
-  await store.events.append({ ts, code: CAMPAIGN_CODE, account: address, data: { until, hours, reason, by: 'cli' } });
+  const until = await recordCampaign(store, address, hours, reason, 'cli');
   await auditCli(store, hours > 0 ? 'account.campaign' : 'account.campaign-end', address, reason, { until });
   process.stderr.write(`${hours > 0 ? say(t.campaign, { address, until }) : say(t.campaignEnded, { address })}\n`);
   return 0;

@@ -45,7 +45,6 @@ const t = {
 
 const options = { config: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' }, json: { type: 'boolean' } } as const;
 
-
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand(args, options, help);
   if ('exitCode' in parsed) return parsed.exitCode;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { recordAudit } from '../admin/audit.js';
 import { resolve } from 'node:path';
+import { recordAudit } from '../admin/audit.js';
 import { openStore } from '../app/open-store.js';
 import type { Config } from '../config/index.js';
 import { ConfigError, loadConfig } from '../config/load.js';

@@ -14,6 +14,17 @@ export const CAMPAIGN_CODE = 'account:campaign';
 /** The longest allowance, in hours: a campaign is days at most; a standing list sender is declared in the configuration. */
 export const CAMPAIGN_MAX_HOURS = 72;
 
+/**
+ * Records an allowance of `hours` from now (0: the end of the running one) as the event every
+ * node follows; answers its end. The CLI and the API both go through here.
+ */
+export async function recordCampaign(store: Store, account: string, hours: number, reason: string, by: string): Promise<string> {
+  const now = Date.now();
+  const until = new Date(now + hours * 3_600_000).toISOString();
+  await store.events.append({ ts: new Date(now).toISOString(), code: CAMPAIGN_CODE, account, data: { until, hours, reason, by } });
+  return until;
+}
+
 /** The end (ms since the epoch) an `account:campaign` event gives, or NaN. */
 export function campaignUntil(data: Record<string, unknown>): number {
   return typeof data.until === 'string' ? Date.parse(data.until) : NaN;
