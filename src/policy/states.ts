@@ -18,8 +18,8 @@ const changed = (c: StateChange): StateChange[] => Object.freeze([c]) as unknown
  * Account states: active -> watch -> restricted. Risk is the decayed sum of what each submission
  * scored above `riskFloor`, so one odd message never restricts, a sustained run of them does, and
  * a quiet account drifts back to active. Restricted is left only by an administrator.
- * `hourlyOnly` is added to the hourly risk alone (a submission deferred by a rate limit): a day of
- * retries now and then must not add up on the day-scale risk.
+ * `hourlyOnly` is added to the hourly risk alone (a submission deferred by a rate limit or the
+ * probation budget): a day of retries now and then must not add up on the day-scale risk.
  */
 export function addScoreToRisk(a: AccountRecord, ts: number, at: string, score: number, reasons: string[], cfg: Scoring, hourlyOnly = 0): StateChange[] {
   const excess = Math.max(0, score - cfg.riskFloor);
