@@ -4,13 +4,16 @@ import { GatewayError } from '../errors/catalogue.js';
 import type { Location } from '../auth/logins.js';
 import type { AuthEvent, SubmitEvent, Verdict } from '../events/replay.js';
 import type { Logger } from '../observability/logger.js';
-import type { AuthOutcome, Submission, SubmissionPorts } from '../smtp/types.js';
+import { senderReason } from '../policy/identity.js';
+import type { AuthOutcome, SenderRefusal, Submission, SubmissionPorts } from '../smtp/types.js';
 import type { Store } from '../storage/ports/index.js';
 
 /** The policy as the pipeline sees it: one verdict per submission, with its reasons. */
 export interface PolicyPort {
   observeAuth(event: AuthEvent): void;
   decide(event: SubmitEvent): { verdict: Verdict; score: number; reasons: string[] };
+  /** A submission refused for its sender in the SMTP session (see `src/policy/identity.ts`). */
+  senderRefused?(account: string, at: string, reason: string): void;
 }
 
 /** The brute-force guard as the pipeline sees it; consulted before any hash is computed. */
@@ -100,8 +103,18 @@ export class Pipeline implements SubmissionPorts {
     return { queueId: id, held };
   }
 
-  private record(code: string, account: string | null, data: Record<string, unknown>): void {
-    this.deps.store.events.append({ ts: new Date().toISOString(), code, account, data }).catch((err) => {
+  /**
+   * A sender the account may not use, refused in the SMTP session: recorded (the engine's input,
+   * replayed when a restarted gateway warms its engine) and told to the policy.
+   */
+  senderRefused(r: SenderRefusal): void {
+    const ts = new Date().toISOString();
+    this.record('policy:sender-refused', r.account, { type: 'sender-refused', ts, account: r.account, ip: r.ip, field: r.field, address: r.address, sessionId: r.sessionId }, ts);
+    this.deps.policy.senderRefused?.(r.account, ts, senderReason(r.address, r.field));
+  }
+
+  private record(code: string, account: string | null, data: Record<string, unknown>, ts = new Date().toISOString()): void {
+    this.deps.store.events.append({ ts, code, account, data }).catch((err) => {
       // An event that cannot be written is logged; it never fails the session it describes.
       this.deps.logger.error({ err, code }, 'event could not be recorded');
     });

@@ -54,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
   }
   tuneCompiler();
   try {
-    await replayStream(file, new DetectionEngine(cfg));
+    await replayStream(file, new DetectionEngine(cfg, { checkSenders: true }));
   } catch (err) {
     return fail(badInput, { file, error: (err as Error).message }, 2);
   }

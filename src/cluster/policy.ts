@@ -50,6 +50,7 @@ export class ClusterPolicy {
       submit: (s) => this.submit(s, inner, policy, locate),
     };
     if (inner.checkRecipient) ports.checkRecipient = (address) => inner.checkRecipient!(address);
+    if (inner.senderRefused) ports.senderRefused = (r) => inner.senderRefused!(r);
     return ports;
   }
 

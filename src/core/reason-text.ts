@@ -86,6 +86,10 @@ const RULES: Rule[] = [
   [/^probation since (\S+) \((.+)\)$/, (m) => `${m[1]} からの試用期間中 (${probationCause(m[2])})`],
   [/^score (\d+) at or above the hold threshold (\d+)( \(account on watch\))?$/, (m) => `スコア ${m[1]} が保留のしきい値 ${m[2]} 以上${m[3] ? ' (監視中のアカウント)' : ''}`],
   [/^account restricted$/, () => 'アカウントは送信停止中'],
+  [
+    /^sender <(.*)> \((MAIL FROM|From header|Sender header)\) is not this account's address or one of its aliases$/,
+    (m) => `送信者 <${m[1]}> (${m[2] === 'From header' ? 'From ヘッダー' : m[2] === 'Sender header' ? 'Sender ヘッダー' : 'MAIL FROM'}) はこのアカウントのアドレスでもエイリアスでもありません`,
+  ],
   [/^shadow: would (defer|hold|reject)$/, (m) => `シャドーモード: 本来は${{ defer: '後で再送を求める', hold: '保留 (隔離)', reject: '拒否' }[m[1] as 'defer' | 'hold' | 'reject']}`],
   [/^risk (\d+) over the last day \(half-life ([\d.]+) hours\) reached the restriction threshold (\d+)$/, (m) =>
     `直近 1 日のリスク ${m[1]} (半減期 ${m[2]} 時間) が送信停止のしきい値 ${m[3]} に到達`],

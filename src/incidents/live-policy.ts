@@ -3,11 +3,12 @@ import type { AuthEvent, BounceEvent, ReplayEvent, StateChange, SubmitEvent, Ver
 import type { Logger } from '../observability/logger.js';
 import type { DetectionConfig } from '../policy/config.js';
 import { byAdministrator, DetectionEngine } from '../policy/engine.js';
+import { senderReason } from '../policy/identity.js';
 import type { Store, StoredEvent } from '../storage/ports/index.js';
 import { CAMPAIGN_CODE, campaignUntil } from './campaign.js';
 
 /** Event codes that carry detection input, and how each becomes a replay event. */
-const INPUT_CODES = ['delivery:failed', 'smtp:auth-ok', 'smtp:auth-failed', 'queue:accepted', 'queue:held', 'policy:refused', 'bounce:received', 'bounce:complaint', 'account:password-changed', 'account:app-password-created', 'account:released', 'account:restricted', CAMPAIGN_CODE];
+const INPUT_CODES = ['delivery:failed', 'smtp:auth-ok', 'smtp:auth-failed', 'queue:accepted', 'queue:held', 'policy:refused', 'policy:sender-refused', 'bounce:received', 'bounce:complaint', 'account:password-changed', 'account:app-password-created', 'account:released', 'account:restricted', CAMPAIGN_CODE];
 
 /** A recipient refused permanently during delivery (a synchronous bounce), as a replay bounce event. */
 export function bounceFromDelivery(e: { ts: string; code: string; account: string | null; data: Record<string, unknown> }): BounceEvent | null {
@@ -86,6 +87,11 @@ export class LivePolicy implements PolicyPort {
     return { verdict: d.verdict, score: d.score, reasons: d.reasons };
   }
 
+  /** A submission the SMTP session refused for its sender: its risk, and a restriction if they add up. */
+  senderRefused(account: string, at: string, reason: string): void {
+    this.dispatch(this.engine.senderRefused(account, at, reason));
+  }
+
   release(account: string, reason: string): void {
     this.dispatch(this.engine.release(account, new Date().toISOString(), reason));
   }
@@ -130,6 +136,10 @@ export class LivePolicy implements PolicyPort {
     // Refused by the cluster's limits: counted again as the attempt it was (its first reason is the limit).
     if (d.type === 'cluster-refused' && d.verdict === 'defer' && Array.isArray(d.reasons) && typeof d.reasons[0] === 'string') {
       this.engine.refused({ ...(d as unknown as SubmitEvent), type: 'submit' }, d.reasons[0]);
+      return true;
+    }
+    if (d.type === 'sender-refused' && e.account) {
+      this.engine.senderRefused(e.account, e.ts, senderReason(String(d.address ?? ''), d.field === 'MAIL FROM' || d.field === 'Sender header' ? d.field : 'From header'));
       return true;
     }
     if (d.type === 'auth' || d.type === 'submit' || d.type === 'bounce' || d.type === 'credential') {

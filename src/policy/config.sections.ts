@@ -20,6 +20,7 @@ export const scoringSchema = section(
     riskFloor: num(40, 'Only the part of a score above this adds to the account\'s risk.'),
     riskHalfLifeMinutes: num(45, 'Half-life of the accumulated risk.'),
     limitDeferralRisk: num(2, 'Added to the hourly risk by each submission deferred by a rate limit or the probation budget: hammering a limit restricts the account within minutes, a client retrying now and then never does.'),
+    senderRefusedRisk: num(30, 'Added to the account\'s risk by each submission refused because its sender (MAIL FROM, From or Sender header) is neither the account\'s address nor one of its aliases: one is a misconfigured client; nine or ten within an hour, or within a day, restrict the account (someone else is using its password to send as another).'),
     slowRiskHalfLifeHours: num(24, 'Half-life of the same risk kept over a day, which restricts too: a run of suspicious mail too slow for the hourly risk.'),
     watchRisk: num(60, 'Risk at which the account goes on watch (it returns to active below half of it).'),
     restrictRisk: num(250, 'Risk at which the account is restricted: every further submission is rejected.'),

@@ -63,6 +63,10 @@ const accountSchema = z
     group: z.string().optional().describe('Group whose limits apply before the account\'s own (besides `members`).'),
     limits: limitOverrideSchema.default({}).describe('Limits for this account, over its group\'s.'),
     bulk: z.boolean().default(false).describe('The account is a declared bulk sender (newsletter, notifications).'),
+    aliases: z
+      .array(z.string())
+      .default([])
+      .describe('Other addresses the account may send as (replay only: the gateway reads aliases from its user store). Replay refuses a submission from any other sender address, as the gateway does.'),
   })
   .strict();
 

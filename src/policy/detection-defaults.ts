@@ -36,6 +36,7 @@ export function detectionDefaults(): DetectionConfig {
       riskFloor: 40,
       riskHalfLifeMinutes: 45,
       limitDeferralRisk: 2,
+      senderRefusedRisk: 30,
       slowRiskHalfLifeHours: 24,
       watchRisk: 60,
       restrictRisk: 250,

@@ -11,6 +11,7 @@ import type {
 import { AccountRecord } from './account.js';
 import type { DetectionConfig } from './config.js';
 import { networkOf } from './footing.js';
+import { senderRefusal } from './identity.js';
 import { OrgMemory } from './org.js';
 import { startProbation } from './probation.js';
 import { bouncePoints, bounceReason, isHardBounce } from './signals/bounce.rate.js';
@@ -38,21 +39,33 @@ export class DetectionEngine {
   private readonly cfg: DetectionConfig;
   private readonly org: OrgMemory;
   private readonly accounts = new Map<string, AccountRecord>();
+  /**
+   * Aliases by account (lower case), when the engine checks senders itself (replay); null in the
+   * gateway, whose SMTP session refuses a foreign sender before the engine sees the message.
+   */
+  private readonly aliases: Map<string, string[]> | null;
 
   /**
    * A complete configuration: parsed by `detectionConfigSchema` (which fills every default) or
    * `detectionDefaults()`. The engine does not load the schema library itself, so that a
-   * replay without a configuration file starts without it.
+   * replay without a configuration file starts without it. `checkSenders` (replay) makes the
+   * engine refuse a submission whose sender is not the account's address or one of the aliases
+   * the configuration gives it, as the gateway's SMTP session does (see `src/policy/identity.ts`).
    */
-  constructor(config: DetectionConfig) {
+  constructor(config: DetectionConfig, options: { checkSenders?: boolean } = {}) {
     this.cfg = config;
     this.org = new OrgMemory(this.cfg);
+    this.aliases = options.checkSenders === true ? aliasesOf(config) : null;
   }
 
   /** `ts` is the event's time in milliseconds, for callers that have already read it. */
   process(event: ReplayEvent, ts = parseTimestamp(event.ts)): EngineOutput {
     switch (event.type) {
       case 'submit':
+        if (this.aliases !== null) {
+          const why = senderRefusal(event, this.aliases.get(event.account.toLowerCase()) ?? NO_ALIASES);
+          if (why !== null) return this.refuseSender(event, why, ts);
+        }
         return decideSubmit(event, ts, this.account(event.account), this.org, this.cfg);
       case 'auth':
         return { changes: this.onAuth(event, ts) };
@@ -73,6 +86,25 @@ export class DetectionEngine {
    */
   refused(event: SubmitEvent, reason: string, ts = parseTimestamp(event.ts)): EngineOutput {
     return decideSubmit(event, ts, this.account(event.account), this.org, this.cfg, reason);
+  }
+
+  /**
+   * A submission refused for its sender (see `src/policy/identity.ts`): the gateway refused it in
+   * the SMTP session, or replay refuses it here. Nothing was sent and nothing is learnt; the
+   * attempt adds `scoring.senderRefusedRisk` to the account's risk, so that a run of attempts to
+   * send as someone else restricts the account.
+   */
+  senderRefused(account: string, at: string, reason: string, ts = parseTimestamp(at)): StateChange[] {
+    const a = this.account(account);
+    if (a.state === 'restricted') return NO_CHANGES;
+    return addRisk(a, ts, at, this.cfg.scoring.senderRefusedRisk, [reason], this.cfg.scoring);
+  }
+
+  private refuseSender(ev: SubmitEvent, reason: string, ts: number): EngineOutput {
+    const restricted = this.stateOf(ev.account) === 'restricted';
+    const changes = this.senderRefused(ev.account, ev.ts, reason, ts);
+    const reasons = restricted ? ['account restricted', reason] : [reason];
+    return { decision: { ts: ev.ts, account: ev.account, messageId: ev.messageId, verdict: 'reject', score: this.cfg.scoring.senderRefusedRisk, reasons }, changes };
   }
 
   stateOf(account: string): AccountState {
@@ -169,4 +201,14 @@ export class DetectionEngine {
     startProbation(this.account(ev.account), ts, `${ev.kind} changed`, this.cfg.probation, true);
     return NO_CHANGES;
   }
+}
+
+const NO_ALIASES: readonly string[] = Object.freeze([]);
+
+function aliasesOf(config: DetectionConfig): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const [account, settings] of Object.entries(config.accounts)) {
+    if (settings.aliases.length > 0) map.set(account.toLowerCase(), settings.aliases.map((x) => x.trim().toLowerCase()));
+  }
+  return map;
 }

@@ -1,7 +1,7 @@
 import type { SMTPServerDataStream } from 'smtp-server';
 import type { Config } from '../config/index.js';
 import { GatewayError } from '../errors/catalogue.js';
-import { checkHeaderSenders } from './mail-from.identity.js';
+import { checkHeaderSenders, reportRefusedSender } from './mail-from.identity.js';
 import { readFacts } from './message.js';
 import { findSmuggling, longestLine } from './smuggling.js';
 import type { Session, Submission, SubmissionPorts } from './types.js';
@@ -38,7 +38,12 @@ export async function onData(
   refuseSmuggling(raw);
   refuseLongLines(raw, config.submission.maxLineLength);
   const facts = readFacts(raw);
-  checkHeaderSenders(user, facts.from, facts.sender);
+  try {
+    checkHeaderSenders(user, facts.from, facts.sender);
+  } catch (err) {
+    reportRefusedSender(err, user, session, ports);
+    throw err;
+  }
   const receivedAt = new Date();
   const messageId = facts.messageId ?? `<${session.id}.${receivedAt.getTime()}@${config.hostname}>`;
   const added = addedHeaders(session, config, receivedAt, facts.messageId ? null : messageId, !facts.hasDate);

@@ -1,13 +1,14 @@
 import { GatewayError } from '../errors/catalogue.js';
-import type { SessionUser } from './types.js';
+import { allowedSender, type SenderField } from '../policy/identity.js';
+import type { SessionUser, SubmissionPorts } from './types.js';
 
 /**
  * Sender identity: an account may use only its own address or its aliases, in the envelope
- * and in the From and Sender headers. A stolen password then cannot send as the CEO.
+ * and in the From and Sender headers. A stolen password then cannot send as the CEO. The
+ * rule is the policy's (`src/policy/identity.ts`), applied here with the user store's aliases.
  */
 export function allowedAddress(user: SessionUser, address: string): boolean {
-  const a = address.trim().toLowerCase();
-  return a === user.address || user.aliases.includes(a);
+  return allowedSender(address, user.address, user.aliases);
 }
 
 export function checkEnvelopeSender(user: SessionUser, mailFrom: string): void {
@@ -29,4 +30,20 @@ export function checkHeaderSenders(user: SessionUser, from: string[], sender: st
   if (sender !== null && !allowedAddress(user, sender)) {
     throw new GatewayError('SENDER_NOT_ALLOWED', { field: 'Sender header', address: sender || '(empty)', account: user.address });
   }
+}
+
+/**
+ * Tells the policy that an account's session was refused for its sender (`SENDER_NOT_ALLOWED`):
+ * recorded, and a run of such attempts restricts the account. A device has no account of its own
+ * to restrict and is left to its own rules.
+ */
+export function reportRefusedSender(err: unknown, user: SessionUser, session: { remoteAddress: string; id: string }, ports: SubmissionPorts): void {
+  if (!(err instanceof GatewayError) || err.code !== 'SENDER_NOT_ALLOWED' || user.device !== undefined) return;
+  ports.senderRefused?.({
+    account: user.address,
+    ip: session.remoteAddress,
+    field: String(err.params.field) as SenderField,
+    address: String(err.params.address),
+    sessionId: session.id,
+  });
 }

@@ -7,7 +7,7 @@ import { GatewayError } from '../errors/catalogue.js';
 import type { Logger } from '../observability/logger.js';
 import { onData } from './data.js';
 import { ProxyAwareSmtpServer } from './proxy-server.js';
-import { checkEnvelopeSender } from './mail-from.identity.js';
+import { checkEnvelopeSender, reportRefusedSender } from './mail-from.identity.js';
 import { MALFORMED_AUTH, markAuthAnswered, watchMalformedAuth } from './auth.malformed.js';
 import { DeviceRegistry, isDeviceUser } from '../auth/devices.js';
 import type { Session, SubmissionPorts } from './types.js';
@@ -197,7 +197,12 @@ export class SubmissionService {
     const account = await this.ports.currentAccount(user.address);
     if (!account || account.disabled) throw new GatewayError('AUTH_FAILED');
     if (account.state === 'restricted') throw new GatewayError('ACCOUNT_RESTRICTED');
-    checkEnvelopeSender({ ...user, aliases: account.aliases }, address);
+    try {
+      checkEnvelopeSender({ ...user, aliases: account.aliases }, address);
+    } catch (err) {
+      reportRefusedSender(err, user, session, this.ports);
+      throw err;
+    }
   }
 
   /** RCPT TO: a device's recipient rules first, then the suppression list. */

@@ -1,5 +1,6 @@
 import type { SMTPServerSession } from 'smtp-server';
 import type { GatewayError } from '../errors/catalogue.js';
+import type { SenderField } from '../policy/identity.js';
 import type { Account } from '../storage/ports/index.js';
 
 /** The authenticated identity carried by a session after AUTH. */
@@ -38,6 +39,16 @@ export interface SubmissionPorts {
   submit(submission: Submission): Promise<{ queueId: string; held: boolean }>;
   /** RCPT TO: a refusal for this recipient (e.g. suppressed after a hard bounce), or null. */
   checkRecipient?(address: string): Promise<GatewayError | null>;
+  /** A sender the account may not use was refused (MAIL FROM, From or Sender header): recorded and told to the detection engine. */
+  senderRefused?(refusal: SenderRefusal): void;
+}
+
+export interface SenderRefusal {
+  account: string;
+  ip: string;
+  field: SenderField;
+  address: string;
+  sessionId: string;
 }
 
 export type Session = SMTPServerSession & { user?: SessionUser };

@@ -88,6 +88,31 @@ describe('live containment of a compromised account', () => {
     expect(result.refusedAt).not.toBeNull();
   });
 
+  it('refuses a stolen password used to send as the CEO, and restricts the account after nine tries', async () => {
+    ctx = await setup();
+    const { gw, hop, hook } = ctx;
+    const t = proxiedTransport(gw.starttlsPort, OFFICE_IP, { user: VICTIM, pass: PASSWORD });
+    const replies: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const err = await t
+        .sendMail({ envelope: { from: VICTIM, to: CONTACTS[i] }, from: '社長 <ceo@example.co.jp>', to: CONTACTS[i], subject: '至急: 振込のお願い', text: '本日中に下記口座へ振込をお願いします。', headers: { 'X-Mailer': 'Thunderbird 128' } })
+        .catch((e: { response: string }) => e);
+      replies.push(String((err as { response: string }).response));
+    }
+    t.close();
+    await gw.gateway.policy.settled();
+    expect(replies.slice(0, 9).every((r) => r.includes('550 5.7.1 From header address <ceo@example.co.jp> is not allowed'))).toBe(true);
+    // After the ninth the account is restricted and its password must be changed: the next logins fail.
+    expect(replies.slice(9).every((r) => r.startsWith('535 5.7.8'))).toBe(true);
+    expect((await gw.gateway.store.accounts.get(VICTIM))?.state).toBe('restricted');
+    const refusals = await gw.gateway.store.events.query({ codes: ['policy:sender-refused'], account: VICTIM });
+    expect(refusals).toHaveLength(9);
+    expect(refusals[0].data).toMatchObject({ type: 'sender-refused', field: 'From header', address: 'ceo@example.co.jp', ip: OFFICE_IP });
+    expect(hop.messages.filter((m) => m.raw.toString().includes('ceo@example.co.jp') && !m.raw.toString().includes('X-Mailwarden-Incident'))).toEqual([]);
+    await expect.poll(() => hook.calls.length).toBe(1);
+    expect(JSON.stringify(hook.calls[0].body)).toContain('is not this account');
+  });
+
   it('lets the owner keep sending ordinary mail from the office, and tells nobody', async () => {
     ctx = await setup();
     const { gw, hook } = ctx;

@@ -43,6 +43,19 @@ describe('warming the live engine from the event record', () => {
   });
 });
 
+describe('refused senders in the live engine', () => {
+  it('keeps the risk of the attempts to send as someone else across a restart', async () => {
+    const policy = new LivePolicy(config(), async () => undefined, createLogger('silent'));
+    const rows: StoredEvent[] = Array.from({ length: 5 }, (_, i) => {
+      const ts = new Date(Date.now() - (5 - i) * 60_000).toISOString();
+      return { id: i + 1, ts, code: 'policy:sender-refused', account: A, data: { type: 'sender-refused', ts, account: A, ip: '192.0.2.10', field: 'From header', address: 'ceo@example.co.jp', sessionId: 's' } };
+    });
+    expect(await policy.warm(recordOf(rows), 1)).toBe(5);
+    expect(policy.engine.inspect(A, new Date().toISOString())).toMatchObject({ state: 'watch' });
+    expect(policy.engine.inspect(A, new Date().toISOString()).risk).toBeGreaterThan(130);
+  });
+});
+
 describe('campaign allowances in the live engine', () => {
   const B = 'sato@example.co.jp';
   /** 60 personal mails to people never mailed before, two minutes apart, from the office. */

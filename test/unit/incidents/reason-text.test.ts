@@ -3,6 +3,7 @@ import { reasonListText, reasonText } from '../../../src/core/reason-text.js';
 import { adminBody } from '../../../src/incidents/notify/texts.js';
 import { detectionConfigSchema } from '../../../src/policy/config.js';
 import { byAdministrator, DetectionEngine } from '../../../src/policy/engine.js';
+import { senderReason } from '../../../src/policy/identity.js';
 import { ATTACKS } from '../../../src/policy/simulation/attacks.js';
 import { DEFAULT_START, simulate, simulationConfig } from '../../../src/policy/simulation/stream.js';
 
@@ -20,6 +21,11 @@ describe('detection reasons in Japanese', () => {
     // an administrator's own words are shown as written; here they are Japanese already
     for (const r of [...engine.restrict('a@example.co.jp', new Date(DEFAULT_START).toISOString(), byAdministrator('restricted', '本人確認中')), ...engine.release('a@example.co.jp', new Date(DEFAULT_START).toISOString(), byAdministrator('released', '確認済み'))].flatMap((c) => c.reasons)) keep(r);
     keep('hard-bounce rate 12.5% (10 of 80 recipients in 24 hours) reached 10.0%');
+    // A sender the account may not use, as replay refuses it and as the gateway's SMTP session reports it.
+    const spoofed = { ts: '2026-01-05T09:00:00Z', type: 'submit' as const, account: 'a@example.co.jp', ip: '192.0.2.1', messageId: '<s@x>', mailFrom: 'a@example.co.jp', headerFrom: 'ceo@example.co.jp', rcpts: ['b@example.net'] };
+    new DetectionEngine(detectionConfigSchema.parse({}), { checkSenders: true }).process(spoofed).decision?.reasons.forEach(keep);
+    keep(senderReason('ceo@example.co.jp', 'MAIL FROM'));
+    keep(senderReason('ceo@example.co.jp', 'Sender header'));
     // The cluster's limits lead the reasons of an attempt refused before the engine (engine.refused).
     for (const r of [
       'cluster over limit: 11 messages in a minute across all nodes (limit 10)',
@@ -30,7 +36,7 @@ describe('detection reasons in Japanese', () => {
     ])
       keep(r);
     expect(reasons.size).toBeGreaterThan(20);
-    const untranslated = [...reasons.values()].filter((r) => reasonText(r, 'ja') === r || /[a-z]{4,}/.test(reasonText(r, 'ja').replace(/"[^"]*"|IP \S+|AS\d+|\d{4}-\d\d-\d\dT\S+|Redis/g, '')));
+    const untranslated = [...reasons.values()].filter((r) => reasonText(r, 'ja') === r || /[a-z]{4,}/.test(reasonText(r, 'ja').replace(/"[^"]*"|<[^>]*>|Sender|IP \S+|AS\d+|\d{4}-\d\d-\d\dT\S+|Redis/g, '')));
     expect(untranslated).toEqual([]);
   });
 

@@ -74,6 +74,19 @@ describe('mailwarden replay', () => {
     expect(count('whole.yaml')).toBe(2);
   });
 
+  it('refuses a sender that is neither the account nor one of its configured aliases, as the gateway does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mw-replay-'));
+    const ev = (i: number, from: string) => JSON.stringify({ ts: `2026-01-05T09:00:0${i}Z`, type: 'submit', account: 'a@example.co.jp', ip: '198.51.100.1', messageId: `<m${i}@x>`, mailFrom: 'a@example.co.jp', headerFrom: from, rcpts: ['b@example.net'] });
+    writeFileSync(join(dir, 'e.jsonl'), `${[ev(0, 'A@example.co.jp'), ev(1, 'ceo@example.co.jp'), ev(2, 'Sales <sales@example.co.jp>')].join('\n')}\n`);
+    writeFileSync(join(dir, 'aliases.yaml'), 'accounts:\n  a@example.co.jp:\n    aliases: [sales@example.co.jp]\n');
+    const plain = replay([join(dir, 'e.jsonl')]).lines;
+    expect(plain.slice(0, 3).map((l) => l.verdict)).toEqual(['accept', 'reject', 'reject']);
+    expect(plain[1]).toMatchObject({ messageId: '<m1@x>', verdict: 'reject', score: 30, reasons: ["sender <ceo@example.co.jp> (From header) is not this account's address or one of its aliases"] });
+    expect(plain.at(-1)).toMatchObject({ submits: 3, accepted: 1, rejected: 2, restricted: [] });
+    const configured = replay(['--config', join(dir, 'aliases.yaml'), join(dir, 'e.jsonl')]).lines;
+    expect(configured.slice(0, 3).map((l) => l.verdict)).toEqual(['accept', 'reject', 'accept']);
+  });
+
   it('exits 2 with a message on a configuration error, and 0 with --help', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mw-replay-'));
     writeFileSync(join(dir, 'bad.yaml'), 'limits:\n  messagesPerMinute: -3\n');
