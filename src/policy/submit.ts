@@ -79,13 +79,13 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreNovelBurst(c, s);
   scoreNovelDay(c, s, share);
   scoreDomainSpread(c, s, damp, share);
-  scoreSameContent(c, s, damp, atHome(c, origin));
+  const repeated = scoreSameContent(c, s, damp, atHome(c, origin) && !c.acct.profile.unusualHourAt(c.ts)) && !c.acct.bulk;
   scoreBounces(c.acct, c.ts, c.cfg.bounces, s);
   scoreFooting(c, origin, s);
   scoreParallel(c, s);
   scoreSharedIp(c, origin, s);
   scoreClient(c, origin, s);
-  scoreUnusualHour(c, s, share);
+  scoreUnusualHour(c, s, share, repeated);
   scoreRestless(c, s, c.activeHours, share);
   scoreLogin(c, origin.ip, s);
   return s;

@@ -10,12 +10,14 @@ const KNOWN_WEIGHT = 0.25;
  * Same subject or body to many recipients. Honest mass mail (invoices, recruiting) is personal per
  * recipient; spam is one text to a list. Recipients never mailed before weigh fully, known ones a
  * quarter, so an announcement to regular contacts stays quiet. Away from the account's own ground
- * (`atHome` false: on probation, or from a network not established for the account) known ones
- * weigh fully too: the account's own address book is the first list a stolen mailbox is used
- * against, and the usual contacts earn no trust for a text sent from a place the account has not
- * shown to be its own.
+ * (`atHome` false: on probation, from a network not established for the account, or at an hour of
+ * the day it has never sent at) known ones weigh fully too: the account's own address book is the
+ * first list a stolen mailbox is used against, and the usual contacts earn no trust for a text
+ * sent from a place, or at a time, the account has not shown to be its own. Answers whether the
+ * body had points and went out in an earlier message too (one text, message after message),
+ * which the unusual-hour signal reads.
  */
-export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHome: boolean): void {
+export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHome: boolean): boolean {
   const known = atHome ? KNOWN_WEIGHT : 1;
   const weight = c.novelWeight + (c.external - c.novelAccount) * known;
   let body = 0;
@@ -31,6 +33,8 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHom
   } else if (subjectPoints * damp >= 1) {
     s.addContent(subjectPoints * damp, `same subject to ${Math.round(subject)} new recipients within a day`);
   }
+  // One message to many is an announcement; the same text again in another message is a run.
+  return bodyPoints > 0 && body > weight;
 }
 
 /** The count is updated in place: a second look-up to store it back would cost as much again. */

@@ -1,6 +1,6 @@
 import { pct, type Score, type SubmitContext } from './context.js';
 
-/** Origin points for mail to new people at an hour the account never sends at. */
+/** Origin points for mail to new people, or one text to many, at an hour the account never sends at. */
 const UNUSUAL_HOUR_POINTS = 12;
 
 /**
@@ -9,11 +9,14 @@ const UNUSUAL_HOUR_POINTS = 12;
  * client, so where it comes from says nothing, but when it comes does. It is scored as origin
  * (the circumstances of the session, not the mail) so that it reinforces the content signals, and
  * only in proportion to the share of new recipients: someone answering the usual people late at
- * night is not suspicious. An account still learning its habits never gets it.
+ * night is not suspicious. One text sent to many (`repeated`: the same-body signal has points)
+ * counts in full whoever receives it: that is not someone answering, and a stolen mailbox's
+ * first list is its own address book. An account still learning its habits never gets it.
  */
-export function scoreUnusualHour(c: SubmitContext, s: Score, share: number): void {
-  if (share <= 0 || !c.acct.profile.unusualHourAt(c.ts)) return;
-  s.addOrigin(UNUSUAL_HOUR_POINTS * share, `sending at an hour this account has never sent at (${pct(share)} of recipients new)`);
+export function scoreUnusualHour(c: SubmitContext, s: Score, share: number, repeated: boolean): void {
+  if ((share <= 0 && !repeated) || !c.acct.profile.unusualHourAt(c.ts)) return;
+  if (repeated) s.addOrigin(UNUSUAL_HOUR_POINTS, 'sending at an hour this account has never sent at (one text to many recipients)');
+  else s.addOrigin(UNUSUAL_HOUR_POINTS * share, `sending at an hour this account has never sent at (${pct(share)} of recipients new)`);
 }
 
 /** Hours of the last 24 with mail from which an account counts as never resting. */

@@ -26,6 +26,7 @@ describe('detection reasons in Japanese', () => {
     new DetectionEngine(detectionConfigSchema.parse({}), { checkSenders: true }).process(spoofed).decision?.reasons.forEach(keep);
     keep(senderReason('ceo@example.co.jp', 'MAIL FROM'));
     keep(senderReason('ceo@example.co.jp', 'Sender header'));
+    keep('sending at an hour this account has never sent at (one text to many recipients)');
     // The cluster's limits lead the reasons of an attempt refused before the engine (engine.refused).
     for (const r of [
       'cluster over limit: 11 messages in a minute across all nodes (limit 10)',
