@@ -67,8 +67,17 @@ function place(ip: string): { country?: string; asn?: number } {
   if (!geo) return {};
   if (ip.startsWith('198.51.')) return { country: 'JP', asn: 2516 };
   if (ip.startsWith('100.64.') || ip.startsWith('203.0.113.7')) return { country: 'JP', asn: 9605 };
-  return { country: 'VN', asn: 45899 };
+  // Each attacker elsewhere, on a provider of its own.
+  return ABROAD.get(ip) ?? { country: ['BR', 'US', 'RU', 'IN', 'TR'][Number(ip.split('.')[3]) % 5], asn: 64_600 + Number(ip.split('.')[3]) };
 }
+const ABROAD = new Map([
+  ['203.0.113.5', { country: 'VN', asn: 45899 }],
+  ['203.0.113.6', { country: 'IN', asn: 9829 }],
+  ['203.0.113.99', { country: 'US', asn: 14061 }],
+  ['203.0.113.150', { country: 'NG', asn: 37148 }],
+  ['198.18.0.9', { country: 'RU', asn: 12389 }],
+  ['198.18.7.7', { country: 'CN', asn: 4134 }],
+]);
 
 type Timed = { t: number; e: Record<string, unknown> };
 const events: Timed[] = [];
@@ -84,8 +93,11 @@ function submit(t: number, who: Staff, ip: string, rcpts: string[], extra: { id?
 }
 const login = (t: number, who: Staff, ip: string, ok = true): number => events.push({ t, e: { type: 'auth', account: who.address, ip, ok, ...place(ip) } });
 
+/** Accounts that exist but never send: a leaver's mailbox, a shared address nobody uses. */
+const dormant: Staff[] = Array.from({ length: 4 }, (_, i) => ({ address: `dormant${i}@${DOMAIN}`, office: `198.51.99.${10 + i}`, phone: '', perDay: 0, contacts: [] }));
 for (let d = 0; d < DAYS; d++) {
   if (d % 7 >= 5) continue;
+  for (const s of dormant) if (d % 5 === 0) login(START + d * DAY + int(0, 3600) * 1000, s, s.office);
   for (const s of staff) {
     const first = START + d * DAY + int(0, 3600) * 1000;
     login(first, s, s.office);
@@ -131,6 +143,16 @@ v = victim('day-usual');
 for (let i = 0; i < 200; i++) submit(t0 + 18 * HOUR + i * 90_000, v, v.office, [`d${i}@target${i % 100}.example`], { id: 'atk-day-usual-', subject: `Re: ${i}`, body: `b${i}` });
 v = victim('bcc');
 for (let i = 0; i < 20; i++) submit(t0 + i * 600_000, v, '203.0.113.99', Array.from({ length: 99 }, (_, k) => `b${i}x${k}@lead${k}.example`), attack('bcc'));
+v = dormant[0];
+victims.set(v.address, 'dormant-blast');
+login(t0 - 1000, v, '203.0.113.5');
+for (let i = 0; i < 1000; i++) submit(t0 + i * 50, v, '203.0.113.5', [`${random() < 0.3 ? 'invalid' : 'q'}${i}@spam${i % 500}.example`], attack('dormant-blast'));
+v = dormant[1];
+victims.set(v.address, 'dormant-slow');
+for (let i = 0; i < 300; i++) submit(t0 + i * 60_000, v, '203.0.113.6', [`r${i}@shop${i % 250}.example`], { id: 'atk-dormant-slow-', subject: `Order ${i}`, body: `o${i}` });
+v = dormant[2];
+victims.set(v.address, 'dormant-usual');
+for (let i = 0; i < 300; i++) submit(t0 + 9 * HOUR + i * 120_000, v, v.office, [`u${i}@shop${i % 250}.example`], { id: 'atk-dormant-usual-', subject: `Re: ${i}`, body: `u${i}` });
 for (let j = 0; j < 10; j++) {
   v = victim('multi');
   login(t0 + j * 1000, v, '198.18.7.7');

@@ -26,6 +26,8 @@ function amount(text: string): string | null {
 function origin(text: string): string {
   let m = /^new (network|country) (\S+) \(IP (\S+)\)$/.exec(text);
   if (m) return `新しい${m[1] === 'network' ? 'ネットワーク' : '国'} ${m[2]} (IP ${m[3]})`;
+  m = /^country (\S+) new to the organisation \(IP (\S+)\)$/.exec(text);
+  if (m) return `組織で初めての国 ${m[1]} (IP ${m[2]})`;
   m = /^IP (\S+) that failed logins for (\d+) accounts$/.exec(text);
   if (m) return `${m[2]} 個のアカウントへのログインに失敗した IP ${m[1]}`;
   return text;

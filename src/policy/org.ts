@@ -87,6 +87,18 @@ export class OrgMemory {
     return place !== undefined && place.accounts >= 3 && ts - place.first >= this.cfg.network.establishHours * HOUR;
   }
 
+  private homeCountry = false;
+
+  /**
+   * Whether some country is home to the organisation (`isOrgHome`): until then, a country new to
+   * everyone is simply where the organisation starts. Once true it stays true.
+   */
+  hasHomeCountry(ts: number): boolean {
+    if (this.homeCountry) return true;
+    for (const place of this.countries.values()) if (this.isOrgHome(place, ts)) return (this.homeCountry = true);
+    return false;
+  }
+
   /** A successful login by the same account from the same IP: the failure was a typo, not spraying. */
   forgiveFailedLogin(ip: string, account: string): void {
     this.failedIps.get(ip)?.accounts.delete(account);

@@ -69,8 +69,9 @@ function freshness(f: Footing | undefined, ts: number, cfg: DetectionConfig['net
 
 /**
  * New IP, network or country for this account. Points are cut when the account has no
- * established footing yet (nothing to compare with) and when the organisation knows the place
- * (a colleague's office or a shared provider).
+ * established footing yet (nothing to compare with), except for a country nobody else in the
+ * organisation uses, and when the organisation knows the place (a colleague's office or a shared
+ * provider).
  */
 export function scoreFooting(c: SubmitContext, o: Origin, s: Score): void {
   const a = c.acct;
@@ -84,8 +85,12 @@ export function scoreFooting(c: SubmitContext, o: Origin, s: Score): void {
   if (o.country === undefined) return;
   const country = freshness(o.countryFooting, c.ts, n);
   const orgCountry = c.org.knownToOthers(o.orgCountry, a.name);
-  if (country === 'new') s.addOrigin((orgCountry ? 10 : 20) * f, `new country ${o.country}`);
-  else if (country === 'unfamiliar') s.addOrigin(6 * f, `country ${o.country} not yet usual for this account`);
+  // An account without a home of its own (new, or one that never sends) has nothing to compare
+  // with, but a country nobody else in the organisation sends from is as foreign to it as to any
+  // colleague: a dormant mailbox taken over from abroad is judged like any other.
+  const fc = f < 1 && !orgCountry && c.org.hasHomeCountry(c.ts) ? 1 : f;
+  if (country === 'new') s.addOrigin((orgCountry ? 10 : 20) * fc, `new country ${o.country}`);
+  else if (country === 'unfamiliar') s.addOrigin(6 * fc, `country ${o.country} not yet usual for this account`);
 }
 
 /** Several IPs sending for one account at once: a botnet sharing a password, not a person. */
@@ -176,10 +181,22 @@ function teach(orgMap: BoundedMap<OrgPlace>, place: OrgPlace | undefined, own: F
   else place.accounts++;
 }
 
+/**
+ * For an account without a footing of its own (new, or one that never sends): a country nobody
+ * else in the organisation uses, once the organisation has a home country, is a new footing all
+ * the same. A leaver's mailbox or an unused shared address taken over from abroad would otherwise
+ * send without any budget.
+ */
+function foreignToOrg(a: AccountRecord, org: OrgMemory, o: Origin, ts: number, cfg: DetectionConfig['network']): string | null {
+  if (o.country === undefined || org.knownToOthers(o.orgCountry, a.name) || established(o.countryFooting, ts, cfg)) return null;
+  if (a.earned.includes(`country:${o.country}`) || !org.hasHomeCountry(ts)) return null;
+  return `country ${o.country} new to the organisation (IP ${o.ip})`;
+}
+
 /** Whether the place is outside an established footing (used by probation on login and submit). */
 export function offFooting(a: AccountRecord, org: OrgMemory, o: Origin, ts: number, all: DetectionConfig): string | null {
   const cfg = all.network;
-  if (a.profile.activeDays < all.probation.minHistoryDays || !hasHome(a, ts, cfg)) return null;
+  if (a.profile.activeDays < all.probation.minHistoryDays || !hasHome(a, ts, cfg)) return foreignToOrg(a, org, o, ts, cfg);
   if (!established(o.networkFooting, ts, cfg) && !org.isOrgHome(o.orgNetwork, ts) && !a.earned.includes(o.network))
     return `new network ${o.network} (IP ${o.ip})`;
   if (o.country !== undefined && !established(o.countryFooting, ts, cfg) && !org.isOrgHome(o.orgCountry, ts) && !a.earned.includes(`country:${o.country}`))
