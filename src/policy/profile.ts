@@ -7,6 +7,8 @@ export const M_RECIPIENTS = 1;
 export const M_NOVEL = 2;
 export const M_DOMAINS = 3;
 const METRICS = 4;
+/** Days of learnt hours after which the organisation's hours of the day stand for a young account's. */
+const ORG_HABIT_DAYS = 2;
 /** Hours a closed hour waits before it is learned (see `roll`). */
 const PENDING_HOURS = 24;
 const PENDING_WIDTH = 1 + METRICS;
@@ -26,10 +28,30 @@ type Profiled = DetectionConfig['profile'];
  */
 export class OrgProfile {
   readonly mean = new Float64Array(WEEK_HOURS * METRICS);
+  /** Days with an hour learnt, and the last of them (`at` of `learn`, as a day number). */
+  days = 0;
+  private lastDay = -1;
 
-  learn(bucket: number, hour: Float64Array): void {
+  learn(bucket: number, hour: Float64Array, at: number): void {
     const base = bucket * METRICS;
     for (let m = 0; m < METRICS; m++) this.mean[base + m] += (hour[m] - this.mean[base + m]) * 0.05;
+    const day = Math.floor(at / (24 * HOUR));
+    if (day > this.lastDay) {
+      this.lastDay = day;
+      this.days++;
+    }
+  }
+
+  /**
+   * Whether anyone in the organisation has sent at this hour of the day (or the hour either side)
+   * on any day of the week, once it has learnt hours of `ORG_HABIT_DAYS` days; before that, every
+   * hour counts as one it sends at.
+   */
+  sentAroundHourOfDay(bucket: number): boolean {
+    if (this.days < ORG_HABIT_DAYS) return true;
+    for (let day = 0; day < 7; day++)
+      for (let d = -1; d <= 1; d++) if (this.mean[((bucket + day * 24 + d + WEEK_HOURS) % WEEK_HOURS) * METRICS + M_MESSAGES] > 0) return true;
+    return false;
   }
 
   prior(bucket: number, metric: number): number {
@@ -177,15 +199,19 @@ export class AccountProfile {
 
   /**
    * Whether this account, once it knows its own habits, has never sent at this hour of the day
-   * (nor the hour either side) on any day of the week within its memory. Kept for the rest of the
-   * hour, like `expected`: peaks change only when an hour closes.
+   * (nor the hour either side) on any day of the week within its memory. An account still learning
+   * its habits borrows the organisation's: an hour nobody in the organisation sends at, which the
+   * account has not sent at either, is unusual for it too (a mailbox opened last week, taken over
+   * and used at 3 a.m.). Kept for the rest of the hour, like `expected`: peaks change only when an
+   * hour closes.
    */
   unusualHourAt(ts: number): boolean {
     this.roll(ts);
     const hour = Math.floor(ts / HOUR);
     if (hour === this.unusualHour) return this.unusualAnswer;
     this.unusualHour = hour;
-    this.unusualAnswer = this.confidence >= 1 && !this.sentAroundHourOfDay(hourOfWeek(ts));
+    const bucket = hourOfWeek(ts);
+    this.unusualAnswer = this.confidence >= 1 ? !this.sentAroundHourOfDay(bucket) : !this.org.sentAroundHourOfDay(bucket) && !this.sentAroundHourOfDay(bucket);
     return this.unusualAnswer;
   }
 
@@ -305,6 +331,6 @@ export class AccountProfile {
     this.dayHour = -1;
     this.unusualHour = -1;
     this.habitsHour = -1;
-    this.org.learn(bucket, hour);
+    this.org.learn(bucket, hour, at);
   }
 }

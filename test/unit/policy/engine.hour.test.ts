@@ -36,3 +36,19 @@ describe('one text to the usual contacts at an hour the account never sends at',
     expect(toContacts(late, night, 20, 10 * MIN, false)).toEqual({ accepted: 20, restrictedAfter: null });
   });
 });
+
+describe('an account still learning its habits borrows the organisation\'s hours', () => {
+  it('contains one text to the contacts at an hour nobody in the organisation sends at, and leaves a text each alone', () => {
+    const young = engine();
+    for (const colleague of ['mori@example.co.jp', 'endo@example.co.jp']) warmUp(young, colleague, 3);
+    const night = warmUp(young, A, 3) + 22 * HOUR;
+    const run = toContacts(young, night, 150, 5 * MIN, true);
+    expect(run.restrictedAfter).not.toBeNull();
+    expect(run.restrictedAfter!).toBeLessThanOrEqual(50);
+
+    const answering = engine();
+    for (const colleague of ['mori@example.co.jp', 'endo@example.co.jp']) warmUp(answering, colleague, 3);
+    const late = warmUp(answering, A, 3) + 22 * HOUR;
+    expect(toContacts(answering, late, 20, 10 * MIN, false)).toEqual({ accepted: 20, restrictedAfter: null });
+  });
+});
