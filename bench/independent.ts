@@ -21,9 +21,13 @@
  *   day-usual      200 messages from the usual IP during the next working day, a new text and recipient each
  *   bcc            20 messages of 99 new recipients each, 10 minutes apart, from a new IP
  *   multi          10 accounts logged into from one IP, 40 messages each to new recipients
+ *   dormant-blast, dormant-slow, dormant-usual: three of four mailboxes that log in now and then
+ *                  but never send, taken over: 1,000 at 20 a second from abroad (30 % invalid),
+ *                  a new recipient a minute from abroad, a new recipient every 2 minutes from the
+ *                  mailbox's own office address
  * Prints, per attack, messages accepted and how many were submitted before the account was
- * restricted; then what happened to the honest mail (the victims' own mail after their
- * restriction left out).
+ * restricted; then what happened to the honest mail (the victims' own mail from the hour before
+ * the attacks on left out: an account under attack is on watch or restricted for what it sends).
  */
 import { parseArgs } from 'node:util';
 import type { ReplayEvent } from '../src/events/replay.js';
@@ -192,7 +196,7 @@ for (const { t, e } of events) {
     a.sent.set(d.account, sent + 1);
     a.messages++;
     if (d.verdict === 'accept') a.accepted++;
-  } else if (!restricted.has(d.account)) {
+  } else if (!restricted.has(d.account) && !(victims.has(d.account) && parsed.ts >= t0 - HOUR)) {
     honest.submits++;
     if (d.verdict === 'defer') honest.deferred++;
     else if (d.verdict === 'hold') honest.held++;
