@@ -67,7 +67,7 @@ const RULES: Rule[] = [
   [/^same subject to (\d+) new recipients within a day$/, (m) => `1 日以内に同じ件名を新規の宛先 ${m[1]} 件へ送信`],
   [/^(hard-bounce|complaint) rate ([\d.]+%) \((\d+) of (\d+) recipients in (\d+) hours\)( reached ([\d.]+%))?$/, (m) =>
     `${m[1] === 'hard-bounce' ? 'ハードバウンス' : '苦情'}率 ${m[2]} (${m[5]} 時間で宛先 ${m[4]} 件中 ${m[3]} 件)${m[6] ? `、しきい値 ${m[7]} に到達` : ''}`],
-  [/^first use of IP (\S+)$/, (m) => `IP ${m[1]} を初めて使用`],
+  [/^first use of IP (\S+)( \([^)]*\))?$/, (m) => `IP ${m[1]}${m[2] ?? ''} を初めて使用`],
   [/^new network (\S+)( \(known to the organisation\))?$/, (m) => `新しいネットワーク ${m[1]}${m[2] ? ' (組織内では利用実績あり)' : ''}`],
   [/^new country (\S+)$/, (m) => `新しい国 ${m[1]}`],
   [/^(network|country) (\S+) not yet usual for this account$/, (m) => `${m[1] === 'network' ? 'ネットワーク' : '国'} ${m[2]} はこのアカウントではまだ通常の利用元ではない`],

@@ -77,7 +77,7 @@ export function scoreFooting(c: SubmitContext, o: Origin, s: Score): void {
   const a = c.acct;
   const n = c.cfg.network;
   const f = hasHome(a, c.ts, n) ? 1 : 0.3;
-  if (freshness(o.ipFooting, c.ts, n) === 'new') s.addOrigin(5 * f, `first use of IP ${o.ip}`);
+  if (freshness(o.ipFooting, c.ts, n) === 'new') s.addOrigin(5 * f, `first use of IP ${o.ip}${whereIs(c.ev.country, c.ev.asn)}`);
   const net = freshness(o.networkFooting, c.ts, n);
   const orgNet = c.org.knownToOthers(o.orgNetwork, a.name);
   if (net === 'new') s.addOrigin((orgNet ? 8 : 15) * f, `new network ${o.network}${orgNet ? ' (known to the organisation)' : ''}`);
@@ -91,6 +91,12 @@ export function scoreFooting(c: SubmitContext, o: Origin, s: Score): void {
   const fc = f < 1 && !orgCountry && c.org.hasHomeCountry(c.ts) ? 1 : f;
   if (country === 'new') s.addOrigin((orgCountry ? 10 : 20) * fc, `new country ${o.country}`);
   else if (country === 'unfamiliar') s.addOrigin(6 * fc, `country ${o.country} not yet usual for this account`);
+}
+
+/** Where an address is, as the reasons name it next to the IP: " (VN, AS45899)", or nothing without GeoIP. */
+function whereIs(country: string | undefined, asn: number | undefined): string {
+  if (country === undefined) return asn === undefined ? '' : ` (AS${asn})`;
+  return asn === undefined ? ` (${country})` : ` (${country}, AS${asn})`;
 }
 
 /** Several IPs sending for one account at once: a botnet sharing a password, not a person. */

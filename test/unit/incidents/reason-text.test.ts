@@ -45,6 +45,7 @@ describe('detection reasons in Japanese', () => {
   it('keeps numbers and names, leaves English and unknown texts as written, and splits joined lists correctly', () => {
     expect(reasonText('first use of IP 203.0.113.5', 'ja')).toBe('IP 203.0.113.5 を初めて使用');
     expect(reasonText('first use of IP 203.0.113.5', 'en')).toBe('first use of IP 203.0.113.5');
+    expect(reasonText('first use of IP 203.0.113.5 (VN, AS45899)', 'ja')).toBe('IP 203.0.113.5 (VN, AS45899) を初めて使用');
     expect(reasonText('something new', 'ja')).toBe('something new');
     expect(reasonText('86 recipients never mailed before within 24 hours (usual: up to 20 a day)', 'ja')).toBe('24 時間以内に初めての宛先 86 件 (通常は 1 日に新規 20 件まで)');
     expect(reasonText('240 messages in the 23 hours before the last (usual: up to 40 a day)', 'ja')).toBe('直前 1 時間より前の 23 時間にメール 240 通 (通常は 1 日に 40 通まで)');

@@ -196,7 +196,7 @@ describe('anomaly signals against the account\'s own history', () => {
     const e = engine();
     const t = warmUp(e, A) + 10 * HOUR;
     const d = e.process(submit(A, t, [contacts[0]], { ip: '203.0.113.5', asn: 64999, country: 'BR' })).decision!;
-    expect(d.reasons).toEqual(expect.arrayContaining(['first use of IP 203.0.113.5', 'new network AS64999', 'new country BR']));
+    expect(d.reasons).toEqual(expect.arrayContaining(['first use of IP 203.0.113.5 (BR, AS64999)', 'new network AS64999', 'new country BR']));
   });
 
   it('falls back to the IPv4 /24 as network when the event carries no ASN', () => {

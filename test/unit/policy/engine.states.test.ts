@@ -110,7 +110,7 @@ describe('probation', () => {
     for (const d of [0, 1, 2]) e.process(auth(A, t + d * DAY, FOREIGN));
     const from = t + 3 * DAY + HOUR;
     const { decisions, changes } = blast(e, from);
-    expect(decisions[0].reasons).toEqual(expect.arrayContaining(['first use of IP 203.0.113.5', 'new network AS64999', 'new country BR']));
+    expect(decisions[0].reasons).toEqual(expect.arrayContaining(['first use of IP 203.0.113.5 (BR, AS64999)', 'new network AS64999', 'new country BR']));
     expect(decisions.filter((d) => d.verdict === 'accept').length).toBeLessThanOrEqual(5);
     expect(changes.map((c) => c.state)).toContain('restricted');
     // Mail the account sends from a place does make it its own, over the same days.
