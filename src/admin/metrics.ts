@@ -64,6 +64,7 @@ export class GatewayMetrics {
       const received = Date.parse(String(e.data.ts ?? e.ts));
       if (Number.isFinite(received)) this.replyLatency.observe(Math.max(0, now - received) / 1000);
     } else if (e.code === 'policy:refused') this.messages.inc({ result: String(e.data.verdict ?? 'rejected') === 'defer' ? 'deferred' : 'rejected' });
+    else if (e.code === 'policy:sender-refused') this.messages.inc({ result: 'rejected' });
     else if (e.code.startsWith('delivery:')) {
       this.deliveries.inc({ result: e.code.slice('delivery:'.length) });
       if (e.code === 'delivery:delivered') this.relayed.inc();

@@ -25,7 +25,7 @@ export async function accountActivity(deps: AdminDeps, address: string) {
   const [apps, logins, sent, incidents, held, campaign] = await Promise.all([
     store.accounts.listAppPasswords(address),
     store.events.query({ account: address, codes: ['smtp:auth-ok', 'smtp:auth-failed'], newestFirst: true, limit: 50 }),
-    store.events.query({ account: address, codes: ['queue:accepted', 'queue:held', 'policy:refused'], since, limit: 100_000 }),
+    store.events.query({ account: address, codes: ['queue:accepted', 'queue:held', 'policy:refused', 'policy:sender-refused'], since, limit: 100_000 }),
     store.events.query({ account: address, codes: ['incident:restricted', 'incident:watch', 'incident:active', 'account:restricted', 'account:released'], newestFirst: true, limit: 20 }),
     store.queue.list({ account: address, state: 'held', limit: 1000 }),
     currentCampaign(store, address),
