@@ -21,6 +21,8 @@
  *   day-usual      200 messages from the usual IP during the next working day, a new text and recipient each
  *   bcc            20 messages of 99 new recipients each, 10 minutes apart, from a new IP
  *   multi          10 accounts logged into from one IP, 40 messages each to new recipients
+ *   wide           30 accounts at once, each from an address of its own abroad, 10 messages each
+ *                  with one lure, 3 minutes apart, a new account every minute
  *   dormant-blast, dormant-slow, dormant-usual: three of four mailboxes that log in now and then
  *                  but never send, taken over: 1,000 at 20 a second from abroad (30 % invalid),
  *                  a new recipient a minute from abroad, a new recipient every 2 minutes from the
@@ -157,6 +159,13 @@ for (let i = 0; i < 300; i++) submit(t0 + i * 60_000, v, '203.0.113.6', [`r${i}@
 v = dormant[2];
 victims.set(v.address, 'dormant-usual');
 for (let i = 0; i < 300; i++) submit(t0 + 9 * HOUR + i * 120_000, v, v.office, [`u${i}@shop${i % 250}.example`], { id: 'atk-dormant-usual-', subject: `Re: ${i}`, body: `u${i}` });
+// Thirty stolen passwords at once, each used from an address of its own.
+for (let j = 0; j < 30; j++) {
+  v = victim('wide');
+  const ip = `192.0.2.${100 + j}`;
+  login(t0 + j * 60_000 - 1000, v, ip);
+  for (let i = 0; i < 10; i++) submit(t0 + j * 60_000 + i * 180_000, v, ip, [`w${j}x${i}@lead${(j * 10 + i) % 150}.example`], attack('wide'));
+}
 for (let j = 0; j < 10; j++) {
   v = victim('multi');
   login(t0 + j * 1000, v, '198.18.7.7');

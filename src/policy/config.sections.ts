@@ -96,7 +96,7 @@ export const memorySchema = section(
     orgRecipients: int(200000, 'Known recipients remembered for the organisation.'),
     acceptedMessages: int(200000, 'Accepted message ids remembered to tie bounces to accounts.'),
     footingPerAccount: int(64, 'IPs, networks, countries and clients remembered per account.'),
-    orgFooting: int(50000, 'Networks, countries and clients remembered for the organisation.'),
+    orgFooting: int(50000, 'Networks, countries and clients remembered for the organisation (and as many body hashes sent to new people).'),
     contentKeysPerAccount: int(256, 'Distinct subjects and body hashes tracked per account.'),
   },
   'Bounds on remembered state, so that memory stays flat on long streams.',

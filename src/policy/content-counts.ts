@@ -36,6 +36,13 @@ export class ContentCounts extends FingerprintTable {
     return this.slotOf(FP.a, FP.b);
   }
 
+  /** The slot of a key already fingerprinted (`FP` after another table's `find` of the same key and kind), or -1. */
+  findFingerprint(a: number, b: number): number {
+    this.lastA = a;
+    this.lastB = b;
+    return this.slotOf(a, b);
+  }
+
   /** Adds the key that the last `find` did not find, forgetting the earliest learnt one when full. */
   add(first: number, weight: number): void {
     const i = this.insert(this.lastA, this.lastB);

@@ -1,4 +1,5 @@
 import type { DetectionConfig } from './config.js';
+import { ContentCounts } from './content-counts.js';
 import { domainKey, isDomainAt } from './limits.js';
 import { OrgProfile } from './profile.js';
 import { FingerprintIntMap, FingerprintSet } from './fingerprint.js';
@@ -24,6 +25,9 @@ export interface SprayTrace {
  * clients anyone has used, sources of failed logins, and the accepted messages that bounces refer
  * to. A recipient or network new to one account but known to the organisation is less alarming.
  */
+/** How long the accounts sending one body to new people are counted together. */
+const SHARED_BODY_WINDOW = 6 * HOUR;
+
 export class OrgMemory {
   readonly recipients: FingerprintSet;
   /** Place -> the first account seen there, so an account's own first use is not "known to the organisation". */
@@ -36,6 +40,11 @@ export class OrgMemory {
   /** Accepted message id -> the `id` of the account that sent it. */
   readonly accepted: FingerprintIntMap;
   readonly profile = new OrgProfile();
+  /**
+   * Body hashes sent to new people, by how many accounts sent each within `SHARED_BODY_WINDOW`
+   * ([start, accounts] per key): one text from many stolen passwords at once.
+   */
+  readonly sharedBodies: ContentCounts;
   readonly domains: Set<string>;
   /** The same domains in a list, and their `domainKey`s beside them. */
   private readonly domainNames: string[];
@@ -46,6 +55,7 @@ export class OrgMemory {
     this.recipients = new FingerprintSet(m.orgRecipients);
     this.networks = new BoundedMap(m.orgFooting);
     this.countries = new BoundedMap(m.orgFooting);
+    this.sharedBodies = new ContentCounts(m.orgFooting);
     this.clients = new BoundedMap(m.orgFooting);
     this.failedIps = new BoundedMap(m.orgFooting);
     this.freshIps = new BoundedMap(m.orgFooting);
@@ -85,6 +95,28 @@ export class OrgMemory {
    */
   isOrgHome(place: OrgPlace | undefined, ts: number): boolean {
     return place !== undefined && place.accounts >= 3 && ts - place.first >= this.cfg.network.establishHours * HOUR;
+  }
+
+  /**
+   * Counts an account's first message of a body within its day (`firstForAccount`), to people it
+   * never mailed, and answers how many accounts sent that body so within the window. The body's
+   * fingerprint is `FP` as the account's own content count left it (the same key and kind).
+   */
+  sharedBody(a: number, b: number, firstForAccount: boolean, ts: number): number {
+    const t = this.sharedBodies;
+    const i = t.findFingerprint(a, b);
+    if (i < 0) {
+      if (!firstForAccount) return 0;
+      t.add(ts, 1);
+      return 1;
+    }
+    const pair = t.counts;
+    if (ts - pair[2 * i] > SHARED_BODY_WINDOW) {
+      pair[2 * i] = ts;
+      pair[2 * i + 1] = 0;
+    }
+    if (firstForAccount) pair[2 * i + 1] += 1;
+    return pair[2 * i + 1];
   }
 
   private homeCountry = false;

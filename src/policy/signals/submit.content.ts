@@ -1,3 +1,4 @@
+import { FP } from '../fingerprint.js';
 import { overBy, type Score, type SubmitContext } from './context.js';
 
 const DAY = 86_400_000;
@@ -22,7 +23,12 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHom
   const weight = c.novelWeight + (c.external - c.novelAccount) * known;
   let body = 0;
   let subject = 0;
-  if (c.ev.bodyHash) body = bump(c, BODY, c.ev.bodyHash, weight);
+  let accounts = 0;
+  if (c.ev.bodyHash) {
+    body = bump(c, BODY, c.ev.bodyHash, weight);
+    // The body's fingerprint is still in FP: the organisation's count uses the same key.
+    if (c.novelAccount > 0) accounts = c.org.sharedBody(FP.a, FP.b, bumpedNew, c.ts);
+  }
   // A shared subject is normal for a run of personal mails (invoices, invitations); only new recipients count.
   if (c.ev.subject) subject = bump(c, SUBJECT, c.ev.subject, c.novelWeight);
   const bodyPoints = overBy(body, 4, 10, 30);
@@ -34,8 +40,16 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHom
     s.addContent(subjectPoints * damp, `same subject to ${Math.round(subject)} new recipients within a day`);
   }
   // One message to many is an announcement; the same text again in another message is a run.
+  const sharedPoints = overBy(accounts, SHARED_BODY_ACCOUNTS, 15, 30);
+  if (sharedPoints * damp >= 1) s.addContent(sharedPoints * damp, `same body from ${accounts} accounts of the organisation within 6 hours, to people they never mailed`);
   return bodyPoints > 0 && body > weight;
 }
+
+/** Accounts sending one body to new people within the window before it counts (the third is the first). */
+const SHARED_BODY_ACCOUNTS = 2;
+
+/** Whether the last `bump` met the key for the first time within the account's day. */
+let bumpedNew = false;
 
 /** The count is updated in place: a second look-up to store it back would cost as much again. */
 function bump(c: SubmitContext, kind: number, key: string, weight: number): number {
@@ -43,10 +57,12 @@ function bump(c: SubmitContext, kind: number, key: string, weight: number): numb
   const i = counts.find(kind, key);
   if (i < 0) {
     counts.add(c.ts, weight);
+    bumpedNew = true;
     return weight;
   }
   const pair = counts.counts;
-  if (c.ts - pair[2 * i] > DAY) {
+  bumpedNew = c.ts - pair[2 * i] > DAY;
+  if (bumpedNew) {
     pair[2 * i] = c.ts;
     pair[2 * i + 1] = 0;
   }
