@@ -7,7 +7,9 @@
  * The office: accounts with 10-60 contacts each (a third of them colleagues), mail on working days
  * between 09:00 and 18:00 JST from one office IP per account (a phone on a mobile network one
  * message in twenty), 3-40 messages a day, 80 % to one recipient, one recipient in ten never
- * mailed before, a new text each time; 0.5 % of external recipients bounce. Without --geo the
+ * mailed before, a new text each time; 0.5 % of external recipients bounce; besides them two
+ * salespeople, two new members of staff from the second week and a customer desk shared from four
+ * places (see "Honest people the plain office does not have"). Without --geo the
  * events carry no `asn` or `country` (networks by /24). The attacks start two days before the end,
  * at 00:00 JST, each on its own account:
  *   blast          2,000 messages at 20 a second from a new foreign IP, 30 % invalid recipients (bounced)
@@ -172,6 +174,46 @@ for (let j = 0; j < 10; j++) {
   for (let i = 0; i < 40; i++) submit(t0 + 5000 + j * 1000 + i * 90_000, v, '198.18.7.7', [`m${j}x${i}@buyer${i % 90}.example`], attack('multi'));
 }
 
+// Honest people the plain office does not have (written after the attacks, so that adding them
+// left the attacks' figures as they were): two salespeople writing to 25-40 new leads a working
+// day, a text each; two new members of staff from the second week, whose every recipient is new at
+// first; a customer desk shared by three people in two offices and one at home, answering 40-60
+// customers a day, most of them new.
+const special = (name: string, office: string): Staff => ({ address: `${name}@${DOMAIN}`, office, phone: '', perDay: 0, contacts: [] });
+const sales = [special('sales0', '198.51.140.7'), special('sales1', '198.51.141.7')];
+const hires = [special('newhire0', '198.51.142.7'), special('newhire1', '198.51.143.7')];
+const desk = special('desk', '198.51.144.7');
+const deskPlaces = ['198.51.144.7', '198.51.145.9', '198.51.146.20', '100.64.77.5'];
+const honestExtra = (who: Staff, ip: string, t: number, rcpt: string) => submit(t, who, ip, [rcpt], { id: 'x' });
+for (let d = 0; d < DAYS; d++) {
+  if (d % 7 >= 5) continue;
+  const day = START + d * DAY;
+  for (const s of sales) {
+    login(day + 600_000, s, s.office);
+    const known = s.contacts;
+    for (let k = int(25, 40); k > 0; k--) {
+      const rcpt = random() < 0.7 || known.length === 0 ? `lead${int(0, 1e6)}@${pick(partners)}` : pick(known);
+      known.push(rcpt);
+      honestExtra(s, s.office, day + int(1200, 8 * 3600) * 1000, rcpt);
+    }
+  }
+  if (d >= 7)
+    for (const h of hires) {
+      login(day + 900_000, h, h.office);
+      for (let k = int(10, 25); k > 0; k--) {
+        const rcpt = h.contacts.length < 30 || random() < 0.3 ? `c${int(0, 1e6)}@${pick(partners)}` : pick(h.contacts);
+        h.contacts.push(rcpt);
+        honestExtra(h, h.office, day + int(1800, 8 * 3600) * 1000, rcpt);
+      }
+    }
+  for (const ip of deskPlaces) login(day + int(0, 1800) * 1000, desk, ip);
+  for (let k = int(40, 60); k > 0; k--) {
+    const rcpt = random() < 0.6 || desk.contacts.length === 0 ? `customer${int(0, 1e6)}@${pick(partners)}` : pick(desk.contacts);
+    desk.contacts.push(rcpt);
+    honestExtra(desk, pick(deskPlaces), day + int(1800, 9 * 3600) * 1000, rcpt);
+  }
+}
+
 events.sort((a, b) => a.t - b.t);
 const engine = new DetectionEngine(detectionConfigSchema.parse({ orgDomains: [DOMAIN] }), { checkSenders: true });
 interface Tally {
@@ -185,11 +227,13 @@ const attacks = new Map<string, Tally>();
 const restricted = new Set<string>();
 const honest = { submits: 0, deferred: 0, held: 0, rejected: 0 };
 const falselyRestricted = new Set<string>();
+const watched = new Set<string>();
 for (const { t, e } of events) {
   const parsed = parseReplayLine(JSON.stringify({ ts: iso(t), ...e }));
   if ('error' in parsed) throw new Error(parsed.error.en);
   const out = engine.process(parsed.event as ReplayEvent, parsed.ts);
   for (const c of out.changes) {
+    if (c.state === 'watch' && !victims.has(c.account)) watched.add(c.account);
     if (c.state !== 'restricted') continue;
     restricted.add(c.account);
     if (!victims.has(c.account)) falselyRestricted.add(c.account);
@@ -222,4 +266,4 @@ for (const [kind, a] of attacks) {
 }
 const bad = honest.deferred + honest.held + honest.rejected;
 console.log(`\nhonest: ${honest.submits} submissions, ${honest.deferred} deferred, ${honest.held} held, ${honest.rejected} rejected (${((bad / Math.max(1, honest.submits)) * 10_000).toFixed(2)} per 10,000)`);
-console.log(`accounts restricted without attack: ${falselyRestricted.size ? [...falselyRestricted].join(', ') : 'none'}`);
+console.log(`accounts restricted without attack: ${falselyRestricted.size ? [...falselyRestricted].join(', ') : 'none'}; put on watch: ${watched.size ? [...watched].join(', ') : 'none'}`);
