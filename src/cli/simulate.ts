@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { stringify as toYaml } from 'yaml';
-import type { Text } from '../core/i18n.js';
+import { say, type Text } from '../core/i18n.js';
 import { DEFAULT_START, isAttackKind, simulate, simulationConfig } from '../policy/simulation/stream.js';
 import type { AttackKind } from '../policy/simulation/attacks.js';
 import { fail, parseCommand } from './args.js';
@@ -33,6 +33,10 @@ sleeper, trickle, none。攻撃メッセージの ID は "<atk-" で始まりま
 
 const badNumber: Text = { en: '--{name} must be a positive whole number', ja: '--{name} には正の整数を指定してください' };
 const badAttack: Text = { en: 'Unknown attack "{name}"', ja: '不明な攻撃の種類「{name}」です' };
+const bulkNote: Text = {
+  en: 'Note: {accounts} sends the organisation\'s newsletter, a declared bulk sender. Replay this stream with its configuration (--write-config FILE, then mailwarden replay --config FILE); without it, the newsletter is judged as an ordinary account\'s mail and restricted like a blast.',
+  ja: '注意: {accounts} は組織のニュースレターを送る、宣言済みの一括送信アカウントです。このストリームは設定と一緒に再生してください (--write-config ファイル を付けて生成し、mailwarden replay --config ファイル)。設定がないと、ニュースレターは通常のアカウントの送信として判定され、大量送信と同様に送信停止になります。',
+};
 const badStart: Text = { en: '--start must be an ISO 8601 date', ja: '--start には ISO 8601 形式の日時を指定してください' };
 
 export async function run(args: string[]): Promise<number> {
@@ -66,7 +70,9 @@ export async function run(args: string[]): Promise<number> {
   const start = v.start === undefined ? DEFAULT_START : Date.parse(String(v.start));
   if (Number.isNaN(start)) return fail(badStart, {}, 2);
   const sim = simulate({ accounts: numbers.accounts, days: numbers.days, seed: numbers.seed, attacks, start });
-  if (v['write-config']) await writeFile(String(v['write-config']), toYaml(simulationConfig(sim.org)));
+  const config = simulationConfig(sim.org);
+  if (v['write-config']) await writeFile(String(v['write-config']), toYaml(config));
+  else if (config.detection.bulkSenders.length > 0) process.stderr.write(`${say(bulkNote, { accounts: config.detection.bulkSenders.join(', ') })}\n`);
   await writeLines(sim.events);
   return 0;
 }

@@ -35,6 +35,8 @@ describe('simulation', () => {
     const lines = first.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(20);
     expect(lines[0]).toHaveProperty('ts');
+    // Without the configuration, a note on stderr says that the newsletter needs it.
+    expect(first.stderr).toMatch(/news@example\.co\.jp/);
     const bad = spawnSync(process.execPath, ['--import', 'tsx', entry, 'simulate', '--attack', 'nonsense'], { cwd: root, encoding: 'utf8', env: { ...process.env, MAILWARDEN_LANG: 'en' } });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/Unknown attack "nonsense"/);
