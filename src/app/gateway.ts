@@ -5,7 +5,7 @@ import { resolvePath } from '../config/load.js';
 import { startCluster, type Cluster } from '../cluster/index.js';
 import { DeliveryWorker } from '../delivery/worker.js';
 import { Containment } from '../incidents/containment.js';
-import { Notifier } from '../incidents/notify/notifier.js';
+import { notifierFor } from '../incidents/notify/notifier.js';
 import { DecisionFollower } from '../incidents/follower.js';
 import { startBounceService, type BounceService } from '../bounces/service.js';
 import { suppressAfterBounce, suppresses, suppressionCheck } from '../bounces/suppression.js';
@@ -56,7 +56,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   const tls = loadTls({ key: resolvePath(config, config.tls.key), cert: resolvePath(config, config.tls.cert) });
   const live: { submission?: SubmissionService } = {};
   const cluster = await startCluster({ redis: config.redis, detection: config.detection, guard: config.auth.guard, store, logger });
-  const notifier = new Notifier({ config: config.notifications, store, logger, hostname: config.hostname, lang: config.lang, lifetimeHours: config.delivery.lifetimeHours });
+  const notifier = notifierFor(config, store, logger);
   const containment = new Containment(
     store,
     { closeSessionsOf: (a) => live.submission?.closeSessionsOf(a) ?? 0, audit: containmentAuditor(store), alert: async (change, evidence) => void (await notifier.notify(change, evidence)) },

@@ -2,11 +2,12 @@ import { normaliseAddress } from '../app/accounts.js';
 import { say, type Text } from '../core/i18n.js';
 import { CAMPAIGN_MAX_HOURS, currentCampaign, recordCampaign } from '../incidents/campaign.js';
 import { Containment } from '../incidents/containment.js';
+import { notifierFor } from '../incidents/notify/notifier.js';
 import { byAdministrator } from '../policy/engine.js';
 import { createLogger } from '../observability/logger.js';
 import type { Store } from '../storage/ports/index.js';
 import { fail, parseCommand } from './args.js';
-import { auditCli, loadForCommand, withStore } from './context.js';
+import { auditCli, cliActor, loadForCommand, withStore, type LoadedConfig } from './context.js';
 
 export const summary: Text = { en: 'Restrict or release an account (containment), allow a campaign, show its state', ja: 'アカウントの送信停止・解除 (封じ込め)、キャンペーン送信の許可、状態表示' };
 
@@ -63,7 +64,7 @@ export async function run(args: string[]): Promise<number> {
     if (!account) return fail(t.missing, { address });
     if (sub === 'status') return status(store, address);
     if (sub === 'restrict') return restrict(store, address, reason!);
-    if (sub === 'campaign') return campaign(store, address, reason!, hours);
+    if (sub === 'campaign') return campaign(store, config, address, reason!, hours);
     return release(store, address, reason!, v['release-held'] === true);
   });
 }
@@ -110,10 +111,15 @@ function campaignHours(raw: string | undefined): number {
   return raw !== undefined && Number.isInteger(n) && n >= 1 && n <= CAMPAIGN_MAX_HOURS ? n : NaN;
 }
 
-/** Records the allowance (`hours` 0: its end); every running node's engine follows the event. */
-async function campaign(store: Store, address: string, reason: string, hours: number): Promise<number> {
-  const until = await recordCampaign(store, address, hours, reason, 'cli');
+/**
+ * Records the allowance (`hours` 0: its end); every running node's engine follows the event, and
+ * the administrators are told (mail queued for the gateway to deliver, webhooks called from here,
+ * waited for so that the command ends after them).
+ */
+async function campaign(store: Store, config: LoadedConfig, address: string, reason: string, hours: number): Promise<number> {
+  const { until, webhooks } = await recordCampaign(store, address, hours, reason, cliActor(), notifierFor(config, store, createLogger('silent')));
   await auditCli(store, hours > 0 ? 'account.campaign' : 'account.campaign-end', address, reason, { until });
   process.stderr.write(`${hours > 0 ? say(t.campaign, { address, until }) : say(t.campaignEnded, { address })}\n`);
+  await webhooks;
   return 0;
 }

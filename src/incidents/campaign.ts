@@ -1,4 +1,5 @@
 import type { Store } from '../storage/ports/index.js';
+import type { Notifier } from './notify/notifier.js';
 
 /**
  * Campaign allowances: an administrator tells the gateway ahead of time that a person is about to
@@ -16,13 +17,17 @@ export const CAMPAIGN_MAX_HOURS = 72;
 
 /**
  * Records an allowance of `hours` from now (0: the end of the running one) as the event every
- * node follows; answers its end. The CLI and the API both go through here.
+ * node follows, and tells the administrators through `notifier`; answers its end, and the webhook
+ * calls still running. The CLI and the API both go through here.
  */
-export async function recordCampaign(store: Store, account: string, hours: number, reason: string, by: string): Promise<string> {
+export async function recordCampaign(store: Store, account: string, hours: number, reason: string, by: string, notifier?: Notifier): Promise<{ until: string; webhooks: Promise<void> }> {
   const now = Date.now();
+  const ts = new Date(now).toISOString();
   const until = new Date(now + hours * 3_600_000).toISOString();
-  await store.events.append({ ts: new Date(now).toISOString(), code: CAMPAIGN_CODE, account, data: { until, hours, reason, by } });
-  return until;
+  await store.events.append({ ts, code: CAMPAIGN_CODE, account, data: { until, hours, reason, by } });
+  // Every administrator hears of it (mail, webhooks), whoever gave it.
+  const told = notifier ? await notifier.campaign({ account, ts, until, hours, reason, by }) : { webhooks: Promise.resolve() };
+  return { until, webhooks: told.webhooks };
 }
 
 /** The end (ms since the epoch) an `account:campaign` event gives, or NaN. */

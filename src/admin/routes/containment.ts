@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { byAdministrator } from '../../policy/engine.js';
 import { CAMPAIGN_MAX_HOURS, recordCampaign } from '../../incidents/campaign.js';
+import { notifierFor } from '../../incidents/notify/notifier.js';
 import { Containment } from '../../incidents/containment.js';
 import { ApiError } from '../../errors/catalogue.js';
 import { audit, obj, reasonBody, requireReason, route, str, type AdminDeps } from '../http.js';
@@ -66,7 +67,7 @@ export function containmentRoutes(app: FastifyInstance, deps: AdminDeps): void {
       const reason = requireReason(body);
       const hours = body.end ? 0 : (body.hours ?? 0);
       if (hours === 0 && !body.end) throw new ApiError('CAMPAIGN_HOURS_REQUIRED');
-      const until = await recordCampaign(deps.store, a.address, hours, reason, `admin:${req.admin!.username}`);
+      const { until } = await recordCampaign(deps.store, a.address, hours, reason, `admin:${req.admin!.username}`, notifierFor(deps.config, deps.store, deps.logger));
       deps.policy?.allowCampaign(a.address, Date.parse(until));
       await audit(deps, req, hours > 0 ? 'account.campaign' : 'account.campaign-end', a.address, reason, { until });
       return { campaign: hours > 0 ? { until } : null };

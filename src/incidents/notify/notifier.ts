@@ -5,8 +5,8 @@ import type { StateChange } from '../../events/replay.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Store } from '../../storage/ports/index.js';
 import type { NotificationsConfig } from './config.js';
-import { adminBody, subject, userBody, type IncidentFacts } from './texts.js';
-import { deliverWebhook } from './webhook.js';
+import { adminBody, campaignBody, campaignSubject, subject, userBody, type CampaignFacts, type IncidentFacts } from './texts.js';
+import { campaignPayloadFor, deliverWebhook, payloadFor } from './webhook.js';
 
 export interface NotifierOptions {
   config: NotificationsConfig;
@@ -16,6 +16,11 @@ export interface NotifierOptions {
   lang: Lang;
   lifetimeHours: number;
   retryDelayMs?: number;
+}
+
+/** The notifier of a gateway's configuration. */
+export function notifierFor(config: { notifications: NotificationsConfig; hostname: string; lang: Lang; delivery: { lifetimeHours: number } }, store: Store, logger: Logger): Notifier {
+  return new Notifier({ config: config.notifications, store, logger, hostname: config.hostname, lang: config.lang, lifetimeHours: config.delivery.lifetimeHours });
 }
 
 /**
@@ -50,42 +55,68 @@ export class Notifier {
     };
     await this.mailAdmins(facts);
     if (change.state === 'restricted' && cfg.notifyUser) await this.mailUser(facts);
-    for (const hook of cfg.webhooks) void this.callWebhook(hook, facts);
+    for (const hook of cfg.webhooks) void this.callWebhook(hook, payloadFor(hook.format, facts), facts.account, { incidentId: facts.incidentId });
     return facts;
+  }
+
+  /**
+   * Tells every administrator (mail and webhooks) of a campaign allowance given or ended: it
+   * relaxes detection for one account, so nobody should learn of it only from the dashboard.
+   * Resolves once the mail is queued; `webhooks` settles when every webhook call has ended (with
+   * its retries), which a CLI run waits for and a request of the API does not.
+   */
+  async campaign(f: CampaignFacts): Promise<{ webhooks: Promise<void> }> {
+    const cfg = this.o.config;
+    if (cfg.adminEmails.length > 0) {
+      const other = this.o.lang === 'ja' ? 'en' : 'ja';
+      const body = `${campaignBody(f, this.o.lang)}\n\n----\n\n${campaignBody(f, other)}`;
+      await this.enqueue(cfg.adminEmails, campaignSubject(f, this.o.lang), body, { account: f.account, header: 'X-Mailwarden-Notice: campaign', data: { campaign: true } });
+    }
+    const calls = cfg.webhooks.map((hook) => this.callWebhook(hook, campaignPayloadFor(hook.format, f), f.account, { campaign: true }));
+    return { webhooks: Promise.all(calls).then(() => undefined) };
   }
 
   private async mailAdmins(f: IncidentFacts): Promise<void> {
     if (this.o.config.adminEmails.length === 0) return;
     const body = `${adminBody(f, this.o.lang)}\n\n----\n\n${adminBody(f, this.o.lang === 'ja' ? 'en' : 'ja')}`;
-    await this.enqueue(this.o.config.adminEmails, subject(f, this.o.lang), body, f);
+    await this.enqueue(this.o.config.adminEmails, subject(f, this.o.lang), body, incidentNote(f));
   }
 
   private async mailUser(f: IncidentFacts): Promise<void> {
     const account = await this.o.store.accounts.get(f.account);
     const lang: Lang = account?.lang ?? this.o.lang;
     const body = `${userBody(f, lang)}\n\n----\n\n${userBody(f, lang === 'ja' ? 'en' : 'ja')}`;
-    await this.enqueue([f.account], subject(f, lang), body, f);
+    await this.enqueue([f.account], subject(f, lang), body, incidentNote(f));
   }
 
-  private async enqueue(to: string[], subj: string, body: string, f: IncidentFacts): Promise<void> {
+  private async enqueue(to: string[], subj: string, body: string, note: Note): Promise<void> {
     const from = this.o.config.from || `postmaster@${this.o.hostname}`;
     const now = new Date();
     const id = queueId(now.getTime());
     const messageId = `<alert.${id}@${this.o.hostname}>`;
     const raw = Buffer.from(
       [`From: Mailwarden <${from}>`, `To: ${to.join(', ')}`, `Subject: =?UTF-8?B?${Buffer.from(subj).toString('base64')}?=`, `Date: ${now.toUTCString().replace('GMT', '+0000')}`,
-        `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', 'Auto-Submitted: auto-generated', `X-Mailwarden-Incident: ${f.incidentId}`, '',
+        `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', 'Auto-Submitted: auto-generated', note.header, '',
         Buffer.from(body).toString('base64').replace(/.{76}/g, '$&\r\n'), ''].join('\r\n'),
     );
     // Alert mail is the gateway's own: it is never subject to the restricted account's containment.
     await this.o.store.queue.enqueue({ id, account: '', mailFrom: from, messageId, rcpts: to, raw, state: 'queued', createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + this.o.lifetimeHours * 3_600_000).toISOString() });
-    await this.o.store.events.append({ ts: now.toISOString(), code: 'notify:mail-queued', account: f.account, data: { incidentId: f.incidentId, queueId: id, to } });
+    await this.o.store.events.append({ ts: now.toISOString(), code: 'notify:mail-queued', account: note.account, data: { ...note.data, queueId: id, to } });
   }
 
-  private async callWebhook(hook: NotificationsConfig['webhooks'][number], f: IncidentFacts): Promise<void> {
-    const result = await deliverWebhook(hook, hook.secret || this.o.config.webhookSecret, f, this.o.config.retries, this.o.retryDelayMs);
+  private async callWebhook(hook: NotificationsConfig['webhooks'][number], payload: unknown, account: string, data: Record<string, unknown>): Promise<void> {
+    const result = await deliverWebhook(hook, hook.secret || this.o.config.webhookSecret, payload, this.o.config.retries, this.o.retryDelayMs);
     const code = result.ok ? 'notify:webhook-sent' : 'notify:webhook-failed';
-    await this.o.store.events.append({ ts: new Date().toISOString(), code, account: f.account, data: { incidentId: f.incidentId, url: hook.url, ...result } }).catch(() => {});
+    await this.o.store.events.append({ ts: new Date().toISOString(), code, account, data: { ...data, url: hook.url, ...result } }).catch(() => {});
     if (!result.ok) this.o.logger.error({ url: hook.url, error: result.error }, 'webhook failed after retries');
   }
 }
+
+/** What an alert mail is about: its account, its header naming the incident or notice, and what its event records. */
+interface Note {
+  account: string;
+  header: string;
+  data: Record<string, unknown>;
+}
+
+const incidentNote = (f: IncidentFacts): Note => ({ account: f.account, header: `X-Mailwarden-Incident: ${f.incidentId}`, data: { incidentId: f.incidentId } });

@@ -61,3 +61,44 @@ export function userBody(f: IncidentFacts, lang: Lang): string {
 export function summaryLine(f: IncidentFacts): string {
   return `${subject(f, 'en')}\n${subject(f, 'ja')}`;
 }
+
+/**
+ * A campaign allowance given or ended by an administrator (see src/incidents/campaign.ts): it
+ * relaxes detection for one account, so every administrator hears of it, whoever gave it.
+ */
+export interface CampaignFacts {
+  account: string;
+  ts: string;
+  /** The end of the allowance; at or before `ts` when it was ended. */
+  until: string;
+  hours: number;
+  reason: string;
+  by: string;
+}
+
+const c = {
+  subjectAllowed: { en: '[Mailwarden] Campaign allowance for {account} until {until}', ja: '[Mailwarden] {account} のキャンペーン送信を {until} まで許可しました' },
+  subjectEnded: { en: '[Mailwarden] Campaign allowance for {account} ended', ja: '[Mailwarden] {account} のキャンペーン送信の許可を終了しました' },
+  allowed: {
+    en: 'At {ts} {by} allowed a campaign for {account} for {hours} hour(s), until {until}.\nReason: {reason}\n\nUntil then its mail is judged as a declared bulk sender\'s: the signals about what it sends are damped; its limits, probation and every check of where the mail comes from stay. If you did not expect this, end it in the console or with "mailwarden account campaign {account} --end --reason TEXT".',
+    ja: '{ts} に {by} が {account} のキャンペーン送信を {hours} 時間 ({until} まで) 許可しました。\n理由: {reason}\n\nその間、このアカウントの送信は宣言済みの一括送信者として判定されます。送信内容に関する検知は弱められますが、送信上限・試用期間・送信元の検査はすべて維持されます。心当たりがない場合は、管理画面または "mailwarden account campaign {account} --end --reason 理由" で終了してください。',
+  },
+  ended: {
+    en: 'At {ts} {by} ended the campaign allowance of {account}.\nReason: {reason}',
+    ja: '{ts} に {by} が {account} のキャンペーン送信の許可を終了しました。\n理由: {reason}',
+  },
+} satisfies Record<string, Text>;
+
+const campaignEnded = (f: CampaignFacts): boolean => f.hours === 0;
+
+export function campaignSubject(f: CampaignFacts, lang: Lang): string {
+  return say(campaignEnded(f) ? c.subjectEnded : c.subjectAllowed, { account: f.account, until: f.until }, lang);
+}
+
+export function campaignBody(f: CampaignFacts, lang: Lang): string {
+  return say(campaignEnded(f) ? c.ended : c.allowed, { ts: f.ts, by: f.by, account: f.account, hours: f.hours, until: f.until, reason: f.reason }, lang);
+}
+
+export function campaignSummary(f: CampaignFacts): string {
+  return `${campaignSubject(f, 'en')}\n${campaignSubject(f, 'ja')}`;
+}

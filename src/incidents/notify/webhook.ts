@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhookConfig } from './config.js';
-import { adminBody, summaryLine, type IncidentFacts } from './texts.js';
+import { adminBody, campaignBody, campaignSubject, campaignSummary, summaryLine, type CampaignFacts, type IncidentFacts } from './texts.js';
 
 /** The payload for each format: our JSON, a Slack incoming-webhook message, a Teams MessageCard. */
 export function payloadFor(format: WebhookConfig['format'], f: IncidentFacts): unknown {
@@ -21,6 +21,23 @@ export function payloadFor(format: WebhookConfig['format'], f: IncidentFacts): u
   return { type: f.update ? 'incident.updated' : 'incident.opened', incident: f, text: { en: adminBody(f, 'en'), ja: adminBody(f, 'ja') } };
 }
 
+/** The payload announcing a campaign allowance, in each format. */
+export function campaignPayloadFor(format: WebhookConfig['format'], f: CampaignFacts): unknown {
+  const title = campaignSummary(f);
+  if (format === 'slack') return { text: title, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${campaignBody(f, 'en')}\n\n${campaignBody(f, 'ja')}` } }] };
+  if (format === 'teams') {
+    return {
+      '@type': 'MessageCard',
+      '@context': 'https://schema.org/extensions',
+      summary: campaignSubject(f, 'en'),
+      themeColor: '0078D4',
+      title,
+      sections: [{ text: campaignBody(f, 'en').replace(/\n/g, '<br>') }, { text: campaignBody(f, 'ja').replace(/\n/g, '<br>') }],
+    };
+  }
+  return { type: f.hours === 0 ? 'campaign.ended' : 'campaign.allowed', campaign: f, text: { en: campaignBody(f, 'en'), ja: campaignBody(f, 'ja') } };
+}
+
 /** `sha256=HEX` of timestamp + "." + body: the receiver checks it and refuses replays by the timestamp. */
 export function sign(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
@@ -37,8 +54,8 @@ export interface WebhookResult {
  * POSTs with exponential backoff (2 s, 4 s, ...). Failure policy: an unreachable endpoint never
  * blocks containment; after the last attempt the failure is reported as an event.
  */
-export async function deliverWebhook(hook: WebhookConfig, secret: string, f: IncidentFacts, retries: number, baseDelayMs = 2000): Promise<WebhookResult> {
-  const body = JSON.stringify(payloadFor(hook.format, f));
+export async function deliverWebhook(hook: WebhookConfig, secret: string, payload: unknown, retries: number, baseDelayMs = 2000): Promise<WebhookResult> {
+  const body = JSON.stringify(payload);
   let last: WebhookResult = { ok: false, attempts: 0, status: null, error: null };
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
     const timestamp = String(Math.floor(Date.now() / 1000));

@@ -128,7 +128,8 @@ describe('mailwarden replay', () => {
     // Enough output to fill the pipe: the 10-day simulation, and its replay.
     const events = join(mkdtempSync(join(tmpdir(), 'mw-replay-')), 'e.jsonl');
     writeFileSync(events, spawnSync(process.execPath, ['--import', 'tsx', entry, 'simulate', '--accounts', '50', '--days', '10'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 }).stdout);
-    for (const args of [['replay', events], ['simulate', '--accounts', '50', '--days', '10']]) {
+    // With its configuration written, simulate has nothing to say on stderr either.
+    for (const args of [['replay', events], ['simulate', '--accounts', '50', '--days', '10', '--write-config', `${events}.yaml`]]) {
       const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, env: { ...process.env, MAILWARDEN_LANG: 'en' } });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
