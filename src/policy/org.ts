@@ -20,14 +20,14 @@ export interface SprayTrace {
   last: number;
 }
 
+/** How long the accounts sending one body to new people are counted together. */
+const SHARED_BODY_WINDOW = 6 * HOUR;
+
 /**
  * What the organisation as a whole knows: recipients anyone has mailed, networks, countries and
  * clients anyone has used, sources of failed logins, and the accepted messages that bounces refer
  * to. A recipient or network new to one account but known to the organisation is less alarming.
  */
-/** How long the accounts sending one body to new people are counted together. */
-const SHARED_BODY_WINDOW = 6 * HOUR;
-
 export class OrgMemory {
   readonly recipients: FingerprintSet;
   /** Place -> the first account seen there, so an account's own first use is not "known to the organisation". */
@@ -98,8 +98,9 @@ export class OrgMemory {
   }
 
   /**
-   * Counts an account's first message of a body within its day (`firstForAccount`), to people it
-   * never mailed, and answers how many accounts sent that body so within the window. The body's
+   * Counts an account's first message of a body within its day (`firstForAccount`) when it goes to
+   * people the account never mailed, and answers how many accounts sent that body so within the
+   * window. The body's
    * fingerprint is `FP` as the account's own content count left it (the same key and kind).
    */
   sharedBody(a: number, b: number, firstForAccount: boolean, ts: number): number {

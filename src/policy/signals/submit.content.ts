@@ -39,9 +39,10 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHom
   } else if (subjectPoints * damp >= 1) {
     s.addContent(subjectPoints * damp, `same subject to ${Math.round(subject)} new recipients within a day`);
   }
-  // One message to many is an announcement; the same text again in another message is a run.
+  // One body from several accounts to people they never mailed: stolen passwords used together.
   const sharedPoints = overBy(accounts, SHARED_BODY_ACCOUNTS, 15, 30);
   if (sharedPoints * damp >= 1) s.addContent(sharedPoints * damp, `same body from ${accounts} accounts of the organisation within 6 hours, to people they never mailed`);
+  // One message to many is an announcement; the same text again in another message is a run.
   return bodyPoints > 0 && body > weight;
 }
 
