@@ -23,6 +23,10 @@
  *   day-usual      200 messages from the usual IP during the next working day, a new text and recipient each
  *   bcc            20 messages of 99 new recipients each, 10 minutes apart, from a new IP
  *   multi          10 accounts logged into from one IP, 40 messages each to new recipients
+ *   weekend        200 on Saturday daytime from a domestic address new to the account, a text and a
+ *                  new recipient every 2 minutes
+ *   v6-rotating    300 from IPv6 addresses, each in a /48 of its own, 30 seconds apart
+ *   hourly-bcc     24 messages of 40 new recipients, one an hour, from the usual desk
  *   wide           30 accounts at once, each from an address of its own abroad, 10 messages each
  *                  with one lure, 3 minutes apart, a new account every minute
  *   dormant-blast, dormant-slow, dormant-usual: three of four mailboxes that log in now and then
@@ -98,6 +102,7 @@ export function independentOffice(options: OfficeOptions): OfficeResult {
     if (ip.startsWith('198.51.')) return { country: 'JP', asn: 2516 };
     if (ip.startsWith('100.64.') || ip.startsWith('203.0.113.7')) return { country: 'JP', asn: 9605 };
     // Each attacker elsewhere, on a provider of its own.
+    if (ip.includes(':')) return { country: 'US', asn: 64_700 + (parseInt(ip.split(':')[2], 16) % 50) };
     return ABROAD.get(ip) ?? { country: ['BR', 'US', 'RU', 'IN', 'TR'][Number(ip.split('.')[3]) % 5], asn: 64_600 + Number(ip.split('.')[3]) };
   }
   const ABROAD = new Map([
@@ -183,6 +188,13 @@ export function independentOffice(options: OfficeOptions): OfficeResult {
   v = dormant[2];
   victims.set(v.address, 'dormant-usual');
   for (let i = 0; i < 300; i++) submit(t0 + 9 * HOUR + i * 120_000, v, v.office, [`u${i}@shop${i % 250}.example`], { id: 'atk-dormant-usual-', subject: `Re: ${i}`, body: `u${i}` });
+  v = victim('weekend');
+  // Saturday daytime (09:00-15:00 JST), a domestic address new to the account, a text each.
+  for (let i = 0; i < 200; i++) submit(t0 + 9 * HOUR + i * 120_000, v, '203.0.113.201', [`k${i}@shop${i % 90}.example`], { id: 'atk-weekend-', subject: `ご案内 ${i}`, body: `k${i}`, client: 'Microsoft Outlook 16.0' });
+  v = victim('v6-rotating');
+  for (let i = 0; i < 300; i++) submit(t0 + i * 30_000, v, `2001:db8:${(i * 7919) % 65536}::${1 + (i % 200)}`, [`v${i}@bulk${i % 120}.example`], attack('v6-rotating'));
+  v = victim('hourly-bcc');
+  for (let i = 0; i < 24; i++) submit(t0 + i * HOUR, v, v.office, Array.from({ length: 40 }, (_, k) => `hb${i}x${k}@co${k}.example`), { ...attack('hourly-bcc'), client: 'Microsoft Outlook 16.0' });
   // Thirty stolen passwords at once, each used from an address of its own.
   for (let j = 0; j < 30; j++) {
     v = victim('wide');
@@ -262,7 +274,7 @@ export function independentOffice(options: OfficeOptions): OfficeResult {
     }
     const d = out.decision;
     if (!d) continue;
-    const kind = /^<atk-([a-z-]+)-\d+@/.exec(d.messageId)?.[1];
+    const kind = /^<atk-([a-z0-9-]+?)-\d+@/.exec(d.messageId)?.[1];
     if (kind) {
       const a = attacks.get(kind) ?? { messages: 0, accepted: 0, until: new Map(), sent: new Map() };
       attacks.set(kind, a);
