@@ -38,6 +38,10 @@ const needOneFile: Text = {
 };
 const badConfig: Text = { en: 'Cannot use configuration {file}: {error}', ja: '設定 {file} を使えません: {error}' };
 const badInput: Text = { en: 'Cannot read {file}: {error}', ja: '{file} を読めません: {error}' };
+const sendersRefused: Text = {
+  en: '{n} submission(s) refused because the sender is neither the account\'s address nor an alias the configuration gives it (as the gateway refuses them). If some are aliases, list them under accounts.ADDRESS.aliases in the configuration: "mailwarden user aliases" prints them from the gateway\'s accounts.',
+  ja: '送信者がアカウント自身のアドレスでも設定にある別名でもないため、{n} 件の送信を拒否しました (ゲートウェイと同じ扱い)。別名の場合は設定の accounts.アドレス.aliases に列挙してください。"mailwarden user aliases" でゲートウェイのアカウントから出力できます。',
+};
 const badLine: Text = { en: 'line {line}: {error}; skipped', ja: '{line} 行目: {error}。スキップしました' };
 
 export async function run(args: string[]): Promise<number> {
@@ -131,6 +135,7 @@ async function replayStream(file: string, engine: DetectionEngine): Promise<void
   lines.end();
   r.out += `${JSON.stringify({ type: 'summary', ...r.tally(), restricted: r.restricted })}\n`;
   await r.flush();
+  if (r.refusedSenders > 0) process.stderr.write(`${say(sendersRefused, { n: r.refusedSenders })}\n`);
 }
 
 const READ_CHUNK = 1 << 16;
@@ -222,6 +227,8 @@ class Replay {
    */
   private readonly verdicts = new Map<string, number>();
   private submits = 0;
+  /** Submissions refused because their sender is not the account's (see `src/policy/identity.ts`). */
+  refusedSenders = 0;
   readonly restricted: string[] = [];
   out = '';
   private lineNo = 0;
@@ -241,6 +248,7 @@ class Replay {
       const v = result.decision.verdict;
       this.submits++;
       this.verdicts.set(v, (this.verdicts.get(v) ?? 0) + 1);
+      if (v === 'reject' && result.decision.reasons.some(isSenderReason)) this.refusedSenders++;
       this.out += decisionLine(result.decision, plain);
     }
     for (const c of result.changes) {
@@ -261,6 +269,11 @@ class Replay {
     this.out = '';
     await writeOut(chunk);
   }
+}
+
+/** Whether a verdict's reason is a refused sender's (`senderReason`). */
+function isSenderReason(reason: string): boolean {
+  return reason.startsWith('sender <');
 }
 
 /** Whether a line holds only white space (what `trim() === ''` says, without a new string). */

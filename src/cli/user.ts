@@ -1,3 +1,4 @@
+import { stringify as toYaml } from 'yaml';
 import { ADDRESS, changePassword, normaliseAddress, vetPassword } from '../app/accounts.js';
 import { hashPassword } from '../auth/password-hash.js';
 import { say, type Text } from '../core/i18n.js';
@@ -15,6 +16,7 @@ const help: Text = {
   list [--json]                 show ADDRESS [--json]
   passwd ADDRESS [--password-stdin]
   alias ADDRESS add|remove ALIAS
+  aliases                       every account's aliases as YAML for "mailwarden replay --config"
   disable ADDRESS               enable ADDRESS               delete ADDRESS
   import FILE.csv               columns: address,name,password,aliases(;-separated),group
 Passwords are asked at the terminal or read with --password-stdin, never taken as arguments.`,
@@ -23,6 +25,7 @@ Passwords are asked at the terminal or read with --password-stdin, never taken a
   list [--json]                 show ADDRESS [--json]
   passwd ADDRESS [--password-stdin]
   alias ADDRESS add|remove 別名
+  aliases                       全アカウントの別名を "mailwarden replay --config" 用の YAML で出力
   disable ADDRESS               enable ADDRESS               delete ADDRESS
   import FILE.csv               列: address,name,password,aliases(; 区切り),group
 パスワードは端末で入力するか --password-stdin で渡します。引数では受け付けません。`,
@@ -57,6 +60,7 @@ export async function run(args: string[]): Promise<number> {
   const config = loadForCommand(v.config);
   if (!config) return 2;
   if (sub === 'list') return withStore(config, (s) => list(s, v.json === true));
+  if (sub === 'aliases') return withStore(config, (s) => aliasesForReplay(s));
   if (sub === 'import') return address ? withStore(config, (s) => importUsers(s, address)) : fail(t.badAddress, { address: '' }, 2);
   const handlers: Record<string, (s: Store, a: string) => Promise<number>> = {
     add: (s, a) => add(s, a, v),
@@ -117,6 +121,18 @@ async function readPasswordOrFail(fromStdin: boolean): Promise<string | null> {
 function publicView(a: Account) {
   const { passwordHash: _h, passwordHistory: _p, ...rest } = a;
   return rest;
+}
+
+/**
+ * Every account's aliases as the detection configuration's `accounts` section: replay checks
+ * senders as the gateway does, but knows aliases only from its configuration, so a backtest of
+ * the gateway's own record needs them (the gateway reads them from this store).
+ */
+async function aliasesForReplay(store: Store): Promise<number> {
+  const accounts: Record<string, { aliases: string[] }> = {};
+  for (const a of await store.accounts.list()) if (a.aliases.length > 0) accounts[a.address] = { aliases: a.aliases };
+  process.stdout.write(toYaml({ accounts }));
+  return 0;
 }
 
 async function list(store: Store, json: boolean): Promise<number> {

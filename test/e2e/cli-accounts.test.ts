@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialise } from '../../src/app/init.js';
@@ -63,6 +64,10 @@ describe('accounts from the command line', () => {
     const imported = cli(['user', 'import', good]);
     expect(imported.code).toBe(0);
     expect(imported.out.trim().split('\n').map((l) => l.split(',')[0])).toEqual(['ito@example.co.jp', 'mori@example.co.jp']);
+    // Every account's aliases, as the configuration replay reads them from.
+    const aliases = cli(['user', 'aliases']);
+    expect(aliases.code).toBe(0);
+    expect(parseYaml(aliases.out)).toEqual({ accounts: { 'sato@example.co.jp': { aliases: ['info@example.co.jp'] }, 'mori@example.co.jp': { aliases: ['m@example.co.jp', 'mo@example.co.jp'] } } });
   });
 
   it('creates an app password that works for SMTP once, and stops working when revoked', async () => {

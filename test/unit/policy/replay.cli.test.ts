@@ -79,7 +79,10 @@ describe('mailwarden replay', () => {
     const ev = (i: number, from: string) => JSON.stringify({ ts: `2026-01-05T09:00:0${i}Z`, type: 'submit', account: 'a@example.co.jp', ip: '198.51.100.1', messageId: `<m${i}@x>`, mailFrom: 'a@example.co.jp', headerFrom: from, rcpts: ['b@example.net'] });
     writeFileSync(join(dir, 'e.jsonl'), `${[ev(0, 'A@example.co.jp'), ev(1, 'ceo@example.co.jp'), ev(2, 'Sales <sales@example.co.jp>')].join('\n')}\n`);
     writeFileSync(join(dir, 'aliases.yaml'), 'accounts:\n  a@example.co.jp:\n    aliases: [sales@example.co.jp]\n');
-    const plain = replay([join(dir, 'e.jsonl')]).lines;
+    const run = replay([join(dir, 'e.jsonl')]);
+    const plain = run.lines;
+    // stderr says how many, and where aliases go.
+    expect(run.stderr).toMatch(/^2 submission\(s\) refused because the sender .*accounts\.ADDRESS\.aliases.*mailwarden user aliases/);
     expect(plain.slice(0, 3).map((l) => l.verdict)).toEqual(['accept', 'reject', 'reject']);
     expect(plain[1]).toMatchObject({ messageId: '<m1@x>', verdict: 'reject', score: 30, reasons: ["sender <ceo@example.co.jp> (From header) is not this account's address or one of its aliases"] });
     expect(plain.at(-1)).toMatchObject({ submits: 3, accepted: 1, rejected: 2, restricted: [] });
