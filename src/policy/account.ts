@@ -97,6 +97,9 @@ export class AccountRecord {
   readonly failedLogins = new RollingCounter(HOUR, 12, this.bank);
   readonly profile: AccountProfile;
   messages = 0;
+  /** The time of the last attempt, and how many attempts in a row came within `RAPID_GAP_MS` of the one before, each to someone new. */
+  lastTry = -Infinity;
+  rapid = 0;
   hasHome = false;
   /** Networks and countries where a probation ended well: not a new footing any more. */
   readonly earned = strings();

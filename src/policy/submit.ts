@@ -11,7 +11,7 @@ import { scoreSameContent } from './signals/submit.content.js';
 import { locate, offFooting, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, type Origin } from './signals/submit.origin.js';
 import { scoreRestless, scoreUnusualHour } from './signals/submit.hour.js';
 import { analyseRecipients, recordAttempt, scoreDayVolume, scoreDomainSpread, scoreNovelBurst, scoreNovelDay, scoreNovelty } from './signals/submit.recipients.js';
-import { scoreVolume } from './signals/submit.volume.js';
+import { scoreMachinePace, scoreVolume } from './signals/submit.volume.js';
 import { addScoreToRisk, NO_CHANGES } from './states.js';
 
 export interface Outcome {
@@ -76,6 +76,7 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   const share = scoreNovelty(c, s, damp);
   const pastDay = scoreDayVolume(c, s);
   scoreVolume(c, s, damp, share, pastDay);
+  scoreMachinePace(c, s, share);
   scoreNovelBurst(c, s);
   scoreNovelDay(c, s, share);
   scoreDomainSpread(c, s, damp, share);

@@ -87,9 +87,14 @@ function blankContext(ev: SubmitEvent, acct: AccountRecord, org: OrgMemory, cfg:
   return { ev, ts: NaN, acct, org, cfg, rcptCount: 0, domains: [], externalDomains: [], external: 0, novelAccount: 0, novelOrg: 0, novelInternal: 0, novelWeight: FRACTIONAL_ZERO, unknown: [], network: '', activeHours: 0 };
 }
 
+/** Two submissions this close together are not written one after the other by a person. */
+export const RAPID_GAP_MS = 3000;
+
 /** Counts this attempt into the account's short windows (whatever its verdict: pace is the signal). */
 export function recordAttempt(c: SubmitContext): void {
   const a = c.acct;
+  a.rapid = c.ts - a.lastTry <= RAPID_GAP_MS && c.novelWeight > 0 ? a.rapid + 1 : 0;
+  a.lastTry = c.ts;
   a.tries1m.add(c.ts);
   a.tries10m.add(c.ts);
   a.tries60m.add(c.ts);

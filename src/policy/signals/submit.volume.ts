@@ -1,6 +1,6 @@
 import { M_MESSAGES, M_RECIPIENTS } from '../profile.js';
 import { overBy, type Score, type SubmitContext } from './context.js';
-import { noveltyWeight } from './submit.recipients.js';
+import { noveltyWeight, RAPID_GAP_MS } from './submit.recipients.js';
 
 /**
  * Volume spike against the account's hour-of-week profile, over three windows. A person can send
@@ -78,3 +78,22 @@ function longBurst(c: SubmitContext, m60: number, expected: number): number {
 
 const LONG_BURST_MIN = 30;
 const LONG_BURST_FACTOR = 4;
+
+/** Attempts in a row within `RAPID_GAP_MS` of each other, each to someone new, from which the pace is scored. */
+const RAPID_FROM = 3;
+
+/**
+ * Faster than a person writes: several submissions in a row, each within a few seconds of the one
+ * before and each to someone the account never mailed. A script or a hijacked client works through
+ * a list at that pace from the victim's own desk, where nothing about the origin is new; a person
+ * writes to a new contact in minutes, not seconds. An Outbox flushed after a flight sends its
+ * queue within a second, but mostly replies to people the account knows, which break the run; it
+ * counts in proportion to the share of new recipients. Scored as origin (the circumstances, like
+ * the unusual hour), so that it reinforces the content signals. Declared bulk senders and campaign
+ * allowances, machines by design, are left out.
+ */
+export function scoreMachinePace(c: SubmitContext, s: Score, share: number): void {
+  const a = c.acct;
+  if (a.rapid < RAPID_FROM || a.bulk || share <= 0) return;
+  s.addOrigin(Math.min(25, 10 + 5 * (a.rapid - RAPID_FROM)) * share, `${a.rapid + 1} messages in a row to people never mailed before, each within ${RAPID_GAP_MS / 1000} seconds of the last`);
+}
