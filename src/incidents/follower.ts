@@ -13,8 +13,9 @@ const CREDENTIAL_CODES = new Set(['account:password-changed', 'account:app-passw
 /**
  * Decisions made elsewhere (the CLI, the console, another gateway node), campaign allowances
  * included, reach this node through the event record: polled every `intervalMs`, so a restriction
- * holds everywhere within a second and this node's live sessions of the account are cut too. The cursor re-reads a short window,
- * so an event another node committed out of id order is not skipped.
+ * holds everywhere within a second and this node's live sessions of the account are cut too. The
+ * cursor re-reads a short window, so an event another node committed out of id order is not
+ * skipped.
  */
 export class DecisionFollower {
   private timer: NodeJS.Timeout | null = null;

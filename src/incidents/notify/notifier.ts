@@ -63,14 +63,17 @@ export class Notifier {
    * Tells every administrator (mail and webhooks) of a campaign allowance given or ended: it
    * relaxes detection for one account, so nobody should learn of it only from the dashboard.
    * Resolves once the mail is queued; `webhooks` settles when every webhook call has ended (with
-   * its retries), which a CLI run waits for and a request of the API does not.
+   * its retries), which a CLI run waits for and a request of the API does not. A mail that cannot
+   * be queued is logged, never thrown: the allowance is recorded and audited all the same.
    */
   async campaign(f: CampaignFacts): Promise<{ webhooks: Promise<void> }> {
     const cfg = this.o.config;
     if (cfg.adminEmails.length > 0) {
       const other = this.o.lang === 'ja' ? 'en' : 'ja';
       const body = `${campaignBody(f, this.o.lang)}\n\n----\n\n${campaignBody(f, other)}`;
-      await this.enqueue(cfg.adminEmails, campaignSubject(f, this.o.lang), body, { account: f.account, header: 'X-Mailwarden-Notice: campaign', data: { campaign: true } });
+      await this.enqueue(cfg.adminEmails, campaignSubject(f, this.o.lang), body, { account: f.account, header: 'X-Mailwarden-Notice: campaign', data: { campaign: true } }).catch((err: unknown) =>
+        this.o.logger.error({ err, account: f.account }, 'campaign notice mail could not be queued'),
+      );
     }
     const calls = cfg.webhooks.map((hook) => this.callWebhook(hook, campaignPayloadFor(hook.format, f), f.account, { campaign: true }));
     return { webhooks: Promise.all(calls).then(() => undefined) };

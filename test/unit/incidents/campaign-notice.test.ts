@@ -55,4 +55,17 @@ describe('campaign allowances are told to every administrator', () => {
     expect((await store.queue.list({ state: 'queued', limit: 10 })).length).toBe(2);
     await store.close();
   });
+
+  it('records the allowance even when its mail cannot be queued (a full disk), and logs why', async () => {
+    const store = openSqliteStore(':memory:');
+    const failing = { ...store, queue: { ...store.queue, enqueue: async () => Promise.reject(new Error('SQLITE_FULL: database or disk is full')) } } as typeof store;
+    const errors: string[] = [];
+    const logger = { ...createLogger('silent'), error: (_o: unknown, msg: string) => void errors.push(msg) } as ReturnType<typeof createLogger>;
+    const notifier = new Notifier({ config: notificationsConfigSchema.parse({ adminEmails: ['it@example.co.jp'] }), store: failing, logger, hostname: 'mw.example.co.jp', lang: 'en', lifetimeHours: 24 });
+    const given = await recordCampaign(failing, 'sato@example.co.jp', 2, 'seminar', 'cli:suzuki', notifier);
+    await given.webhooks;
+    expect((await store.events.query({ codes: ['account:campaign'] }))[0].data).toMatchObject({ until: given.until, hours: 2, by: 'cli:suzuki' });
+    expect(errors).toEqual(['campaign notice mail could not be queued']);
+    await store.close();
+  });
 });
