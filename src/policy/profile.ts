@@ -9,6 +9,11 @@ export const M_DOMAINS = 3;
 const METRICS = 4;
 /** Days of learnt hours after which the organisation's hours of the day stand for a young account's. */
 const ORG_HABIT_DAYS = 2;
+/**
+ * How much wider than the configured floors an account's expectations stand until the
+ * organisation has learnt hours of `ORG_HABIT_DAYS` days (see `OrgProfile.floorScale`).
+ */
+const YOUNG_ORG_FLOOR_SCALE = 2;
 /** Hours a closed hour waits before it is learned (see `roll`). */
 const PENDING_HOURS = 24;
 const PENDING_WIDTH = 1 + METRICS;
@@ -52,6 +57,20 @@ export class OrgProfile {
     for (let day = 0; day < 7; day++)
       for (let d = -1; d <= 1; d++) if (this.mean[((bucket + day * 24 + d + WEEK_HOURS) % WEEK_HOURS) * METRICS + M_MESSAGES] > 0) return true;
     return false;
+  }
+
+  /**
+   * The factor on the configured floors (`profile.floor*`). A closed hour is learnt a day after it
+   * closes, so in its first days the engine knows next to nothing of the organisation: every
+   * recipient is new to everyone and every account's expectation is the bare floor. One person
+   * answering the weekend's mail on the first morning (25 replies in 20 minutes, most to people
+   * the engine had not seen yet) looked like a stolen password and was restricted. Until hours of
+   * `ORG_HABIT_DAYS` days are learnt the floors stand twice as wide. A blast is still far beyond
+   * them (ten new recipients within a second against ten an hour), and the limits, the pace, the
+   * repeated text and the bounces do not depend on history at all.
+   */
+  floorScale(): number {
+    return this.days < ORG_HABIT_DAYS ? YOUNG_ORG_FLOOR_SCALE : 1;
   }
 
   prior(bucket: number, metric: number): number {
@@ -134,7 +153,7 @@ export class AccountProfile {
       else if (metric === M_NOVEL) this.cachedNovel = v;
       else this.cachedDomains = v;
     }
-    return Math.max(floor, v);
+    return Math.max(floor * this.org.floorScale(), v);
   }
 
   private compute(ts: number, metric: number): number {
@@ -172,7 +191,7 @@ export class AccountProfile {
     }
     let v = this.dayAnswers[metric];
     if (Number.isNaN(v)) v = this.dayAnswers[metric] = this.computeDay(ts, metric);
-    return Math.max(floor, v);
+    return Math.max(floor * this.org.floorScale(), v);
   }
 
   private computeDay(ts: number, metric: number): number {

@@ -25,9 +25,10 @@ describe('mailwarden replay', () => {
         account: 'tanaka@example.co.jp',
         messageId: '<m1@example.co.jp>',
         verdict: 'accept',
-        score: 12,
+        score: 9,
         reasons: [
-          '100% of 2 external recipients in the last hour never mailed before (usual: up to 5 new an hour)',
+          // The organisation's first days: the floors (5 new recipients an hour) stand twice as wide.
+          '100% of 2 external recipients in the last hour never mailed before (usual: up to 10 new an hour)',
           'first use of IP 203.0.113.5',
           'new network 203.0.113.0/24',
         ],
@@ -41,20 +42,20 @@ describe('mailwarden replay', () => {
     const lines = readFileSync(join(root, 'test/fixtures/replay/restriction.jsonl'), 'utf8');
     const r = replay(['--config', 'test/fixtures/replay/strict.yaml', '-'], lines);
     expect(r.code).toBe(0);
-    const novel = (n: number) => `100% of ${n} external recipients in the last hour never mailed before (usual: up to 5 new an hour)`;
+    const novel = (n: number) => `100% of ${n} external recipients in the last hour never mailed before (usual: up to 10 new an hour)`;
     const origin = ['first use of IP 198.51.100.1', 'new network 198.51.100.0/24'];
     const same = 'same body to 6 recipients (new ones counted in full) within a day';
     const base = { account: 'a@example.co.jp' };
     expect(r.lines).toEqual([
-      { ts: '2026-01-05T09:00:00Z', ...base, messageId: '<r0@example.co.jp>', verdict: 'accept', score: 14, reasons: [novel(3), ...origin] },
-      { ts: '2026-01-05T09:00:01Z', ...base, messageId: '<r1@example.co.jp>', verdict: 'hold', score: 26, reasons: [novel(6), same, ...origin] },
-      { ts: '2026-01-05T09:00:01Z', ...base, type: 'state', state: 'restricted', reasons: ['risk 40 reached the restriction threshold 30', novel(6), same, ...origin] },
+      { ts: '2026-01-05T09:00:00Z', ...base, messageId: '<r0@example.co.jp>', verdict: 'accept', score: 10, reasons: [novel(3), ...origin] },
+      { ts: '2026-01-05T09:00:01Z', ...base, messageId: '<r1@example.co.jp>', verdict: 'hold', score: 21, reasons: [novel(6), same, ...origin] },
+      { ts: '2026-01-05T09:00:01Z', ...base, type: 'state', state: 'restricted', reasons: ['risk 31 reached the restriction threshold 30', novel(6), same, ...origin] },
       {
         ts: '2026-01-05T09:00:02Z',
         ...base,
         messageId: '<r2@example.co.jp>',
         verdict: 'reject',
-        score: 37,
+        score: 30,
         reasons: ['account restricted', novel(9), same.replace('6', '9'), ...origin],
       },
       { type: 'summary', submits: 3, accepted: 1, deferred: 0, rejected: 1, held: 1, restricted: ['a@example.co.jp'] },
