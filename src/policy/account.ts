@@ -43,6 +43,8 @@ export interface LoginTrace {
  */
 export class AccountRecord {
   state: AccountState = 'active';
+  /** When the engine first saw the account log in or submit (NaN: not yet; see `seen`). */
+  born = NaN;
   risk = FRACTIONAL_ZERO;
   riskTs = FRACTIONAL_ZERO;
   slowRisk = FRACTIONAL_ZERO;

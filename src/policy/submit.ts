@@ -30,6 +30,7 @@ export interface Outcome {
  * account's risk, but it is deferred whatever the engine thinks, so it teaches nothing.
  */
 export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org: OrgMemory, cfg: DetectionConfig, refusedBefore?: string): Outcome {
+  if (Number.isNaN(a.born)) a.born = ts;
   expireProbation(a, ts, cfg.probation);
   a.bulk = a.declaredBulk || a.inCampaign(ts);
   const origin = locate(a, org, ev.ip, networkOf(ev.ip, ev.asn, cfg.network), ev.country, ev.client);

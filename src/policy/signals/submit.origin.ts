@@ -6,6 +6,8 @@ import type { BoundedMap } from '../window.js';
 import type { Score, SubmitContext } from './context.js';
 
 const HOUR = 3_600_000;
+/** How long a new account without a home of its own is a newcomer (see `scoreFooting`). */
+const NEWCOMER_MS = 7 * 24 * HOUR;
 /** Accounts one new IP submits for within the hour before it counts as shared by an attacker. */
 const SHARED_IP_ACCOUNTS = 3;
 
@@ -76,7 +78,13 @@ function freshness(f: Footing | undefined, ts: number, cfg: DetectionConfig['net
 export function scoreFooting(c: SubmitContext, o: Origin, s: Score): void {
   const a = c.acct;
   const n = c.cfg.network;
-  const f = hasHome(a, c.ts, n) ? 1 : 0.3;
+  const own = hasHome(a, c.ts, n);
+  // A new account where colleagues send from (the office, the provider most of the staff use) is
+  // a new member of staff where one is expected: nothing there is new. So is everyone on the
+  // organisation's first day. Not a mailbox the engine has known for longer without it ever
+  // sending (a leaver's, an unused shared address), taken over.
+  if (!own && c.ts - a.born < NEWCOMER_MS && c.org.knownToOthers(o.orgNetwork, a.name) && (o.country === undefined || c.org.knownToOthers(o.orgCountry, a.name))) return;
+  const f = own ? 1 : 0.3;
   if (freshness(o.ipFooting, c.ts, n) === 'new') s.addOrigin(5 * f, `first use of IP ${o.ip}${whereIs(c.ev.country, c.ev.asn)}`);
   const net = freshness(o.networkFooting, c.ts, n);
   const orgNet = c.org.knownToOthers(o.orgNetwork, a.name);
