@@ -43,7 +43,7 @@ export interface LoginTrace {
  */
 export class AccountRecord {
   state: AccountState = 'active';
-  /** When the engine first saw the account log in or submit (NaN: not yet; see `seen`). */
+  /** When the engine first saw the account log in or submit (NaN: not yet; set by the first of either). */
   born = NaN;
   risk = FRACTIONAL_ZERO;
   riskTs = FRACTIONAL_ZERO;

@@ -73,16 +73,16 @@ function freshness(f: Footing | undefined, ts: number, cfg: DetectionConfig['net
  * New IP, network or country for this account. Points are cut when the account has no
  * established footing yet (nothing to compare with), except for a country nobody else in the
  * organisation uses, and when the organisation knows the place (a colleague's office or a shared
- * provider).
+ * provider); none at all for an account seen first within `NEWCOMER_MS` at a place colleagues use.
  */
 export function scoreFooting(c: SubmitContext, o: Origin, s: Score): void {
   const a = c.acct;
   const n = c.cfg.network;
   const own = hasHome(a, c.ts, n);
   // A new account where colleagues send from (the office, the provider most of the staff use) is
-  // a new member of staff where one is expected: nothing there is new. So is everyone on the
-  // organisation's first day. Not a mailbox the engine has known for longer without it ever
-  // sending (a leaver's, an unused shared address), taken over.
+  // a new member of staff where one is expected: nothing there is new. So is everyone at the
+  // office on the organisation's first day. Not a mailbox the engine has known for longer without
+  // it ever sending (a leaver's, an unused shared address), taken over.
   if (!own && c.ts - a.born < NEWCOMER_MS && c.org.knownToOthers(o.orgNetwork, a.name) && (o.country === undefined || c.org.knownToOthers(o.orgCountry, a.name))) return;
   const f = own ? 1 : 0.3;
   if (freshness(o.ipFooting, c.ts, n) === 'new') s.addOrigin(5 * f, `first use of IP ${o.ip}${whereIs(c.ev.country, c.ev.asn)}`);
