@@ -18,6 +18,12 @@
  *   newcomer   from day 15, a new member of staff who first introduces themselves to 30
  *              colleagues one by one with the same text
  *   leaver     on day 25, one person's goodbye to every contact, one message each
+ * With `patient`, eight office workers' passwords are used from abroad on day 22 (10:00 JST, one
+ * foreign address and network each), a new text to one new person at a time, during working hours
+ * (10:00-18:00 JST) for three days, at 6, 12, 30 or 60 messages an hour (`patient-6` ...), each pace
+ * once straight away and once after five messages to the victim's contacts ten minutes apart, which
+ * end a probation as a traveller's mail does (`patient-6-warm` ...). Their own mail from then on is
+ * left out of the honest figures.
  * Everybody: 4-30 messages a working day, 15-80 contacts (a third colleagues), one recipient in
  * eight never mailed before, a new text each time, now and then a weekend message. Without --geo
  * the events carry no `asn` or `country` (networks by /24, as a gateway without GeoIP sees them).
@@ -32,6 +38,16 @@ export interface MovingOptions {
   days: number;
   seed: number;
   geo: boolean;
+  /** Adds the patient attacks (see the file's comment); the honest mail is the same with or without. */
+  patient?: boolean;
+}
+
+export interface PatientResult {
+  kind: string;
+  messages: number;
+  accepted: number;
+  /** Messages submitted before the account was restricted, or null: never. */
+  restrictedAfter: number | null;
 }
 
 export interface KindResult {
@@ -48,6 +64,7 @@ export interface MovingResult {
   /** Accounts restricted or put on watch, with their kind: "emp3@… (announcer)". */
   restricted: string[];
   watched: string[];
+  attacks: PatientResult[];
 }
 
 type Kind = 'office' | 'home' | 'mobile' | 'traveller' | 'offsite' | 'announcer' | 'newcomer' | 'leaver';
@@ -148,12 +165,36 @@ export function movingOffice(options: MovingOptions): MovingResult {
   oneByOne(START + 25 * DAY + 6 * HOUR, leaver, leaver.contacts, 28, 'farewell', '退職のご挨拶');
   people.push(newcomer);
 
+  // The patient attacks draw nothing from the generator, so that the honest mail stays the same.
+  const t0 = START + 22 * DAY + HOUR;
+  const victims = new Set<string>();
+  if (options.patient) {
+    const offices = people.filter((p) => p.kind === 'office');
+    let v = 0;
+    for (const warm of [false, true])
+      for (const perHour of [6, 12, 30, 60]) {
+        const who = offices[20 + v];
+        const kind = `patient-${perHour}${warm ? '-warm' : ''}`;
+        const ip = `198.18.${v}.9`;
+        const at = where(64_900 + v, 'US');
+        v++;
+        victims.add(who.address);
+        const attack = (t: number, rcpt: string, body: string) =>
+          events.push({ t, e: { type: 'submit', account: who.address, ip, messageId: `<atk-${kind}-${n++}@${DOMAIN}>`, mailFrom: who.address, headerFrom: who.address, rcpts: [rcpt], subject: `Re: ${body}`, bodyHash: body, client: who.client, size: 6_000, ...at } });
+        events.push({ t: t0 - 60_000, e: { type: 'auth', account: who.address, ip, ok: true, ...at } });
+        if (warm) for (let i = 0; i < 5; i++) attack(t0 + i * 600_000, who.contacts[i % who.contacts.length], `${kind}-w${i}`);
+        for (let d = 0; d < 3; d++)
+          for (let i = 0; i < perHour * 8; i++) attack(t0 + d * DAY + HOUR + Math.round((i * HOUR) / perHour), `z${d}x${i}@lead${i % 300}.example`, `${kind}-${d}-${i}`);
+      }
+  }
+
   events.sort((a, b) => a.t - b.t);
   const engine = new DetectionEngine(detectionConfigSchema.parse({ orgDomains: [DOMAIN] }), { checkSenders: true });
   const kindOf = new Map(people.map((p) => [p.address, p.kind]));
   const kinds = new Map<string, KindResult>();
   const restricted = new Set<string>();
   const watched = new Set<string>();
+  const attacks = new Map<string, PatientResult>();
   for (const { t, e } of events) {
     const parsed = parseReplayLine(JSON.stringify({ ts: new Date(t).toISOString().replace(/\.\d+Z$/, 'Z'), ...e }));
     if ('error' in parsed) throw new Error(parsed.error.en);
@@ -165,6 +206,16 @@ export function movingOffice(options: MovingOptions): MovingResult {
     }
     const d = out.decision;
     if (!d) continue;
+    const attack = /^<atk-([a-z0-9-]+?)-\d+@/.exec(d.messageId)?.[1];
+    if (attack) {
+      const a = attacks.get(attack) ?? { kind: attack, messages: 0, accepted: 0, restrictedAfter: null };
+      attacks.set(attack, a);
+      if (a.restrictedAfter === null && engine.stateOf(d.account) === 'restricted') a.restrictedAfter = a.messages;
+      a.messages++;
+      if (d.verdict === 'accept') a.accepted++;
+      continue;
+    }
+    if (victims.has(d.account) && t >= t0 - HOUR) continue;
     const kind = kindOf.get(d.account)!;
     const r = kinds.get(kind) ?? { kind, submits: 0, deferred: 0, held: 0, rejected: 0 };
     kinds.set(kind, r);
@@ -173,5 +224,6 @@ export function movingOffice(options: MovingOptions): MovingResult {
     else if (d.verdict === 'hold') r.held++;
     else if (d.verdict === 'reject') r.rejected++;
   }
-  return { events: events.length, kinds: [...kinds.values()], restricted: [...restricted], watched: [...watched] };
+  const honest = (who: string) => !victims.has(who.split(' ')[0]);
+  return { events: events.length, kinds: [...kinds.values()], restricted: [...restricted].filter(honest), watched: [...watched].filter(honest), attacks: [...attacks.values()] };
 }

@@ -11,7 +11,7 @@ import { ActiveHours, BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, Rol
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** Slots of the account's own counters below, with each one's state (the limit counters add LIMIT_SLOTS). */
-const OWN_SLOTS = 12 + 20 + 30 + 24 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48 + 15 * STATE + 24;
+const OWN_SLOTS = 12 + 20 + 30 + 24 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48 + 24 + 24 + 17 * STATE + 24;
 
 /** The small budget an account sends under after a change of footing (see probation.ts). */
 export interface Probation {
@@ -97,6 +97,12 @@ export class AccountRecord {
   readonly sentDay: RollingCounter;
   readonly hardDay: RollingCounter;
   readonly failedLogins = new RollingCounter(HOUR, 12, this.bank);
+  /**
+   * Accepted messages within 24 hours from a network or country not yet the account's own: those
+   * only to people it never mailed, and the others (see `scoreStrangersAway`).
+   */
+  readonly strangersAway = new RollingCounter(24 * HOUR, 24, this.bank);
+  readonly knownAway = new RollingCounter(24 * HOUR, 24, this.bank);
   readonly profile: AccountProfile;
   messages = 0;
   /** The time of the last attempt, and how many attempts in a row came within `RAPID_GAP_MS` of the one before, each to someone new. */
@@ -150,7 +156,7 @@ export class AccountRecord {
    * short windows of attempts and content start afresh (accepted-mail limits and history stay).
    */
   forgetRecentAttempts(): void {
-    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.tries120m, this.rcpts10m, this.rcpts60m, this.judged60m, this.colleagues60m, this.novel60m, this.novelTries5m, this.novel5m, this.novelDay, this.failedLogins])
+    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.tries120m, this.rcpts10m, this.rcpts60m, this.judged60m, this.colleagues60m, this.novel60m, this.novelTries5m, this.novel5m, this.novelDay, this.failedLogins, this.strangersAway, this.knownAway])
       c.reset();
     this.domains60m.clear();
     this.activeHours.clear();

@@ -8,7 +8,7 @@ import { expireProbation, isOrdinary, overProbationBudget, probationWhy, progres
 import { scoreBounces } from './signals/bounce.rate.js';
 import { Score, type SubmitContext } from './signals/context.js';
 import { scoreSameContent } from './signals/submit.content.js';
-import { locate, offFooting, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, type Origin } from './signals/submit.origin.js';
+import { isAway, locate, offFooting, onlyStrangers, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, scoreStrangersAway, type Origin } from './signals/submit.origin.js';
 import { scoreRestless, scoreUnusualHour } from './signals/submit.hour.js';
 import { analyseRecipients, recordAttempt, scoreDayVolume, scoreDomainSpread, scoreNovelBurst, scoreNovelDay, scoreNovelty } from './signals/submit.recipients.js';
 import { scoreMachinePace, scoreVolume } from './signals/submit.volume.js';
@@ -53,6 +53,8 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   if (verdict === 'accept' && a.state === 'restricted') verdict = 'hold';
   // Only accepted mail makes its place the account's own, and teaches what is usual.
   if (verdict === 'accept') {
+    // Whether it came from a place not yet the account's own is judged before the place is remembered.
+    if (isAway(c, origin)) (onlyStrangers(c) ? a.strangersAway : a.knownAway).add(ts);
     rememberOrigin(a, org, origin, ts, teachesOrg(c, verdict, s.content));
     learnAccepted(c, s.content, score, homeGround);
   }
@@ -85,6 +87,7 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreBounces(c.acct, c.ts, c.cfg.bounces, s);
   scoreFooting(c, origin, s);
   scoreParallel(c, s);
+  scoreStrangersAway(c, origin, s);
   scoreSharedIp(c, origin, s);
   scoreClient(c, origin, s);
   scoreUnusualHour(c, s, share, repeated);

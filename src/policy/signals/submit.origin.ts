@@ -101,6 +101,37 @@ export function scoreFooting(c: SubmitContext, o: Origin, s: Score): void {
   else if (country === 'unfamiliar') s.addOrigin(6 * fc, `country ${o.country} not yet usual for this account`);
 }
 
+/** Accepted messages only to strangers from places not yet the account's own, within a day, before they score. */
+const STRANGERS_AWAY = 6;
+
+/** Whether the submission comes from a network, or a country, not (yet) established for the account. */
+export function isAway(c: SubmitContext, o: Origin): boolean {
+  const n = c.cfg.network;
+  return !established(o.networkFooting, c.ts, n) || (o.country !== undefined && !established(o.countryFooting, c.ts, n));
+}
+
+/** Whether every recipient of the submission is someone the account never mailed, one of them outside. */
+export function onlyStrangers(c: SubmitContext): boolean {
+  return c.external > 0 && c.unknown.length === c.rcptCount;
+}
+
+/**
+ * Message after message only to people the account never mailed, from a place that is not its
+ * own: what a stolen password is used for from wherever its holder is, at any pace. A person
+ * away from their desk (a hotel, a new connection at home, a phone) writes to the people they
+ * know as well; a probation ends on such mail, and one it never sees from there keeps counting.
+ * From the sixth such message within a day (accepted ones, counted when accepted), while the
+ * account's mail with known recipients from such places is under a quarter of them. Only for
+ * accounts with a home to be away from; not for declared bulk senders or campaign allowances.
+ */
+export function scoreStrangersAway(c: SubmitContext, o: Origin, s: Score): void {
+  const a = c.acct;
+  if (a.bulk || !onlyStrangers(c) || !hasHome(a, c.ts, c.cfg.network) || !isAway(c, o)) return;
+  const strangers = a.strangersAway.sum(c.ts) + 1;
+  if (strangers < STRANGERS_AWAY || a.knownAway.sum(c.ts) * 4 > strangers) return;
+  s.addOrigin(Math.min(30, 10 + 5 * (strangers - STRANGERS_AWAY)), `${Math.round(strangers)} messages within a day only to people never mailed before, from places not yet usual for this account`);
+}
+
 /** Where an address is, as the reasons name it next to the IP: " (VN, AS45899)", or nothing without GeoIP. */
 function whereIs(country: string | undefined, asn: number | undefined): string {
   if (country === undefined) return asn === undefined ? '' : ` (AS${asn})`;
