@@ -122,11 +122,12 @@ export function onlyStrangers(c: SubmitContext): boolean {
  * know as well; a probation ends on such mail, and one it never sees from there keeps counting.
  * From the sixth such message within a day (accepted ones, counted when accepted), while the
  * account's mail with known recipients from such places is under a quarter of them. Only for
- * accounts with a home to be away from; not for declared bulk senders or campaign allowances.
+ * accounts with a home to be away from and habits of their own (`learnDays`: before that, most
+ * people it writes to are new to it anyway); not for declared bulk senders or campaign allowances.
  */
 export function scoreStrangersAway(c: SubmitContext, o: Origin, s: Score): void {
   const a = c.acct;
-  if (a.bulk || !onlyStrangers(c) || !hasHome(a, c.ts, c.cfg.network) || !isAway(c, o)) return;
+  if (a.bulk || !onlyStrangers(c) || !hasHome(a, c.ts, c.cfg.network) || a.profile.confidence < 1 || !isAway(c, o)) return;
   const strangers = a.strangersAway.sum(c.ts) + 1;
   if (strangers < STRANGERS_AWAY || a.knownAway.sum(c.ts) * 4 > strangers) return;
   s.addOrigin(Math.min(30, 10 + 5 * (strangers - STRANGERS_AWAY)), `${Math.round(strangers)} messages within a day only to people never mailed before, from places not yet usual for this account`);
