@@ -11,7 +11,7 @@ const all: Record<string, string[]> = {
   submission: ['bench/submission.ts', '--messages', process.env.MW_BENCH_MESSAGES ?? '20000', '--size', '4096', '--connections', '50'],
   detection: ['bench/detection.ts'],
   independent: ['bench/independent.ts', '--geo'],
-  moving: ['bench/moving.ts'],
+  moving: ['bench/moving.ts', '--patient'],
   replay: ['bench/replay.ts'],
   bounces: ['bench/bounces.ts'],
   dmarc: ['bench/dmarc.ts'],
