@@ -130,8 +130,8 @@ export class AccountRecord {
     readonly id: number,
     cfg: DetectionConfig,
     org: OrgMemory,
+    m: DetectionConfig['memory'] = cfg.memory,
   ) {
-    const m = cfg.memory;
     this.limits = resolveLimits(cfg, name);
     this.declaredBulk = isBulk(cfg, name);
     this.bulk = this.declaredBulk;

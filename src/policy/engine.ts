@@ -44,6 +44,8 @@ export class DetectionEngine {
    * gateway, whose SMTP session refuses a foreign sender before the engine sees the message.
    */
   private readonly aliases: Map<string, string[]> | null;
+  /** How much each account and the organisation remember (`memory`, or the configuration's). */
+  private readonly memory: DetectionConfig['memory'];
 
   /**
    * A complete configuration: parsed by `detectionConfigSchema` (which fills every default) or
@@ -51,10 +53,13 @@ export class DetectionEngine {
    * replay without a configuration file starts without it. `checkSenders` (replay) makes the
    * engine refuse a submission whose sender is not the account's address or one of the aliases
    * the configuration gives it, as the gateway's SMTP session does (see `src/policy/identity.ts`).
+   * `memory` replaces the configuration's capacities without a configuration of another shape
+   * (replay's warm-up, which must reach every capacity within a few hundred events).
    */
-  constructor(config: DetectionConfig, options: { checkSenders?: boolean } = {}) {
+  constructor(config: DetectionConfig, options: { checkSenders?: boolean; memory?: DetectionConfig['memory'] } = {}) {
     this.cfg = config;
-    this.org = new OrgMemory(this.cfg);
+    this.memory = options.memory ?? config.memory;
+    this.org = new OrgMemory(this.cfg, this.memory);
     this.aliases = options.checkSenders === true ? aliasesOf(config) : null;
   }
 
@@ -157,7 +162,7 @@ export class DetectionEngine {
   private account(name: string): AccountRecord {
     let a = this.accounts.get(name);
     if (!a) {
-      a = new AccountRecord(name, this.accounts.size, this.cfg, this.org);
+      a = new AccountRecord(name, this.accounts.size, this.cfg, this.org, this.memory);
       this.accounts.set(name, a);
     }
     return a;

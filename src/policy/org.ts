@@ -50,8 +50,10 @@ export class OrgMemory {
   private readonly domainNames: string[];
   private readonly domainKeys: number[];
 
-  constructor(private readonly cfg: DetectionConfig) {
-    const m = cfg.memory;
+  constructor(
+    private readonly cfg: DetectionConfig,
+    m: DetectionConfig['memory'] = cfg.memory,
+  ) {
     this.recipients = new FingerprintSet(m.orgRecipients);
     this.networks = new BoundedMap(m.orgFooting);
     this.countries = new BoundedMap(m.orgFooting);
