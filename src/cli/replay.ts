@@ -8,6 +8,7 @@ import { detectionDefaults } from '../policy/detection-defaults.js';
 import { DetectionEngine } from '../policy/engine.js';
 import { parseReplayLine } from '../policy/replay-input.js';
 import { WARM_UP_MEMORY, warmUpLines } from '../policy/warm-up.js';
+import { strings } from '../policy/window.js';
 import { fail, parseCommand } from './args.js';
 import { writeOut } from './stdout.js';
 
@@ -243,7 +244,8 @@ class Replay {
   private submits = 0;
   /** Submissions refused because their sender is not the account's (see `src/policy/identity.ts`). */
   refusedSenders = 0;
-  readonly restricted: string[] = [];
+  /** Holding strings from the start, as the warm-up's did when `includes` was first compiled (see `strings`). */
+  readonly restricted = strings();
   out = '';
   private lineNo = 0;
 

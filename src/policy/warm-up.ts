@@ -79,12 +79,12 @@ class WarmUp {
       const weekend = day >= 5;
       this.accounts.forEach((account, i) => {
         if ((weekend && i > 1) || (i === 6 && day > 2)) return;
-        const at = START + day * DAY + (i % 3) * 600_000;
+        const at = START + day * DAY + (i === 0 ? 4.5 * HOUR : (i % 3) * 600_000);
         const place = i === 2 ? HOME6 : OFFICE;
         this.auth(at, account, place, true);
-        const n = weekend ? 1 : i === 0 ? this.rng.int(12, 16) : this.rng.int(4, 8);
+        const n = weekend ? 1 : i === 0 ? this.rng.int(18, 22) : this.rng.int(4, 8);
         for (let m = 0; m < n; m++) {
-          const ms = at + 900_000 + m * this.rng.int(i === 0 ? 2 : 20, i === 0 ? 5 : 60) * 60_000;
+          const ms = at + 900_000 + m * this.rng.int(i === 0 ? 2 : 20, i === 0 ? 3 : 60) * 60_000;
           const rcpts = [this.rng.zipf(this.contacts[i])];
           if (this.rng.chance(0.3)) rcpts.push(this.accounts[(i + 1) % 6]);
           if (this.rng.chance(0.1)) rcpts.push(`New.Person${day}@Client${i}.example`);
@@ -93,6 +93,7 @@ class WarmUp {
         }
       });
     }
+    this.submit(START + 9 * HOUR, this.accounts[1], OFFICE, [this.contacts[1][0]], { body: 'b1a57b1a57b1a57b' });
     this.event(START + 2 * DAY + 12 * HOUR, { type: 'credential', account: this.accounts[6], kind: 'password' });
     this.event(START + 3 * DAY + 12 * HOUR, { type: 'credential', account: this.accounts[4], kind: 'password' });
   }
@@ -100,18 +101,19 @@ class WarmUp {
   /** The eighth day: what the engine is there to stop, and honest mail that looks a little like it. */
   attackDay(): void {
     const day = START + 7 * DAY;
-    const [a0, a1, a2, a3, a4, , a6] = this.accounts;
+    const [a0, a1, a2, a3, a4, a5, a6] = this.accounts;
     // Password spraying from abroad, then the one password that works, and a blast from there.
     for (let k = 0; k < 3; k++) for (const account of this.accounts) this.auth(day + HOUR + k * 5_000, account, ABROAD, false);
     this.auth(day + HOUR + 20_000, a3, ABROAD, true);
-    for (let k = 0; k < 80; k++) {
-      const rcpt = `x${k}@spam${k % 70}.example`;
+    for (let k = 0; k < 40; k++) {
+      const rcpt = `x${k}@spam${k}.example`;
       this.submit(day + HOUR + 30_000 + k * 1_000, a3, ABROAD, [rcpt], { body: 'b1a57b1a57b1a57b', subject: 'Your account', bounce: k % 3 === 0 ? '5.1.1' : undefined });
     }
-    // A hijacked client at the usual desk: five new people, each at a domain of their own, every 20 seconds.
-    for (let k = 0; k < 40; k++) {
+    // A hijacked client at the usual desk: five new people, each at a domain of their own, and
+    // one contact, every two seconds.
+    for (let k = 0; k < 24; k++) {
       const rcpts = [0, 1, 2, 3, 4].map((j) => `h${k}.${j}@lead${5 * k + j}.example`);
-      this.submit(day + 2 * HOUR + k * 20_000, a1, OFFICE, rcpts, { subject: 'Special "offer"' });
+      this.submit(day + 2 * HOUR + k * 2_000, a1, OFFICE, [...rcpts, this.contacts[1][k % 8]], { subject: 'Special "offer"' });
     }
     // A traveller: a hotel, then the phone's provider at an airport, mostly to known people, from a laptop of their own.
     this.auth(day + 3 * HOUR, a2, HOTEL, true);
@@ -121,13 +123,21 @@ class WarmUp {
     }
     // After the password change: the usual desk, the usual people, all day long, some bouncing.
     this.auth(day, a4, OFFICE, true);
-    for (let k = 0; k < 100; k++) this.submit(day + k * 360_000, a4, OFFICE, [this.contacts[4][k % 8]], { bounce: k % 8 === 5 ? '5.1.1' : undefined });
+    for (let k = 0; k < 60; k++) this.submit(day + k * 600_000, a4, OFFICE, [this.contacts[4][k % 8]], { bounce: k % 8 === 5 ? '5.1.1' : undefined });
     this.event(day + 4 * HOUR + 60_000, { type: 'credential', account: a0, kind: 'app-password' });
     // A month-end run of invoices, one text, to the usual customers and a few new ones.
     for (let k = 0; k < 25; k++) {
-      const rcpt = k % 5 === 4 ? `billing${k}@customer${k}.example` : this.contacts[0][k % 8];
-      this.submit(day + 5 * HOUR + k * 5_000, a0, OFFICE, [rcpt], { body: '1a2b3c4d5e6f7081', subject: '請求書の送付' });
+      const rcpts = k % 5 === 4 ? [`billing${k}@customer${k}.example`, this.contacts[0][k % 8]] : [this.contacts[0][k % 8]];
+      this.submit(day + 5 * HOUR + k * 5_000, a0, OFFICE, rcpts, { body: '1a2b3c4d5e6f7081', subject: '請求書の送付' });
     }
+    // The blast's text from two more accounts (one list, several stolen passwords; a week after
+    // it was last seen), and a distributed run: one message to someone new from each of ten
+    // addresses within an hour.
+    this.submit(day + HOUR + 40_000, a5, ABROAD, ['y1@spam1.example'], { body: 'b1a57b1a57b1a57b' });
+    this.submit(day + HOUR + 50_000, a6, ABROAD, ['y2@spam2.example'], { body: 'b1a57b1a57b1a57b' });
+    for (let k = 0; k < 10; k++) this.submit(day + 7 * HOUR + (k < 4 ? k * 30_000 : k * 360_000), a5, { ip: `203.0.113.${160 + k}`, asn: 64540 + k, country: 'BR' }, [`d${k}@far${k}.example`], { bare: true });
+    // Patient, from the hotel in the evening: one stranger every ten minutes.
+    for (let k = 0; k < 8; k++) this.submit(day + 11 * HOUR + k * 600_000, a2, HOTEL, [`p${k}@away${k}.example`], { client: LAPTOP_CLIENT });
     // Back after days away, the password changed before: the probation has run out.
     this.submit(day + 6 * HOUR, a6, OFFICE, [this.contacts[6][0]], {});
     // At night, from a phone, to someone new and someone known.
