@@ -79,6 +79,8 @@ const RULES: Rule[] = [
   [/^unusual client "(.*)"$/, (m) => `普段と異なるメールソフト "${m[1]}"`],
   [/^(\d+) failed logins in the last hour$/, (m) => `直近 1 時間にログイン失敗 ${m[1]} 回`],
   [/^IP (\S+) new to each of (\d+) accounts sending from it within an hour$/, (m) => `どのアカウントにとっても新しい IP ${m[1]} から、1 時間以内に ${m[2]} 個のアカウントが送信`],
+  [/^(\d+) accounts mailing people never mailed before from (network|country) (\S+), new to each of them, within 6 hours$/, (m) =>
+    `どのアカウントにとっても新しい${m[2] === 'network' ? 'ネットワーク' : '国'} ${m[3]} から、6 時間以内に ${m[1]} 個のアカウントが初めての宛先へ送信`],
   [/^IP (\S+) failed logins for (\d+) accounts$/, (m) => `IP ${m[1]} が ${m[2]} 個のアカウントへのログインに失敗`],
   [/^over limit: (\d+) recipients in one message \(limit (\d+)\)$/, (m) => `上限超過: 1 通に宛先 ${m[1]} 件 (上限 ${m[2]})`],
   [/^over limit: (\d+) recipient domains in an hour \(limit (\d+)\)$/, (m) => `上限超過: 1 時間に宛先ドメイン ${m[1]} 件 (上限 ${m[2]})`],

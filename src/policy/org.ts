@@ -20,6 +20,9 @@ export interface SprayTrace {
   last: number;
 }
 
+/** How long the accounts mailing strangers from one place new to them are counted together. */
+const SHARED_PLACE_WINDOW = 6 * HOUR;
+
 /** How long the accounts sending one body to new people are counted together. */
 const SHARED_BODY_WINDOW = 6 * HOUR;
 
@@ -37,6 +40,11 @@ export class OrgMemory {
   readonly failedIps: BoundedMap<SprayTrace>;
   /** IP -> accounts that submitted from it while it was new to them, within the hour. */
   readonly freshIps: BoundedMap<SmallRecentSet>;
+  /**
+   * Network, or `country:XX` -> accounts that mailed strangers from it while it was new to them,
+   * within `SHARED_PLACE_WINDOW` (see `sharePlace`).
+   */
+  readonly strangerPlaces: BoundedMap<SmallRecentSet>;
   /** Accepted message id -> the `id` of the account that sent it. */
   readonly accepted: FingerprintIntMap;
   readonly profile = new OrgProfile();
@@ -61,6 +69,7 @@ export class OrgMemory {
     this.clients = new BoundedMap(m.orgFooting);
     this.failedIps = new BoundedMap(m.orgFooting);
     this.freshIps = new BoundedMap(m.orgFooting);
+    this.strangerPlaces = new BoundedMap(m.orgFooting);
     this.accepted = new FingerprintIntMap(m.acceptedMessages);
     this.domains = new Set(cfg.orgDomains.map((d) => d.toLowerCase()));
     this.domainNames = [...this.domains];
@@ -150,6 +159,23 @@ export class OrgMemory {
       this.freshIps.set(ip, accounts);
     }
     accounts.add(account, ts);
+    return accounts.count(ts);
+  }
+
+  /**
+   * Counts `account` among those mailing people they never mailed from a place (a network, or
+   * `country:XX`) new to them (`how` 1), takes it out (-1) or only asks (0); answers how many
+   * accounts count for the place within the window.
+   */
+  sharePlace(place: string, account: string, how: number, ts: number): number {
+    let accounts = this.strangerPlaces.get(place);
+    if (!accounts) {
+      if (how <= 0) return 0;
+      accounts = new SmallRecentSet(SHARED_PLACE_WINDOW, 1024);
+      this.strangerPlaces.set(place, accounts);
+    }
+    if (how > 0) accounts.add(account, ts);
+    else if (how < 0) accounts.delete(account);
     return accounts.count(ts);
   }
 

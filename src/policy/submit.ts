@@ -8,7 +8,7 @@ import { expireProbation, isOrdinary, overProbationBudget, probationWhy, progres
 import { scoreBounces } from './signals/bounce.rate.js';
 import { Score, type SubmitContext } from './signals/context.js';
 import { scoreSameContent } from './signals/submit.content.js';
-import { isAway, locate, offFooting, onlyStrangers, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, scoreStrangersAway, type Origin } from './signals/submit.origin.js';
+import { isAway, locate, offFooting, onlyStrangers, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, scoreSharedPlace, scoreStrangersAway, type Origin } from './signals/submit.origin.js';
 import { scoreRestless, scoreUnusualHour } from './signals/submit.hour.js';
 import { analyseRecipients, recordAttempt, scoreDayVolume, scoreDomainSpread, scoreNovelBurst, scoreNovelDay, scoreNovelty } from './signals/submit.recipients.js';
 import { scoreMachinePace, scoreVolume } from './signals/submit.volume.js';
@@ -89,6 +89,7 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreParallel(c, s);
   scoreStrangersAway(c, origin, s);
   scoreSharedIp(c, origin, s);
+  scoreSharedPlace(c, origin, s);
   scoreClient(c, origin, s);
   scoreUnusualHour(c, s, share, repeated);
   scoreRestless(c, s, c.activeHours, share);

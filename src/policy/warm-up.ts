@@ -131,10 +131,12 @@ class WarmUp {
       this.submit(day + 5 * HOUR + k * 5_000, a0, OFFICE, rcpts, { body: '1a2b3c4d5e6f7081', subject: '請求書の送付' });
     }
     // The blast's text from two more accounts (one list, several stolen passwords; a week after
-    // it was last seen), and a distributed run: one message to someone new from each of ten
-    // addresses within an hour.
+    // it was last seen), two more accounts from the blast's network, and a distributed run: one
+    // message to someone new from each of ten addresses within an hour.
     this.submit(day + HOUR + 40_000, a5, ABROAD, ['y1@spam1.example'], { body: 'b1a57b1a57b1a57b' });
     this.submit(day + HOUR + 50_000, a6, ABROAD, ['y2@spam2.example'], { body: 'b1a57b1a57b1a57b' });
+    this.submit(day + HOUR + 55_000, a2, { ...ABROAD, ip: '203.0.113.51' }, ['y3@spam3.example'], {});
+    this.submit(day + HOUR + 58_000, a0, { ...ABROAD, ip: '203.0.113.52' }, ['y4@spam4.example'], {});
     for (let k = 0; k < 10; k++) this.submit(day + 7 * HOUR + (k < 4 ? k * 30_000 : k * 360_000), a5, { ip: `203.0.113.${160 + k}`, asn: 64540 + k, country: 'BR' }, [`d${k}@far${k}.example`], { bare: true });
     // Patient, from the hotel in the evening: one stranger every ten minutes.
     for (let k = 0; k < 8; k++) this.submit(day + 11 * HOUR + k * 600_000, a2, HOTEL, [`p${k}@away${k}.example`], { client: LAPTOP_CLIENT });

@@ -165,6 +165,53 @@ export function scoreSharedIp(c: SubmitContext, o: Origin, s: Score): void {
   s.addOrigin(Math.min(25, 10 + 5 * (accounts - SHARED_IP_ACCOUNTS)), `IP ${o.ip} new to each of ${accounts} accounts sending from it within an hour`);
 }
 
+/** Accounts mailing strangers from one place new to each of them, within six hours, before it counts. */
+const SHARED_PLACE_ACCOUNTS = 4;
+/** What a submission does to its account's place among those counted by `OrgMemory.sharePlace`. */
+const JOIN = 1;
+const ASK = 0;
+const LEAVE = -1;
+
+/**
+ * Several accounts mailing people they never mailed, each from a network, or a country, new to it,
+ * and the same one for all of them, within six hours: a list of stolen passwords worked through
+ * from an attacker's pool of addresses in one provider or one country, a few messages per account
+ * and a fresh IP for each, so that no account alone looks like more than a traveller writing to
+ * someone new and `scoreSharedIp` never sees an IP twice. Places home to the organisation never
+ * count (the office, a common provider, the home country). An account counts with mail only to
+ * strangers, while most of its mail from places not its own is such, and stops counting with mail
+ * to someone it knows: an offsite at a venue, or a team abroad at a trade fair, writes to the
+ * people it knows as well (a team of seven or more whose first messages from there all go to new
+ * people within minutes of each other is held at its fifth to eighth member's first message). The points go to each message to someone new from the place once four
+ * accounts count. Only accounts with a home network of their own take part.
+ */
+export function scoreSharedPlace(c: SubmitContext, o: Origin, s: Score): void {
+  const a = c.acct;
+  const n = c.cfg.network;
+  if (!hasHome(a, c.ts, n)) return;
+  // The account takes part with mail only to strangers while its mail from places not its own is
+  // mostly that (as `scoreStrangersAway` reads it), and leaves with mail to someone it knows.
+  const joins = onlyStrangers(c) && a.knownAway.sum(c.ts) * 4 <= a.strangersAway.sum(c.ts) + 1;
+  const leaves = c.unknown.length < c.rcptCount;
+  if (!joins && !leaves && c.novelAccount === 0) return;
+  const who = joins ? JOIN : leaves ? LEAVE : ASK;
+  let accounts = 0;
+  let where = '';
+  if (!established(o.networkFooting, c.ts, n) && !c.org.isOrgHome(o.orgNetwork, c.ts)) {
+    accounts = c.org.sharePlace(o.network, a.name, who, c.ts);
+    where = `network ${o.network}`;
+  }
+  if (o.country !== undefined && !established(o.countryFooting, c.ts, n) && !c.org.isOrgHome(o.orgCountry, c.ts)) {
+    const inCountry = c.org.sharePlace(`country:${o.country}`, a.name, who, c.ts);
+    if (inCountry > accounts) {
+      accounts = inCountry;
+      where = `country ${o.country}`;
+    }
+  }
+  if (accounts < SHARED_PLACE_ACCOUNTS || c.novelAccount === 0) return;
+  s.addOrigin(Math.min(30, 10 + 5 * (accounts - SHARED_PLACE_ACCOUNTS)), `${accounts} accounts mailing people never mailed before from ${where}, new to each of them, within 6 hours`);
+}
+
 /** A mail client this account has never used, once the account has enough history to know its clients. */
 export function scoreClient(c: SubmitContext, o: Origin, s: Score): void {
   const client = o.client;

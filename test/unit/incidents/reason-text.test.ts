@@ -30,6 +30,8 @@ describe('detection reasons in Japanese', () => {
     keep('same body from 5 accounts of the organisation within 6 hours, to people they never mailed');
     keep('5 messages in a row to people never mailed before, each within 3 seconds of the last');
     keep('7 messages within a day only to people never mailed before, from places not yet usual for this account');
+    keep('6 accounts mailing people never mailed before from network AS64999, new to each of them, within 6 hours');
+    keep('9 accounts mailing people never mailed before from country VN, new to each of them, within 6 hours');
     keep('probation since 2026-01-17T15:00:00.000Z (login from country VN new to the organisation (IP 203.0.113.5)): more than 5 new recipients in an hour');
     // The cluster's limits lead the reasons of an attempt refused before the engine (engine.refused).
     for (const r of [

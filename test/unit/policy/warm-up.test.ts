@@ -37,7 +37,7 @@ describe("replay's warm-up stream", () => {
     for (const verdict of ['accept', 'defer', 'hold', 'reject']) expect(out).toContain(`"verdict":"${verdict}"`);
     expect(out).toContain('"state":"watch"');
     expect(out).toContain('"state":"restricted"');
-    for (const reason of ['hard-bounce rate', 'probation since', 'unusual client', 'never sent at', 'messages in the 23 hours before the last', 'failed logins'])
+    for (const reason of ['hard-bounce rate', 'probation since', 'unusual client', 'never sent at', 'messages in the 23 hours before the last', 'failed logins', 'accounts mailing people never mailed before'])
       expect(out).toContain(reason);
   });
 

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { DetectionEngine } from '../../../src/policy/engine.js';
+import { auth, contacts, DAY, engine, HOUR, MIN, submit } from './events.js';
+
+const staff = Array.from({ length: 12 }, (_, i) => `staff${i}@example.co.jp`);
+
+/** A week of office mail for every account, day by day, all of them in time order. */
+function office(e: DetectionEngine): number {
+  for (let d = 0; d < 7; d++)
+    for (let h = 9; h < 17; h++)
+      staff.forEach((a, i) => {
+        if (h === 9) e.process(auth(a, d * DAY + 9 * HOUR - MIN + i * 1000));
+        e.process(submit(a, d * DAY + h * HOUR + 5 * MIN + i * 1000, [contacts[(d + h + i) % 12], `colleague${h}@example.co.jp`]));
+      });
+  return 7 * DAY;
+}
+
+describe('several accounts mailing strangers from one place new to each of them', () => {
+  it('holds a list of stolen passwords worked through from one country, a fresh IP and two messages per account', () => {
+    const e = engine();
+    let t = office(e) + 10 * HOUR;
+    const verdicts: string[] = [];
+    const reasons: string[] = [];
+    staff.forEach((a, i) => {
+      const place = { ip: `203.0.113.${20 + i}`, asn: 64_700 + i, country: 'VN' };
+      e.process(auth(a, t, place));
+      for (let k = 0; k < 2; k++) {
+        t += MIN;
+        const d = e.process(submit(a, t, [`x${i}.${k}@target${i}.example`, `y${i}.${k}@target${i + 20}.example`], place)).decision!;
+        verdicts.push(d.verdict);
+        reasons.push(...d.reasons);
+      }
+    });
+    // Before: every one of the 24 accepted, each account alone a traveller writing to someone new.
+    expect(verdicts.filter((v) => v === 'accept').length).toBeLessThanOrEqual(10);
+    expect(verdicts.slice(-8).every((v) => v === 'hold')).toBe(true);
+    expect(reasons).toContain('12 accounts mailing people never mailed before from country VN, new to each of them, within 6 hours');
+  });
+
+  it('leaves a team abroad alone that writes to the people it knows as well as to new ones', () => {
+    const e = engine();
+    let t = office(e) + 10 * HOUR;
+    const hotel = (i: number) => ({ ip: `198.51.100.${60 + i}`, asn: 7922, country: 'US' });
+    staff.slice(0, 8).forEach((a, i) => e.process(auth(a, t + i * MIN, hotel(i))));
+    const verdicts: string[] = [];
+    for (let k = 0; k < 6; k++)
+      staff.slice(0, 8).forEach((a, i) => {
+        t += 2 * MIN;
+        // Half of them start with someone they know.
+        const rcpts = (k + i) % 2 === 0 ? [`visitor${i}.${k}@fair${k}.example`] : [contacts[(i + k) % 12]];
+        verdicts.push(e.process(submit(a, t, rcpts, hotel(i))).decision!.verdict);
+      });
+    expect(verdicts.filter((v) => v !== 'accept')).toEqual([]);
+  });
+
+  it('does not count the organisation\'s own country or network', () => {
+    const e = engine();
+    let t = office(e) + 10 * HOUR;
+    const reasons: string[] = [];
+    staff.forEach((a, i) => {
+      // New home connections at one domestic provider, each account writing to someone new.
+      const home = { ip: `60.${i}.1.2`, asn: 2516, country: 'JP' };
+      t += MIN;
+      reasons.push(...e.process(submit(a, t, [`new${i}@prospect${i}.example`], home)).decision!.reasons);
+    });
+    expect(reasons.filter((r) => / accounts mailing people never mailed before from /.test(r))).toEqual(
+      reasons.filter((r) => /from network AS2516/.test(r)),
+    );
+    expect(reasons.some((r) => /from country JP/.test(r))).toBe(false);
+  });
+});
