@@ -72,6 +72,16 @@ function moreShape(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng
       const accounts = [v, ...plan.accomplices];
       return { ...common, place: () => foreign, account: (i) => accounts[i % accounts.length], gap: () => rng.int(10, 30) * SECOND, count: 500, rcpts: () => rng.int(1, 2), client: undefined };
     }
+    // A list of twenty stolen passwords worked through from one provider abroad: a fresh IP for
+    // each account, two messages from each, one a minute, a different text on each; no account
+    // alone sends more than a traveller writing to someone new.
+    case 'list': {
+      const accounts = [v, ...plan.accomplices];
+      const places = accounts.map((_, j) => ({ ...foreign, ip: `${foreign.ip.split('.').slice(0, 2).join('.')}.${(j * 7) % 256}.${rng.int(1, 254)}` }));
+      const who = (i: number) => Math.floor(i / 2) % accounts.length;
+      const texts = { subject: () => `Re: ${rng.hex(6)}`, body: () => rng.hex(16) };
+      return { ...common, ...texts, place: (i) => places[who(i)], account: (i) => accounts[who(i)], gap: () => rng.int(50, 70) * SECOND, count: 2 * accounts.length, rcpts: () => rng.int(1, 2), client: undefined };
+    }
     // The victim's usual IP and client, each message to real contacts and to harvested addresses.
     case 'mixed':
       return { ...common, place: () => v.office, gap: () => rng.int(10, 30) * SECOND, count: 500, rcpts: () => rng.int(2, 4), recipients: (n) => mixedRecipients(rng, v, n), harvested: (r) => !v.book.includes(r) };

@@ -9,7 +9,7 @@ const MINUTE = 60 * SECOND;
 /** The attacks the engine was tuned on. */
 export const CLASSIC_ATTACKS = ['blast', 'lowslow', 'hijack', 'spray', 'blast-usual', 'blast-slow'] as const;
 /** Further ways a stolen password is abused, used to probe the engine beyond its tuning (attacks.more.ts). */
-export const MORE_ATTACKS = ['internal', 'bcc', 'drip', 'proxy', 'night', 'multi', 'mixed', 'random', 'contacts', 'contacts-proxy', 'sleeper', 'trickle'] as const;
+export const MORE_ATTACKS = ['internal', 'bcc', 'drip', 'proxy', 'night', 'multi', 'mixed', 'random', 'contacts', 'contacts-proxy', 'sleeper', 'trickle', 'list'] as const;
 export const ATTACKS = [...CLASSIC_ATTACKS, ...MORE_ATTACKS] as const;
 export type AttackKind = (typeof ATTACKS)[number];
 
@@ -33,7 +33,7 @@ export function isClassic(kind: AttackKind): kind is (typeof CLASSIC_ATTACKS)[nu
 export interface AttackPlan {
   kind: AttackKind;
   victim: Person;
-  /** Further stolen accounts the same attacker uses at the same time (the `multi` attack). */
+  /** Further stolen accounts the same attacker uses at the same time (the `multi` and `list` attacks). */
   accomplices: Person[];
   at: number;
 }

@@ -48,10 +48,11 @@ const ATTACK_HOUR: Record<AttackKind, number> = {
   'contacts-proxy': 16.5,
   sleeper: 13.5,
   trickle: 12.5,
+  list: 11,
 };
 
-/** Accounts the attacker uses besides the victim (one IP, several stolen passwords). */
-const ACCOMPLICES: Partial<Record<AttackKind, number>> = { multi: 4 };
+/** Accounts the attacker uses besides the victim (one IP or one provider, several stolen passwords). */
+const ACCOMPLICES: Partial<Record<AttackKind, number>> = { multi: 4, list: 19 };
 
 export function isAttackKind(s: string): s is AttackKind {
   return (ATTACKS as readonly string[]).includes(s);

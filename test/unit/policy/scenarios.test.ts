@@ -69,6 +69,14 @@ describe('detection targets on a simulated organisation', () => {
     expectContained('trickle', 45);
   });
 
+  it('holds a list of stolen passwords worked through from one provider abroad, two messages per account, once a few accounts have used it', () => {
+    // Each account alone is a traveller writing to someone new; every message passed before the
+    // organisation counted the accounts mailing strangers from one place new to each of them.
+    const a = attack('list');
+    expect(a.messages).toBeGreaterThanOrEqual(20);
+    expect(a.accepted).toBeLessThanOrEqual(Math.ceil(a.messages / 3));
+  });
+
   it('restricts no honest account and defers or holds fewer than 1 in 10,000 honest messages', () => {
     expect(m.legit.restrictedAccounts).toEqual([]);
     expect(m.legit.submits).toBeGreaterThan(2000);
@@ -96,7 +104,10 @@ describe('detection targets on a stream with only the fields the replay contract
   it('still stops the blast within 5 messages and 2 seconds, and every other attack within 50 messages', () => {
     expect(kindOf('blast').accepted).toBeLessThanOrEqual(5);
     expect(kindOf('blast').secondsToRestriction!).toBeLessThanOrEqual(2);
-    for (const a of bare.attacks) {
+    // A list of stolen passwords used from one provider, a fresh IP per account, is seen only by
+    // the network and country that GeoIP gives; without them each account is on its own (a known
+    // limit, docs/detection.md).
+    for (const a of bare.attacks.filter((x) => x.kind !== 'list')) {
       expect(a.untilRestricted, a.kind).not.toBeNull();
       expect(a.untilRestricted!, a.kind).toBeLessThanOrEqual(50);
       expect(a.acceptedAfter, a.kind).toBe(0);
