@@ -181,9 +181,10 @@ const LEAVE = -1;
  * count (the office, a common provider, the home country). An account counts with mail only to
  * strangers, while most of its mail from places not its own is such, and stops counting with mail
  * to someone it knows: an offsite at a venue, or a team abroad at a trade fair, writes to the
- * people it knows as well (a team of seven or more whose first messages from there all go to new
- * people within minutes of each other is held at its fifth to eighth member's first message). The points go to each message to someone new from the place once four
- * accounts count. Only accounts with a home network of their own take part.
+ * people it knows as well. (A team of seven or more whose first messages from there all go to new
+ * people within minutes of each other is held from about its seventh member's first message.)
+ * The points go to each message to someone new from the place once four accounts count. Only
+ * accounts with a home network of their own take part.
  */
 export function scoreSharedPlace(c: SubmitContext, o: Origin, s: Score): void {
   const a = c.acct;
