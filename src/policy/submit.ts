@@ -159,12 +159,15 @@ function chooseVerdict(c: SubmitContext, score: number, reasons: string[], homeG
 /**
  * A place teaches the organisation only through accepted mail of an active account, and on
  * probation only through ordinary mail: the first messages of a stolen password, let through by
- * the probation budget, must not make the attacker's network known to the organisation.
+ * the probation budget, must not make the attacker's network known to the organisation. Colleagues
+ * the account never wrote to count as new here: mail inside the organisation does not use up the
+ * budget, and lures to colleagues from a list of stolen passwords made the attacker's network
+ * "known to the organisation" for the next account of the list.
  */
 function teachesOrg(c: SubmitContext, verdict: Verdict, contentPoints: number): boolean {
   const a = c.acct;
   if (verdict !== 'accept' || a.state !== 'active') return false;
-  return a.probation === null || isOrdinary(contentPoints, c.novelAccount, c.external, c.cfg.scoring.riskFloor / 2);
+  return a.probation === null || isOrdinary(contentPoints, c.novelAccount + c.novelInternal, c.rcptCount, c.cfg.scoring.riskFloor / 2);
 }
 
 /** Only accepted mail teaches the account and the organisation what is usual. */

@@ -192,9 +192,11 @@ export function scoreSharedPlace(c: SubmitContext, o: Origin, s: Score): void {
   if (!hasHome(a, c.ts, n)) return;
   // The account takes part with mail only to strangers while its mail from places not its own is
   // mostly that (as `scoreStrangersAway` reads it), and leaves with mail to someone it knows.
-  const joins = onlyStrangers(c) && a.knownAway.sum(c.ts) * 4 <= a.strangersAway.sum(c.ts) + 1;
+  // Colleagues never written to count as strangers: a stolen list is also used to phish inside.
+  const novel = c.novelAccount > 0 || c.novelInternal > 0;
   const leaves = c.unknown.length < c.rcptCount;
-  if (!joins && !leaves && c.novelAccount === 0) return;
+  const joins = !leaves && a.knownAway.sum(c.ts) * 4 <= a.strangersAway.sum(c.ts) + 1;
+  if (!joins && !leaves && !novel) return;
   const who = joins ? JOIN : leaves ? LEAVE : ASK;
   let accounts = 0;
   let where = '';
@@ -209,7 +211,7 @@ export function scoreSharedPlace(c: SubmitContext, o: Origin, s: Score): void {
       where = `country ${o.country}`;
     }
   }
-  if (accounts < SHARED_PLACE_ACCOUNTS || c.novelAccount === 0) return;
+  if (accounts < SHARED_PLACE_ACCOUNTS || !novel) return;
   s.addOrigin(Math.min(30, 10 + 5 * (accounts - SHARED_PLACE_ACCOUNTS)), `${accounts} accounts mailing people never mailed before from ${where}, new to each of them, within 6 hours`);
 }
 

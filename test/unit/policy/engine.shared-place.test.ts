@@ -37,6 +37,26 @@ describe('several accounts mailing strangers from one place new to each of them'
     expect(reasons).toContain('12 accounts mailing people never mailed before from country VN, new to each of them, within 6 hours');
   });
 
+  it('holds lures to colleagues sent with a list of stolen passwords from one country, one message per account', () => {
+    const e = engine();
+    let t = office(e) + 10 * HOUR;
+    const verdicts: string[] = [];
+    const reasons: string[] = [];
+    staff.forEach((a, i) => {
+      const place = { ip: `203.0.113.${40 + i}`, asn: 64_800 + i, country: 'VN' };
+      e.process(auth(a, t, place));
+      t += MIN;
+      // Two colleagues this account never wrote to: internal mail does not use up a probation budget.
+      const d = e.process(submit(a, t, [staff[(i + 3) % 12], staff[(i + 7) % 12]], place)).decision!;
+      verdicts.push(d.verdict);
+      reasons.push(...d.reasons);
+    });
+    // Before: all twelve accepted, and the first ones made the attacker's network known to the organisation.
+    expect(verdicts.filter((v) => v === 'accept').length).toBeLessThanOrEqual(8);
+    expect(verdicts.slice(-4)).toEqual(['hold', 'hold', 'hold', 'hold']);
+    expect(reasons.some((r) => /accounts mailing people never mailed before from country VN/.test(r))).toBe(true);
+  });
+
   it('leaves a team abroad alone that writes to the people it knows as well as to new ones', () => {
     const e = engine();
     let t = office(e) + 10 * HOUR;
