@@ -8,7 +8,7 @@ import { expireProbation, isOrdinary, overProbationBudget, probationWhy, progres
 import { scoreBounces } from './signals/bounce.rate.js';
 import { Score, type SubmitContext } from './signals/context.js';
 import { scoreSameContent } from './signals/submit.content.js';
-import { isAway, locate, offFooting, onlyStrangers, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, scoreSharedPlace, scoreStrangersAway, type Origin } from './signals/submit.origin.js';
+import { isAway, locate, offFooting, onlyStrangers, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, scoreSharedPlace, scoreStrangersAway, SHARED_PLACE_RESTRICT, type Origin } from './signals/submit.origin.js';
 import { scoreRestless, scoreUnusualHour } from './signals/submit.hour.js';
 import { analyseRecipients, recordAttempt, scoreDayVolume, scoreDomainSpread, scoreNovelBurst, scoreNovelDay, scoreNovelty } from './signals/submit.recipients.js';
 import { scoreMachinePace, scoreVolume } from './signals/submit.volume.js';
@@ -48,7 +48,10 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   }
   // A limit says "later"; a client that keeps submitting through it, minute after minute, is not a person.
   const hammering = overLimit || refusedBefore !== undefined ? cfg.scoring.limitDeferralRisk : 0;
-  const changes = a.state === 'restricted' ? NO_CHANGES : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring, hammering);
+  // A message held while many accounts mail strangers from the same new place: one of a list of
+  // stolen passwords, with a message or two each, which its risk alone would leave on watch.
+  const listed = verdict === 'hold' && s.placeAccounts >= SHARED_PLACE_RESTRICT ? cfg.scoring.restrictRisk : 0;
+  const changes = a.state === 'restricted' ? NO_CHANGES : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring, hammering + listed);
   // The message that tips the account over is kept for review rather than sent.
   if (verdict === 'accept' && a.state === 'restricted') verdict = 'hold';
   // Only accepted mail makes its place the account's own, and teaches what is usual.

@@ -44,6 +44,8 @@ export class Score {
   content = FRACTIONAL_ZERO;
   origin = FRACTIONAL_ZERO;
   readonly reasons: string[] = [];
+  /** Accounts counted with this one at a place new to each of them (`scoreSharedPlace`), when it scored. */
+  placeAccounts = 0;
 
   addContent(points: number, reason: string): void {
     if (points <= 0) return;

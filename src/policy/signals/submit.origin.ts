@@ -167,6 +167,13 @@ export function scoreSharedIp(c: SubmitContext, o: Origin, s: Score): void {
 
 /** Accounts mailing strangers from one place new to each of them, within six hours, before it counts. */
 const SHARED_PLACE_ACCOUNTS = 4;
+/**
+ * ...and before a message it helped to hold restricts its account: by then the place is a pool
+ * an attacker works a list of passwords from, and each account in it is a stolen one. (Ten
+ * colleagues abroad together, each of whose messages from there so far went to new people only,
+ * would have the tenth restricted; one message to someone known takes a person out of the count.)
+ */
+export const SHARED_PLACE_RESTRICT = 10;
 /** What a submission does to its account's place among those counted by `OrgMemory.sharePlace`. */
 const JOIN = 1;
 const ASK = 0;
@@ -212,6 +219,7 @@ export function scoreSharedPlace(c: SubmitContext, o: Origin, s: Score): void {
     }
   }
   if (accounts < SHARED_PLACE_ACCOUNTS || !novel) return;
+  s.placeAccounts = accounts;
   s.addOrigin(Math.min(30, 10 + 5 * (accounts - SHARED_PLACE_ACCOUNTS)), `${accounts} accounts mailing people never mailed before from ${where}, new to each of them, within 6 hours`);
 }
 
