@@ -2,12 +2,13 @@ import { Rng } from './simulation/prng.js';
 
 /**
  * A short made-up stream for `mailwarden replay` to run through an engine of its own, thrown
- * away, before the real input: about 600 events of six accounts at `warm-up.invalid` over eight
- * days, with every kind of event and every verdict. A week of office mail (Japanese and English
- * subjects, phones, one account with only the fields the contract requires, bounces, a password
- * change), then a day with the shapes the engine stops: a password spray, a blast from abroad
- * with a third of its recipients invalid, a hijacked client at the usual desk, a traveller, a
- * month-end run, a message at night.
+ * away, before the real input: about 570 events of seven accounts at `warm-up.invalid` over
+ * eight days, with every kind of event and every verdict. A week of office mail (Japanese and
+ * English subjects, phones, an IPv6 home, one account with only the fields the contract requires,
+ * bounces, password changes), then a day with the shapes the engine stops: a password spray, a
+ * blast from abroad with a third of its recipients invalid, one text and one network for several
+ * accounts, a hijacked client at the usual desk, a run from ten addresses, a traveller, a patient
+ * run from a hotel, a day-long run to contacts, a month-end run, messages at night.
  *
  * Why: V8 compiles the engine's per-event path from what it has seen run. A stream's first
  * thousands of events are ordinary mail; the first deferral, hold, restriction or bounce rate
