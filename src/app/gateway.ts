@@ -51,19 +51,25 @@ export interface GatewayOptions {
  */
 export async function startGateway(config: LoadedConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.log.level);
-  const store = await openStore(config.store, config.configDir);
-  const metrics = watchEvents(store);
+  const opened = await openStore(config.store, config.configDir);
   const tls = loadTls({ key: resolvePath(config, config.tls.key), cert: resolvePath(config, config.tls.cert) });
   const live: { submission?: SubmissionService } = {};
-  const cluster = await startCluster({ redis: config.redis, detection: config.detection, guard: config.auth.guard, store, logger });
+  const cluster = await startCluster({ redis: config.redis, detection: config.detection, guard: config.auth.guard, store: opened, logger });
+  // In a cluster each event this node records carries its name (the other nodes learn from them).
+  const store = cluster.recording(opened);
+  const metrics = watchEvents(store);
   const notifier = notifierFor(config, store, logger);
   const containment = new Containment(
     store,
     { closeSessionsOf: (a) => live.submission?.closeSessionsOf(a) ?? 0, audit: containmentAuditor(store), alert: async (change, evidence) => void (await notifier.notify(change, evidence)) },
     logger,
   );
-  const policy = new LivePolicy(config.detection, (change) => (cluster.announce(change), containment.apply(change)), logger, (change) =>
-    void store.events.append({ ts: change.ts, code: `incident:shadow-${change.state}`, account: change.account, data: { reasons: change.reasons } }),
+  const policy = new LivePolicy(
+    config.detection,
+    (change) => (cluster.announce(change), containment.apply(change)),
+    logger,
+    (change) => void store.events.append({ ts: change.ts, code: `incident:shadow-${change.state}`, account: change.account, data: { reasons: change.reasons } }),
+    cluster.claim,
   );
   const warmed = await policy.warm(store, config.detection.profile.windowDays);
   const localGuard = createGuard(config, (e) => (cluster.shareBan(e), void store.events.append({ ts: new Date(e.ts).toISOString(), code: e.code, account: e.account ?? null, data: { ...e } })));
@@ -91,6 +97,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   const follower = new DecisionFollower(store, policy, (a) => submission.closeSessionsOf(a), logger);
   await follower.start();
   await cluster.follow({ policy, closeSessionsOf: (a) => submission.closeSessionsOf(a) });
+  await cluster.learnFromPeers(policy);
   const admin = await startAdminIfEnabled({ config, store, logger, policy, metrics });
   const owner = options.nodeId ?? `${osHostname()}:${process.pid}`;
   const recovered = await recoverLocalLeases(store, owner);

@@ -14,6 +14,7 @@ import type { RedisConfig } from './config.js';
 import { ClusterCounters } from './counters.js';
 import { RedisLink, redactUrl, type LinkState } from './link.js';
 import { ClusterPolicy } from './policy.js';
+import { PeerLearning, recordingAs } from './peer-learning.js';
 import { RestrictionBus, type FollowTarget } from './restrictions.js';
 
 export { redisConfigSchema, type RedisConfig } from './config.js';
@@ -34,6 +35,15 @@ export interface Cluster {
   announce(change: StateChange): void;
   /** Applies restrictions announced by other nodes to this node's engine and sessions. */
   follow(target: FollowTarget): Promise<void>;
+  /**
+   * The store as this node writes to it: in a cluster each event carries the node's name, so
+   * that the other nodes learn its engine inputs (`learnFromPeers`).
+   */
+  recording(store: Store): Store;
+  /** Whether this node acts on a change of state its engine decided: the first node to decide it does (see `RestrictionBus.claim`). */
+  claim: ((change: StateChange) => Promise<boolean>) | undefined;
+  /** Feeds the other nodes' engine inputs, from the event record, to this node's engine. */
+  learnFromPeers(policy: LivePolicy): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +64,9 @@ const singleNode: Cluster = {
   shareBan: () => undefined,
   announce: () => undefined,
   follow: async () => undefined,
+  recording: (store) => store,
+  claim: undefined,
+  learnFromPeers: async () => undefined,
   stop: async () => undefined,
 };
 
@@ -68,9 +81,10 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   if (!o.redis.url) return singleNode;
   const node = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const logger = o.logger.child({ node });
+  const store = recordingAs(o.store, node);
   const record = (state: LinkState, error: string) => {
     const data = { node, url: redactUrl(o.redis.url), mode: o.redis.onUnavailable, ...(state === 'down' ? { error } : {}) };
-    o.store.events.append({ ts: new Date().toISOString(), code: `cluster:redis-${state}`, account: null, data }).catch((err: unknown) => {
+    store.events.append({ ts: new Date().toISOString(), code: `cluster:redis-${state}`, account: null, data }).catch((err: unknown) => {
       logger.error({ err }, 'event could not be recorded');
     });
   };
@@ -78,7 +92,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const counters = new ClusterCounters(link.redis);
   const bus = new RestrictionBus(link, o.redis, node, logger);
   const bans = new SharedBans(link, parseGuardConfig(o.guard), logger);
-  const policy = new ClusterPolicy({ link, counters, bus, config: o.redis, detection: o.detection, store: o.store, logger });
+  const policy = new ClusterPolicy({ link, counters, bus, config: o.redis, detection: o.detection, store, logger });
+  let peers: PeerLearning | null = null;
   await link.start();
   return {
     node,
@@ -88,7 +103,14 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     shareBan: (e) => bans.share(e),
     announce: (change) => bus.announce(change),
     follow: (target) => bus.follow(target),
+    recording: (store) => recordingAs(store, node),
+    claim: (change) => bus.claim(change),
+    async learnFromPeers(live) {
+      peers = new PeerLearning(store, node, live, logger);
+      await peers.start();
+    },
     async stop() {
+      peers?.stop();
       await bus.stop();
       await link.stop();
     },

@@ -7,8 +7,20 @@ import { senderReason } from '../policy/identity.js';
 import type { Store, StoredEvent } from '../storage/ports/index.js';
 import { CAMPAIGN_CODE, campaignUntil } from './campaign.js';
 
+/**
+ * Event codes of what the gateway's sessions, bounce receiver and delivery saw: the engine's
+ * input that each node learns first-hand (in a cluster, the other nodes learn it from the record).
+ */
+export const SESSION_INPUT_CODES = ['delivery:failed', 'smtp:auth-ok', 'smtp:auth-failed', 'queue:accepted', 'queue:held', 'policy:refused', 'policy:sender-refused', 'bounce:received', 'bounce:complaint'];
 /** Event codes that carry detection input, and how each becomes a replay event. */
-const INPUT_CODES = ['delivery:failed', 'smtp:auth-ok', 'smtp:auth-failed', 'queue:accepted', 'queue:held', 'policy:refused', 'policy:sender-refused', 'bounce:received', 'bounce:complaint', 'account:password-changed', 'account:app-password-created', 'account:released', 'account:restricted', CAMPAIGN_CODE];
+const INPUT_CODES = [...SESSION_INPUT_CODES, 'account:password-changed', 'account:app-password-created', 'account:released', 'account:restricted', CAMPAIGN_CODE];
+
+/**
+ * Whether this node may act on a change of state its engine decided (see `LivePolicy`); in a
+ * cluster, the first node to decide a change acts on it, and the others' same decision, a moment
+ * later from the same events, is dropped. Without it every change is acted on.
+ */
+export type ClaimChange = (change: StateChange) => Promise<boolean>;
 
 /** A recipient refused permanently during delivery (a synchronous bounce), as a replay bounce event. */
 export function bounceFromDelivery(e: { ts: string; code: string; account: string | null; data: Record<string, unknown> }): BounceEvent | null {
@@ -40,6 +52,7 @@ export class LivePolicy implements PolicyPort {
     private readonly onChange: (change: StateChange) => Promise<void>,
     private readonly logger: Logger,
     private readonly onShadow?: (change: StateChange) => void,
+    private readonly claim?: ClaimChange,
   ) {
     this.engine = new DetectionEngine(config);
     this.shadow = config.shadow;
@@ -52,7 +65,7 @@ export class LivePolicy implements PolicyPort {
     for (;;) {
       const batch = await store.events.query({ since, afterId, codes: INPUT_CODES, limit: 5000 });
       if (batch.length === 0) break;
-      for (const e of batch) fed += this.replayStored(e) ? 1 : 0;
+      for (const e of batch) fed += this.replayStored(e) === null ? 0 : 1;
       afterId = batch[batch.length - 1].id;
     }
     // The stored account state is the record of truth (an administrator may have acted).
@@ -105,6 +118,20 @@ export class LivePolicy implements PolicyPort {
     this.engine.allowCampaign(account, until);
   }
 
+  /**
+   * An engine input that another node of the cluster recorded (its sessions, bounces and
+   * deliveries): learnt as if it had happened here, so that every node's engine knows each
+   * account's whole traffic, not the share the load balancer gave it. A change of state it leads
+   * to is acted on like one of this node's own (the claim keeps it to one node). Returns whether
+   * the event was an engine input.
+   */
+  learn(e: StoredEvent): boolean {
+    const changes = this.replayStored(e);
+    if (changes === null) return false;
+    this.dispatch(changes);
+    return true;
+  }
+
   /** Waits for the containment actions already decided (tests, shutdown). */
   settled(): Promise<void> {
     return this.applying;
@@ -116,36 +143,38 @@ export class LivePolicy implements PolicyPort {
    */
   private dispatch(changes: StateChange[]): void {
     for (const change of changes) {
-      if (this.shadow) {
+      if (this.shadow && !this.claim) {
         this.onShadow?.(change);
         continue;
       }
       this.applying = this.applying
-        .then(() => this.onChange(change))
+        .then(() => this.act(change))
         .catch((err) => this.logger.error({ err, account: change.account }, 'containment action failed'));
     }
   }
 
-  private replayStored(e: StoredEvent): boolean {
+  private async act(change: StateChange): Promise<void> {
+    if (this.claim && !(await this.claim(change))) return;
+    if (this.shadow) this.onShadow?.(change);
+    else await this.onChange(change);
+  }
+
+  /** Feeds a stored event to the engine: the changes of state it led to, or null when it is no engine input. */
+  private replayStored(e: StoredEvent): StateChange[] | null {
     const d = e.data as Record<string, unknown>;
     const bounce = bounceFromDelivery(e);
-    if (bounce) return (this.engine.process(bounce), true);
-    if (e.code === 'account:released') return (this.engine.release(String(e.account), e.ts, byAdministrator('released', String(d.reason ?? ''))), true);
-    if (e.code === 'account:restricted') return (this.engine.restrict(String(e.account), e.ts, byAdministrator('restricted', String(d.reason ?? ''))), true);
-    if (e.code === CAMPAIGN_CODE) return (this.engine.allowCampaign(String(e.account), campaignUntil(d)), true);
+    if (bounce) return this.engine.process(bounce).changes;
+    if (e.code === 'account:released') return this.engine.release(String(e.account), e.ts, byAdministrator('released', String(d.reason ?? '')));
+    if (e.code === 'account:restricted') return this.engine.restrict(String(e.account), e.ts, byAdministrator('restricted', String(d.reason ?? '')));
+    if (e.code === CAMPAIGN_CODE) return (this.engine.allowCampaign(String(e.account), campaignUntil(d)), []);
     // Refused by the cluster's limits: counted again as the attempt it was (its first reason is the limit).
     if (d.type === 'cluster-refused' && d.verdict === 'defer' && Array.isArray(d.reasons) && typeof d.reasons[0] === 'string') {
-      this.engine.refused({ ...(d as unknown as SubmitEvent), type: 'submit' }, d.reasons[0]);
-      return true;
+      return this.engine.refused({ ...(d as unknown as SubmitEvent), type: 'submit' }, d.reasons[0]).changes;
     }
     if (d.type === 'sender-refused' && e.account) {
-      this.engine.senderRefused(e.account, e.ts, senderReason(String(d.address ?? ''), d.field === 'MAIL FROM' || d.field === 'Sender header' ? d.field : 'From header'));
-      return true;
+      return this.engine.senderRefused(e.account, e.ts, senderReason(String(d.address ?? ''), d.field === 'MAIL FROM' || d.field === 'Sender header' ? d.field : 'From header'));
     }
-    if (d.type === 'auth' || d.type === 'submit' || d.type === 'bounce' || d.type === 'credential') {
-      this.engine.process(d as unknown as ReplayEvent);
-      return true;
-    }
-    return false;
+    if (d.type === 'auth' || d.type === 'submit' || d.type === 'bounce' || d.type === 'credential') return this.engine.process(d as unknown as ReplayEvent).changes;
+    return null;
   }
 }

@@ -55,6 +55,11 @@ export function replayInProcess(events: readonly ReplayEvent[], cfg: DetectionCo
 
 export function measure(sim: Simulation, cfg: DetectionConfig): Measurement {
   const { decisions, changes, seconds } = replayInProcess(sim.events, cfg);
+  return judge(sim, decisions, changes, seconds);
+}
+
+/** The figures of a run's decisions and state changes, however they were made (one engine or several). */
+export function judge(sim: Simulation, decisions: SubmitDecision[], changes: StateChange[], seconds: number): Measurement {
   const restrictedAt = new Map<string, number>();
   for (const c of changes) if (c.state === 'restricted' && !restrictedAt.has(c.account)) restrictedAt.set(c.account, Date.parse(c.ts));
   const rcpts = new Map<string, number>();

@@ -1,0 +1,80 @@
+import { SESSION_INPUT_CODES, type LivePolicy } from '../incidents/live-policy.js';
+import type { Logger } from '../observability/logger.js';
+import { EventCursor } from '../storage/event-cursor.js';
+import type { NewEvent, Store } from '../storage/ports/index.js';
+
+/**
+ * Every node's engine learns every node's traffic. The load balancer gives each node a share of
+ * an account's sessions; an engine that learnt only its own share knew a fraction of the
+ * account's habits and of the organisation's (known recipients, places, one text from many
+ * accounts), held more honest mail, and let an attack spread over the nodes go on longer (see
+ * "Known limits" in docs/detection.md). So each node records its engine inputs (logins,
+ * submissions, bounces, failed deliveries) with its name, and follows the other nodes' in the
+ * event record, as it follows decisions: polled every `intervalMs`, so an engine is at most about
+ * a second behind the cluster. What a peer's input leads this engine to decide is acted on as its
+ * own decision is, once in the cluster (`LivePolicy`'s claim): evidence that no node had alone,
+ * half of an attack on each, restricts the account.
+ */
+export class PeerLearning {
+  private timer: NodeJS.Timeout | null = null;
+  private cursor = new EventCursor(0);
+  private polling = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly node: string,
+    private readonly policy: LivePolicy,
+    private readonly logger: Logger,
+    private readonly intervalMs = 500,
+  ) {}
+
+  /** Follows from the newest event on: what came before, the engine learnt when it warmed up. */
+  async start(): Promise<void> {
+    const last = await this.store.events.query({ newestFirst: true, limit: 1 });
+    this.cursor = new EventCursor(last[0]?.id ?? 0);
+    this.timer = setInterval(() => void this.poll(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Feeds the other nodes' inputs recorded since the last poll; returns how many were learnt. */
+  async poll(): Promise<number> {
+    if (this.polling) return 0;
+    this.polling = true;
+    let learnt = 0;
+    try {
+      const events = await this.cursor.next((q) => this.store.events.query(q), { codes: SESSION_INPUT_CODES });
+      for (const e of events) {
+        const from = (e.data as { node?: unknown }).node;
+        // Untagged: written by a single-node gateway or a tool, learnt when the engine warmed up.
+        if (typeof from !== 'string' || from === this.node) continue;
+        if (this.policy.learn(e)) learnt++;
+      }
+    } catch (err) {
+      // Only learning waits: limits, restrictions and this node's own decisions do not depend on it.
+      this.logger.error({ err }, 'could not read the other nodes\u2019 engine inputs from the event record');
+    } finally {
+      this.polling = false;
+    }
+    return learnt;
+  }
+}
+
+/**
+ * The store as one node of a cluster writes to it: every event it records carries the node's
+ * name (`data.node`), so that the other nodes tell its engine inputs from their own.
+ */
+export function recordingAs(store: Store, node: string): Store {
+  const events = store.events;
+  return {
+    ...store,
+    events: {
+      append: (e: NewEvent) => events.append({ ...e, data: { ...e.data, node } }),
+      query: (q) => events.query(q),
+    },
+  };
+}
