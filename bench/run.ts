@@ -18,6 +18,7 @@ const all: Record<string, string[]> = {
   password: ['bench/password.ts'],
   auth: ['bench/auth.ts'],
   cluster: ['bench/cluster.ts'],
+  split: ['bench/split.ts'],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -121,7 +121,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     },
   });
   delivery.start();
-  logger.info({ listeners, warmedEvents: warmed, recoveredLeases: recovered, store: store.backend }, 'gateway started');
+  logger.info({ listeners, warmedEvents: warmed, recoveredLeases: recovered, store: store.backend, node: cluster.node }, 'gateway started');
   return {
     store,
     logger,

@@ -1,0 +1,106 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { spamMessage } from '../../helpers/attacker.js';
+import { PASSWORD, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { feedHistory } from '../../helpers/history.js';
+import { startNextHop, type NextHop } from '../../helpers/next-hop.js';
+import { proxiedTransport } from '../../helpers/proxied-client.js';
+import { TestSchemas } from '../../contract/postgres-schema.js';
+import { dropPrefix, freshPrefix, redisUrl, servicesMissing } from './services.js';
+import { clusterConfig, waitFor, type ClusterSpec } from './nodes.js';
+
+const missing = await servicesMissing({ postgres: true, redis: true });
+
+const VICTIM = 'tanaka@example.co.jp';
+const CONTACTS = Array.from({ length: 25 }, (_, i) => `contact${i}@customer${i % 5}.example`);
+const HOME_IP = '192.0.2.10';
+const CLIENT = 'Thunderbird 128';
+
+/** One message over a fresh session from `ip` through the node's PROXY-trusting port: the SMTP code (250 when accepted). */
+function sendOnce(port: number, ip: string, message: { from: string; to: string; subject: string; text: string }): Promise<number> {
+  const t = proxiedTransport(port, ip, { user: VICTIM, pass: PASSWORD });
+  return t
+    .sendMail({ ...message, headers: { 'X-Mailer': CLIENT } })
+    .then(
+      () => 250,
+      (e: { responseCode?: number }) => e.responseCode ?? 0,
+    )
+    .finally(() => t.close());
+}
+
+describe.skipIf(missing !== null)('two nodes learning from each other', () => {
+  const schemas = new TestSchemas();
+  const running: TestGateway[] = [];
+  const prefixes: string[] = [];
+  let hop: NextHop | undefined;
+
+  async function cluster(): Promise<[TestGateway, TestGateway]> {
+    hop ??= await startNextHop({ rcptReply: (a) => (a.startsWith('invalid') ? '550 5.1.1 User unknown' : undefined) });
+    const spec: ClusterSpec = {
+      storeUrl: await schemas.create(),
+      redisUrl,
+      keyPrefix: freshPrefix(),
+      nextHopPort: hop.port,
+      config: { submission: { trustedProxies: ['127.0.0.0/8'] }, delivery: { pollMs: 20 }, notifications: { adminEmails: ['it@example.co.jp'], retries: 0 } },
+    };
+    prefixes.push(spec.keyPrefix);
+    const nodes: TestGateway[] = [];
+    for (const nodeId of ['node-a', 'node-b']) {
+      const gw = await startTestGateway({ nextHopPort: hop.port, accounts: [{ address: VICTIM }], config: clusterConfig(spec), nodeId });
+      running.push(gw);
+      // Three weeks of the owner's mail from the office, as each node's warm-up would have read it.
+      feedHistory(gw.gateway.policy, { account: VICTIM, ip: HOME_IP, client: CLIENT, days: 21, contacts: CONTACTS });
+      nodes.push(gw);
+    }
+    return [nodes[0], nodes[1]];
+  }
+
+  afterEach(async () => {
+    for (const gw of running.splice(0)) await gw.stop();
+  });
+  afterAll(async () => {
+    await hop?.stop();
+    for (const p of prefixes) await dropPrefix(p);
+    await schemas.dropAll();
+  });
+
+  it('puts the account on its probation budget on node B after a submission from a new country on node A', async () => {
+    const [a, b] = await cluster();
+    const at = () => new Date().toISOString();
+    expect(b.gateway.policy.engine.inspect(VICTIM, at()).probation).toBeNull();
+    const code = await sendOnce(a.starttlsPort, '203.0.113.50', { from: VICTIM, to: CONTACTS[0], subject: 'Re: 打ち合わせ', text: 'Thank you for the meeting.\n' });
+    expect(code).toBe(250);
+    expect(a.gateway.policy.engine.inspect(VICTIM, at()).probation).not.toBeNull();
+    // B never saw the session: it learns it from the event record within about a second.
+    expect(await waitFor(() => b.gateway.policy.engine.inspect(VICTIM, at()).probation !== null, 3000)).toBe(true);
+    expect(b.gateway.policy.engine.inspect(VICTIM, at()).probation).toMatch(/203\.0\.113\.50/);
+  });
+
+  it('contains an attack that the balancer spreads over both nodes, with one incident and one alert', async () => {
+    const [a, b] = await cluster();
+    let accepted = 0;
+    let attempts = 0;
+    const restricted = async () => (await a.gateway.store.accounts.get(VICTIM))?.state === 'restricted';
+    for (let i = 0; i < 120 && !(await restricted()); i++) {
+      const node = i % 2 === 0 ? a : b;
+      attempts++;
+      if ((await sendOnce(node.starttlsPort, `198.51.100.${10 + (i % 40)}`, spamMessage(VICTIM, i))) === 250) accepted++;
+    }
+    await a.gateway.policy.settled();
+    await b.gateway.policy.settled();
+    expect(await restricted()).toBe(true);
+    const taken = await a.gateway.store.events.query({ codes: ['queue:accepted'], account: VICTIM, limit: 1000 });
+    expect(taken.length).toBeLessThanOrEqual(accepted);
+    // Half of the attack on each node, judged together: restricted at its 7th to 9th message here,
+    // where engines that learnt only their own half took 13 or 14.
+    expect(attempts).toBeLessThanOrEqual(11);
+    // Both engines decide the restriction; the first to claim it acts, once for the cluster.
+    const alerts = () => hop!.messages.filter((m) => m.rcpts.includes('it@example.co.jp')).length;
+    expect(await waitFor(() => alerts() > 0, 5000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    const incidents = await a.gateway.store.events.query({ codes: ['incident:restricted'], account: VICTIM, limit: 10 });
+    expect(incidents).toHaveLength(1);
+    expect(alerts()).toBe(1);
+    expect(b.gateway.policy.engine.stateOf(VICTIM)).toBe('restricted');
+    expect(a.gateway.policy.engine.stateOf(VICTIM)).toBe('restricted');
+  });
+});

@@ -1,0 +1,107 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { redisConfigSchema } from '../../../src/cluster/config.js';
+import { RedisLink } from '../../../src/cluster/link.js';
+import { PeerLearning, recordingAs } from '../../../src/cluster/peer-learning.js';
+import { RestrictionBus } from '../../../src/cluster/restrictions.js';
+import type { StateChange } from '../../../src/events/replay.js';
+import { LivePolicy } from '../../../src/incidents/live-policy.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { openSqliteStore } from '../../../src/storage/sqlite/index.js';
+import { dropPrefix, freshPrefix, redisUrl, servicesMissing } from '../../e2e/cluster/services.js';
+import { config, HOUR, submit, warmUp } from '../policy/events.js';
+
+const A = 'tanaka@example.co.jp';
+const silent = createLogger('silent');
+
+/** Whether the engine takes `rcpt` for someone the account already wrote to. */
+function knows(policy: LivePolicy, t: number, rcpt: string): boolean {
+  const d = policy.engine.process(submit(A, t, [rcpt])).decision!;
+  return !/never mailed before/.test(d.reasons.join(' '));
+}
+
+describe('learning the other nodes\u2019 engine inputs from the event record', () => {
+  it('feeds what other nodes recorded, and neither its own events nor untagged ones', async () => {
+    const store = openSqliteStore(':memory:');
+    const policy = new LivePolicy(config(), async () => undefined, silent);
+    const t = warmUp(policy.engine, A) + 10 * HOUR;
+    const learning = new PeerLearning(store, 'node-a', policy, silent);
+    await learning.start();
+    const record = (as: typeof store, rcpt: string, minutes: number) => {
+      const event = submit(A, t + minutes * 60_000, [rcpt]);
+      return as.events.append({ ts: new Date().toISOString(), code: 'queue:accepted', account: A, data: { ...event, verdict: 'accept', score: 0, reasons: [] } });
+    };
+    await record(recordingAs(store, 'node-b'), 'peer@new.example', 1);
+    await record(recordingAs(store, 'node-a'), 'own@new.example', 2);
+    await record(store, 'untagged@new.example', 3);
+    await store.events.append({ ts: new Date().toISOString(), code: 'incident:watch', account: A, data: { node: 'node-b', reasons: [] } });
+
+    expect(await learning.poll()).toBe(1);
+    // A second poll re-reads the window and hands nothing on twice.
+    expect(await learning.poll()).toBe(0);
+    learning.stop();
+    expect(knows(policy, t + HOUR, 'peer@new.example')).toBe(true);
+    // This node's own submission reached its engine when it was decided, never from the record.
+    expect(knows(policy, t + HOUR, 'own@new.example')).toBe(false);
+    expect(knows(policy, t + HOUR, 'untagged@new.example')).toBe(false);
+    await store.close();
+  });
+
+  it('tags every event a node records with its name, and reads the record unchanged', async () => {
+    const store = openSqliteStore(':memory:');
+    await recordingAs(store, 'node-b').events.append({ ts: new Date().toISOString(), code: 'smtp:auth-ok', account: A, data: { type: 'auth', ip: '192.0.2.1' } });
+    const [e] = await recordingAs(store, 'node-a').events.query({ codes: ['smtp:auth-ok'] });
+    expect(e.data).toEqual({ type: 'auth', ip: '192.0.2.1', node: 'node-b' });
+    await store.close();
+  });
+});
+
+describe('acting on a change of state once', () => {
+  it('acts on a change only when it is claimed', async () => {
+    const acted: StateChange[] = [];
+    const claims: string[] = [];
+    let grant = false;
+    const policy = new LivePolicy(config(), async (c) => void acted.push(c), silent, undefined, async (c) => (claims.push(`${c.account} ${c.state}`), grant));
+    policy.restrict(A, 'test');
+    await policy.settled();
+    expect(claims).toEqual([`${A} restricted`]);
+    expect(acted).toEqual([]);
+    grant = true;
+    policy.release(A, 'test');
+    await policy.settled();
+    expect(acted.map((c) => c.state)).toEqual(['active']);
+  });
+
+  it('reports a shadow decision only when it is claimed', async () => {
+    const shadowed: StateChange[] = [];
+    const policy = new LivePolicy(config({ shadow: true }), async () => undefined, silent, (c) => void shadowed.push(c), async () => false);
+    policy.restrict(A, 'test');
+    await policy.settled();
+    expect(shadowed).toEqual([]);
+  });
+});
+
+const missing = await servicesMissing({ redis: true });
+
+describe.skipIf(missing !== null)('claiming a change in Redis', () => {
+  const prefix = freshPrefix();
+  afterAll(() => dropPrefix(prefix));
+
+  it('gives a change to the first node that claims it, and the next change of the account to whoever asks', async () => {
+    const cfg = redisConfigSchema.parse({ url: redisUrl, keyPrefix: prefix });
+    const links = [new RedisLink(cfg, silent, () => undefined), new RedisLink(cfg, silent, () => undefined)];
+    await Promise.all(links.map((l) => l.start()));
+    try {
+      const [a, b] = links.map((l, i) => new RestrictionBus(l, cfg, `node-${i}`, silent));
+      const change = (state: StateChange['state']): StateChange => ({ ts: new Date().toISOString(), account: A, type: 'state', state, reasons: [] });
+      expect(await a.claim(change('restricted'))).toBe(true);
+      expect(await b.claim(change('restricted'))).toBe(false);
+      expect(await a.claim(change('restricted'))).toBe(false);
+      // A release, then a new restriction: each is a change of its own.
+      expect(await b.claim(change('active'))).toBe(true);
+      expect(await a.claim(change('restricted'))).toBe(true);
+      expect(await b.claim(change('watch'))).toBe(true);
+    } finally {
+      for (const l of links) await l.stop();
+    }
+  });
+});
