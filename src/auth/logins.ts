@@ -56,6 +56,16 @@ export class LoginSignals {
     });
   }
 
+  /**
+   * A successful login that another node of a cluster took: added to the account's history, so
+   * that this node's next login of the account is compared with it (a login from Japan on one
+   * node, from Vietnam on the next ten minutes later, is impossible travel). Its findings were
+   * recorded by the node that took it.
+   */
+  learn(event: AuthEvent): void {
+    if (event.ok) this.anomalies.observe({ ...event, asName: null });
+  }
+
   /** Rebuilds the login histories from the recorded successful logins of the last `days`. */
   async warm(store: Store, days: number): Promise<number> {
     const since = new Date(Date.now() - days * 86_400_000).toISOString();

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { GuardPort } from '../app/pipeline.js';
 import type { Location } from '../auth/logins.js';
 import { parseGuardConfig, type GuardConfigInput, type GuardEvent } from '../auth/guard/index.js';
-import type { StateChange } from '../events/replay.js';
+import type { AuthEvent, StateChange } from '../events/replay.js';
 import type { LivePolicy } from '../incidents/live-policy.js';
 import type { Logger } from '../observability/logger.js';
 import type { DetectionConfig } from '../policy/config.js';
@@ -42,8 +42,8 @@ export interface Cluster {
   recording(store: Store): Store;
   /** Whether this node acts on a change of state its engine decided: the first node to decide it does (see `RestrictionBus.claim`). */
   claim: ((change: StateChange) => Promise<boolean>) | undefined;
-  /** Feeds the other nodes' engine inputs, from the event record, to this node's engine. */
-  learnFromPeers(policy: LivePolicy): Promise<void>;
+  /** Feeds the other nodes' engine inputs, from the event record, to this node's engine (and their logins to its login signals). */
+  learnFromPeers(policy: LivePolicy, logins?: { learn(event: AuthEvent): void }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -105,8 +105,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     follow: (target) => bus.follow(target),
     recording: (store) => recordingAs(store, node),
     claim: (change) => bus.claim(change),
-    async learnFromPeers(live) {
-      peers = new PeerLearning(store, node, live, logger);
+    async learnFromPeers(live, logins) {
+      peers = new PeerLearning(store, node, live, logger, logins);
       await peers.start();
     },
     async stop() {

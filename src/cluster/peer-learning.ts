@@ -1,3 +1,4 @@
+import type { AuthEvent } from '../events/replay.js';
 import { SESSION_INPUT_CODES, type LivePolicy } from '../incidents/live-policy.js';
 import type { Logger } from '../observability/logger.js';
 import { EventCursor } from '../storage/event-cursor.js';
@@ -13,7 +14,8 @@ import type { NewEvent, Store } from '../storage/ports/index.js';
  * event record, as it follows decisions: polled every `intervalMs`, so an engine is at most about
  * a second behind the cluster. What a peer's input leads this engine to decide is acted on as its
  * own decision is, once in the cluster (`LivePolicy`'s claim): evidence that no node had alone,
- * half of an attack on each, restricts the account.
+ * half of an attack on each, restricts the account. Successful logins also go to the login
+ * signals (`logins`), whose history tells a new country or an impossible journey.
  */
 export class PeerLearning {
   private timer: NodeJS.Timeout | null = null;
@@ -25,6 +27,7 @@ export class PeerLearning {
     private readonly node: string,
     private readonly policy: LivePolicy,
     private readonly logger: Logger,
+    private readonly logins?: { learn(event: AuthEvent): void },
     private readonly intervalMs = 500,
   ) {}
 
@@ -53,6 +56,7 @@ export class PeerLearning {
         // Untagged: written by a single-node gateway or a tool, learnt when the engine warmed up.
         if (typeof from !== 'string' || from === this.node) continue;
         if (this.policy.learn(e)) learnt++;
+        if (e.code === 'smtp:auth-ok') this.logins?.learn(e.data as unknown as AuthEvent);
       }
     } catch (err) {
       // Only learning waits: limits, restrictions and this node's own decisions do not depend on it.

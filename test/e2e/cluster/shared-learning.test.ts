@@ -6,6 +6,7 @@ import { startNextHop, type NextHop } from '../../helpers/next-hop.js';
 import { proxiedTransport } from '../../helpers/proxied-client.js';
 import { TestSchemas } from '../../contract/postgres-schema.js';
 import { dropPrefix, freshPrefix, redisUrl, servicesMissing } from './services.js';
+import { authPlainLine, RawSession } from '../auth/raw-session.js';
 import { clusterConfig, waitFor, type ClusterSpec } from './nodes.js';
 
 const missing = await servicesMissing({ postgres: true, redis: true });
@@ -73,6 +74,24 @@ describe.skipIf(missing !== null)('two nodes learning from each other', () => {
     // B never saw the session: it learns it from the event record within about a second.
     expect(await waitFor(() => b.gateway.policy.engine.inspect(VICTIM, at()).probation !== null, 3000)).toBe(true);
     expect(b.gateway.policy.engine.inspect(VICTIM, at()).probation).toMatch(/203\.0\.113\.50/);
+  });
+
+  it('reports impossible travel on node B from logins that node A took', async () => {
+    const [a, b] = await cluster();
+    const login = async (node: TestGateway, ip: string) => {
+      const s = await RawSession.open(node.starttlsPort, ip);
+      expect((await s.pipeline([authPlainLine(VICTIM, PASSWORD)]))[0]).toMatch(/^235/);
+      s.close();
+    };
+    for (let i = 0; i < 6; i++) await login(a, '133.11.0.1');
+    // B learns A's logins from the event record (polled every 500 ms).
+    await new Promise((r) => setTimeout(r, 1500));
+    await login(b, '14.160.1.1');
+    const anomalies = () => a.gateway.store.events.query({ codes: ['auth:anomaly'], account: VICTIM, limit: 10 });
+    expect(await waitFor(async () => (await anomalies()).length > 0, 3000)).toBe(true);
+    const [anomaly, ...more] = await anomalies();
+    expect(more).toHaveLength(0);
+    expect((anomaly.data as { kinds: string[] }).kinds).toEqual(expect.arrayContaining(['new-country', 'impossible-travel']));
   });
 
   it('contains an attack that the balancer spreads over both nodes, with one incident and one alert', async () => {

@@ -23,6 +23,19 @@ describe('login signals', () => {
     await store.close();
   });
 
+  it('learns another node\'s logins into the history without recording their findings again', () => {
+    const signals = new LoginSignals(null, {}, (e) => recorded.push(e), createLogger('silent'));
+    for (let i = 0; i < 6; i++) signals.learn(login(600 - i * 60, '133.11.0.1', 'JP', 2501));
+    signals.learn(login(30, '14.160.1.1', 'VN', 45899));
+    signals.learn({ ...login(20, '203.0.113.9', 'US', 64501), ok: false });
+    expect(recorded).toEqual([]);
+    // The learnt logins are the history: Vietnam is known, a failed login from the US is not.
+    signals.observe(login(0, '14.160.1.1', 'VN', 45899));
+    expect(recorded).toEqual([]);
+    signals.observe(login(0, '203.0.113.9', 'US', 64501));
+    expect((recorded[0].data as { kinds: string[] }).kinds).toContain('new-country');
+  });
+
   it('rebuilds the login history from the recorded logins, so a restart forgets no habit', async () => {
     for (let i = 0; i < 6; i++) {
       const e = login(600 - i * 60, '133.11.0.1', 'JP', 2501);
