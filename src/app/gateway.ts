@@ -52,12 +52,13 @@ export interface GatewayOptions {
 export async function startGateway(config: LoadedConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.log.level);
   const opened = await openStore(config.store, config.configDir);
+  // Counts every event appended, through whichever writer (this node's, the cluster policy's).
+  const metrics = watchEvents(opened);
   const tls = loadTls({ key: resolvePath(config, config.tls.key), cert: resolvePath(config, config.tls.cert) });
   const live: { submission?: SubmissionService } = {};
   const cluster = await startCluster({ redis: config.redis, detection: config.detection, guard: config.auth.guard, store: opened, logger });
   // In a cluster each event this node records carries its name (the other nodes learn from them).
   const store = cluster.recording(opened);
-  const metrics = watchEvents(store);
   const notifier = notifierFor(config, store, logger);
   const containment = new Containment(
     store,
