@@ -5,6 +5,7 @@ import { resolvePath } from '../config/load.js';
 import { startCluster, type Cluster } from '../cluster/index.js';
 import { DeliveryWorker } from '../delivery/worker.js';
 import { Containment } from '../incidents/containment.js';
+import { PlaceAlerts } from '../incidents/place-alerts.js';
 import { notifierFor } from '../incidents/notify/notifier.js';
 import { DecisionFollower } from '../incidents/follower.js';
 import { startBounceService, type BounceService } from '../bounces/service.js';
@@ -65,12 +66,14 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     { closeSessionsOf: (a) => live.submission?.closeSessionsOf(a) ?? 0, audit: containmentAuditor(store), alert: async (change, evidence) => void (await notifier.notify(change, evidence)) },
     logger,
   );
+  const places = new PlaceAlerts({ store, logger, notify: (f) => notifier.place(f), claim: cluster.claimRise, shadow: config.detection.shadow });
   const policy = new LivePolicy(
     config.detection,
     (change) => (cluster.announce(change), containment.apply(change)),
     logger,
     (change) => void store.events.append({ ts: change.ts, code: `incident:shadow-${change.state}`, account: change.account, data: { reasons: change.reasons } }),
     cluster.claim,
+    (finding) => places.found(finding),
   );
   const warmed = await policy.warm(store, config.detection.profile.windowDays);
   const localGuard = createGuard(config, (e) => (cluster.shareBan(e), void store.events.append({ ts: new Date(e.ts).toISOString(), code: e.code, account: e.account ?? null, data: { ...e } })));
@@ -141,6 +144,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
       await bounces?.stop();
       await delivery.stop();
       await policy.settled();
+      await places.settled();
       await cluster.stop();
       await store.close();
     },

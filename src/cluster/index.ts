@@ -11,6 +11,7 @@ import type { SubmissionPorts } from '../smtp/types.js';
 import type { Store } from '../storage/ports/index.js';
 import { SharedBans } from './bans.js';
 import type { RedisConfig } from './config.js';
+import { Claims } from './claims.js';
 import { ClusterCounters } from './counters.js';
 import { RedisLink, redactUrl, type LinkState } from './link.js';
 import { ClusterPolicy } from './policy.js';
@@ -40,8 +41,10 @@ export interface Cluster {
    * that the other nodes learn its engine inputs (`learnFromPeers`).
    */
   recording(store: Store): Store;
-  /** Whether this node acts on a change of state its engine decided: the first node to decide it does (see `RestrictionBus.claim`). */
+  /** Whether this node acts on a change of state its engine decided: the first node to decide it does (see `Claims`). */
   claim: ((change: StateChange) => Promise<boolean>) | undefined;
+  /** Whether this node reports an incident of the organisation at a level: the first node to reach the level does. */
+  claimRise: ((subject: string, level: number, ms: number) => Promise<boolean>) | undefined;
   /** Feeds the other nodes' engine inputs, from the event record, to this node's engine (and their logins to its login signals). */
   learnFromPeers(policy: LivePolicy, logins?: { learn(event: AuthEvent): void }): Promise<void>;
   stop(): Promise<void>;
@@ -66,6 +69,7 @@ const singleNode: Cluster = {
   follow: async () => undefined,
   recording: (store) => store,
   claim: undefined,
+  claimRise: undefined,
   learnFromPeers: async () => undefined,
   stop: async () => undefined,
 };
@@ -93,6 +97,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const bus = new RestrictionBus(link, o.redis, node, logger);
   const bans = new SharedBans(link, parseGuardConfig(o.guard), logger);
   const policy = new ClusterPolicy({ link, counters, bus, config: o.redis, detection: o.detection, store, logger });
+  const claims = new Claims(link);
   let peers: PeerLearning | null = null;
   await link.start();
   return {
@@ -104,7 +109,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     announce: (change) => bus.announce(change),
     follow: (target) => bus.follow(target),
     recording: (store) => recordingAs(store, node),
-    claim: (change) => bus.claim(change),
+    claim: (change) => claims.change(change),
+    claimRise: (subject, level, ms) => claims.rise(subject, level, ms),
     async learnFromPeers(live, logins) {
       peers = new PeerLearning(store, node, live, logger, logins);
       await peers.start();

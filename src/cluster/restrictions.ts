@@ -21,27 +21,6 @@ export interface FollowTarget {
 }
 
 /**
- * Claims a change of an account's state for the node that asks first: the key holds the last
- * state claimed, for `CLAIM_MS`. Every node's engine learns every node's traffic (see
- * `PeerLearning`), so the same change is decided on several nodes, a moment apart; only the first
- * acts on it (containment, alert). A key already holding another state (a release, then a new
- * restriction) is taken over at once.
- */
-const CLAIM = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`;
-
-/**
- * How long a claimed state keeps the same change by another node out: far longer than the
- * record takes to carry one node's events to the others (about a second), far shorter than an
- * administrator's release and a new restriction of the same account take.
- */
-export const CLAIM_MS = 15_000;
-
-type ClaimCommand = (key: string, state: string, ms: number) => Promise<number>;
-
-/**
  * Restriction flags and their pub/sub channel. A node that restricts an account sets the
  * account's flag (checked by every node's admission script) and publishes it in one round trip;
  * every other node applies it to its own engine and cuts its live sessions of the account at
@@ -61,23 +40,6 @@ export class RestrictionBus {
   ) {
     // ioredis prefixes keys, not channels.
     this.channel = `${config.keyPrefix}restrictions`;
-    link.redis.defineCommand('mwClaim', { numberOfKeys: 1, lua: CLAIM });
-  }
-
-  /**
-   * Whether this node acts on a change its engine decided: false when another node claimed the
-   * same change of the same account within `CLAIM_MS`. Fails open: without Redis every node
-   * acts (a duplicate alert is better than a restriction nobody carries out).
-   */
-  async claim(change: StateChange): Promise<boolean> {
-    if (!this.link.usable) return true;
-    try {
-      const command = (this.link.redis as unknown as { mwClaim: ClaimCommand }).mwClaim.bind(this.link.redis);
-      return (await command(accountKey(change.account, 'claim'), change.state, CLAIM_MS)) === 1;
-    } catch (err) {
-      this.link.failed(err);
-      return true;
-    }
   }
 
   /** Subscribes; reconnects and re-subscribes on its own after Redis comes back. */

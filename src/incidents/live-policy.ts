@@ -3,6 +3,7 @@ import type { AuthEvent, BounceEvent, ReplayEvent, StateChange, SubmitEvent, Ver
 import type { Logger } from '../observability/logger.js';
 import type { DetectionConfig } from '../policy/config.js';
 import { byAdministrator, DetectionEngine } from '../policy/engine.js';
+import type { PlaceFinding } from '../policy/org.js';
 import { senderReason } from '../policy/identity.js';
 import type { Store, StoredEvent } from '../storage/ports/index.js';
 import { CAMPAIGN_CODE, campaignUntil } from './campaign.js';
@@ -53,6 +54,8 @@ export class LivePolicy implements PolicyPort {
     private readonly logger: Logger,
     private readonly onShadow?: (change: StateChange) => void,
     private readonly claim?: ClaimChange,
+    /** Many accounts mailing strangers from one new place, found by one of this node's decisions (see `PlaceAlerts`). */
+    private readonly onPlace?: (finding: PlaceFinding) => void,
   ) {
     this.engine = new DetectionEngine(config);
     this.shadow = config.shadow;
@@ -66,6 +69,8 @@ export class LivePolicy implements PolicyPort {
       const batch = await store.events.query({ since, afterId, codes: INPUT_CODES, limit: 5000 });
       if (batch.length === 0) break;
       for (const e of batch) fed += this.replayStored(e) === null ? 0 : 1;
+      // What the record shows was reported when it happened.
+      this.engine.takePlaceFinding();
       afterId = batch[batch.length - 1].id;
     }
     // The stored account state is the record of truth (an administrator may have acted).
@@ -88,6 +93,8 @@ export class LivePolicy implements PolicyPort {
   decide(event: SubmitEvent): { verdict: Verdict; score: number; reasons: string[] } {
     const out = this.engine.process(event);
     this.dispatch(out.changes);
+    const place = this.engine.takePlaceFinding();
+    if (place) this.onPlace?.(place);
     const d = out.decision!;
     return { verdict: d.verdict, score: d.score, reasons: d.reasons };
   }
@@ -96,6 +103,8 @@ export class LivePolicy implements PolicyPort {
   refused(event: SubmitEvent, reason: string): { verdict: Verdict; score: number; reasons: string[] } {
     const out = this.engine.refused(event, reason);
     this.dispatch(out.changes);
+    const place = this.engine.takePlaceFinding();
+    if (place) this.onPlace?.(place);
     const d = out.decision!;
     return { verdict: d.verdict, score: d.score, reasons: d.reasons };
   }
@@ -127,6 +136,8 @@ export class LivePolicy implements PolicyPort {
    */
   learn(e: StoredEvent): boolean {
     const changes = this.replayStored(e);
+    // The node that decided the submission reports what it found about its place.
+    this.engine.takePlaceFinding();
     if (changes === null) return false;
     this.dispatch(changes);
     return true;

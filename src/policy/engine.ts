@@ -12,7 +12,7 @@ import { AccountRecord } from './account.js';
 import type { DetectionConfig } from './config.js';
 import { networkOf } from './footing.js';
 import { senderRefusal } from './identity.js';
-import { OrgMemory } from './org.js';
+import { OrgMemory, type PlaceFinding } from './org.js';
 import { startProbation } from './probation.js';
 import { bouncePoints, bounceReason, isHardBounce } from './signals/bounce.rate.js';
 import { locate, offFooting } from './signals/submit.origin.js';
@@ -110,6 +110,16 @@ export class DetectionEngine {
     const changes = this.senderRefused(ev.account, ev.ts, reason, ts);
     const reasons = restricted ? ['account restricted', reason] : [reason];
     return { decision: { ts: ev.ts, account: ev.account, messageId: ev.messageId, verdict: 'reject', score: this.cfg.scoring.senderRefusedRisk, reasons }, changes };
+  }
+
+  /**
+   * The finding of many accounts mailing strangers from one new place that the last submission
+   * added to (see `PlaceFinding`), once: the live gateway alerts the administrators with it.
+   */
+  takePlaceFinding(): PlaceFinding | null {
+    const f = this.org.placeFinding;
+    this.org.placeFinding = null;
+    return f;
   }
 
   stateOf(account: string): AccountState {

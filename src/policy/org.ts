@@ -179,9 +179,35 @@ export class OrgMemory {
     return accounts.count(ts);
   }
 
+  /** The accounts counted for a place (see `sharePlace`) at `ts`, first to join first. */
+  placeMembers(place: string, ts: number): string[] {
+    return this.strangerPlaces.get(place)?.list(ts) ?? [];
+  }
+
+  /**
+   * The last submission's finding of many accounts at one new place (`decideSubmit`), until the
+   * live policy takes it (`DetectionEngine.takePlaceFinding`) to alert the administrators.
+   */
+  placeFinding: PlaceFinding | null = null;
+
   /** Number of accounts this IP failed to log into within the spray window (0 when unknown). */
   sprayBreadth(ip: string, ts: number): number {
     const trace = this.failedIps.get(ip);
     return trace ? trace.accounts.count(ts) : 0;
   }
+}
+
+/**
+ * Several accounts mailing only people they never mailed, each from one place new to it (see
+ * `scoreSharedPlace`): the mark of a list of stolen passwords, whose accounts one by one look
+ * like travellers. An incident of the organisation, not of one account.
+ */
+export interface PlaceFinding {
+  ts: string;
+  /** The place as the engine keys it: a network, or `country:XX`. */
+  place: string;
+  /** The place as the reasons name it: `network …` or `country XX`. */
+  where: string;
+  /** The accounts counted there within the window, first to join first. */
+  accounts: string[];
 }

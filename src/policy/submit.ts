@@ -61,6 +61,7 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
     rememberOrigin(a, org, origin, ts, teachesOrg(c, verdict, s.content));
     learnAccepted(c, s.content, score, homeGround);
   }
+  if (s.placeAccounts > 0) org.placeFinding = { ts: ev.ts, place: s.place, where: s.placeWhere, accounts: org.placeMembers(s.place, ts) };
   const decision: SubmitDecision = { ts: ev.ts, account: ev.account, messageId: ev.messageId, verdict, score, reasons: s.reasons };
   if (cfg.shadow && refusedBefore === undefined) shadowed(decision, c);
   return { decision, changes };

@@ -520,6 +520,12 @@ export class SmallRecentSet {
     return this.keys.length;
   }
 
+  /** The keys within the window at `ts`, oldest first (a copy). */
+  list(ts: number): string[] {
+    this.prune(ts);
+    return this.keys.slice();
+  }
+
   delete(key: string): void {
     const i = this.keys.indexOf(key);
     if (i < 0) return;

@@ -5,8 +5,8 @@ import type { StateChange } from '../../events/replay.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Store } from '../../storage/ports/index.js';
 import type { NotificationsConfig } from './config.js';
-import { adminBody, campaignBody, campaignSubject, subject, userBody, type CampaignFacts, type IncidentFacts } from './texts.js';
-import { campaignPayloadFor, deliverWebhook, payloadFor } from './webhook.js';
+import { adminBody, campaignBody, campaignSubject, placeBody, placeSubject, subject, userBody, type CampaignFacts, type IncidentFacts, type PlaceFacts } from './texts.js';
+import { campaignPayloadFor, deliverWebhook, payloadFor, placePayloadFor } from './webhook.js';
 
 export interface NotifierOptions {
   config: NotificationsConfig;
@@ -79,6 +79,22 @@ export class Notifier {
     return { webhooks: Promise.all(calls).then(() => undefined) };
   }
 
+  /**
+   * Tells the administrators (mail and webhooks) of an incident of the organisation: many
+   * accounts mailing strangers from one new place. Its deduplication and updates are the
+   * caller's (`PlaceAlerts`).
+   */
+  async place(f: PlaceFacts): Promise<void> {
+    const cfg = this.o.config;
+    const data = { incidentId: f.incidentId, place: f.where };
+    if (cfg.adminEmails.length > 0) {
+      const other = this.o.lang === 'ja' ? 'en' : 'ja';
+      const body = `${placeBody(f, this.o.lang)}\n\n----\n\n${placeBody(f, other)}`;
+      await this.enqueue(cfg.adminEmails, placeSubject(f, this.o.lang), body, { account: null, header: `X-Mailwarden-Incident: ${f.incidentId}`, data });
+    }
+    for (const hook of cfg.webhooks) void this.callWebhook(hook, placePayloadFor(hook.format, f), null, data);
+  }
+
   private async mailAdmins(f: IncidentFacts): Promise<void> {
     if (this.o.config.adminEmails.length === 0) return;
     const body = `${adminBody(f, this.o.lang)}\n\n----\n\n${adminBody(f, this.o.lang === 'ja' ? 'en' : 'ja')}`;
@@ -107,7 +123,7 @@ export class Notifier {
     await this.o.store.events.append({ ts: now.toISOString(), code: 'notify:mail-queued', account: note.account, data: { ...note.data, queueId: id, to } });
   }
 
-  private async callWebhook(hook: NotificationsConfig['webhooks'][number], payload: unknown, account: string, data: Record<string, unknown>): Promise<void> {
+  private async callWebhook(hook: NotificationsConfig['webhooks'][number], payload: unknown, account: string | null, data: Record<string, unknown>): Promise<void> {
     const result = await deliverWebhook(hook, hook.secret || this.o.config.webhookSecret, payload, this.o.config.retries, this.o.retryDelayMs);
     const code = result.ok ? 'notify:webhook-sent' : 'notify:webhook-failed';
     await this.o.store.events.append({ ts: new Date().toISOString(), code, account, data: { ...data, url: hook.url, ...result } }).catch(() => {});
@@ -117,7 +133,8 @@ export class Notifier {
 
 /** What an alert mail is about: its account, its header naming the incident or notice, and what its event records. */
 interface Note {
-  account: string;
+  /** The account it is about; null for an incident of the organisation. */
+  account: string | null;
   header: string;
   data: Record<string, unknown>;
 }

@@ -102,3 +102,56 @@ export function campaignBody(f: CampaignFacts, lang: Lang): string {
 export function campaignSummary(f: CampaignFacts): string {
   return `${campaignSubject(f, 'en')}\n${campaignSubject(f, 'ja')}`;
 }
+
+/**
+ * Many accounts mailing only people they never mailed, each from one place new to it (see
+ * `PlaceFinding`): an incident of the organisation, reported when it opens and each time the
+ * number of accounts doubles.
+ */
+export interface PlaceFacts {
+  incidentId: string;
+  ts: string;
+  /** The place as the engine's reasons name it: `network …` or `country XX`. */
+  where: string;
+  accounts: string[];
+  update: boolean;
+}
+
+const p = {
+  subject: { en: '[Mailwarden] {n} accounts mailing strangers from {where}: stolen passwords?', ja: '[Mailwarden] {where} から {n} アカウントが初めての宛先へ送信 (パスワード流出の疑い)' },
+  lead: {
+    en: 'At {ts}, {n} accounts were mailing only people they never mailed before from {where}, a place new to each of them, within 6 hours. One account at a time this looks like a traveller; together it is the mark of a list of stolen passwords, used one account after another.',
+    ja: '{ts} の時点で、6 時間以内に {n} 個のアカウントが、それぞれにとって初めての送信元 ({where}) から、これまで送ったことのない相手だけに送信しています。1 アカウントずつなら出張中の利用者にも見えますが、まとまって起きるのは、盗まれたパスワードの一覧が順に使われているときの特徴です。',
+  },
+  update: { en: 'Update: the number of accounts has grown.', ja: '続報: 該当アカウントが増えました。' },
+  accounts: { en: 'Accounts (first to start first):', ja: 'アカウント (開始順):' },
+  done: {
+    en: 'Each account\'s mail from there is scored with this finding: held once the score says so; from ten accounts on, an account whose message is held is restricted.',
+    ja: '各アカウントの送信はこの検知を加えて評価され、スコアに応じて保留されます。10 アカウント以上になると、送信が保留されたアカウントは停止されます。',
+  },
+  next: {
+    en: 'Next steps: ask these users whether they are really at that place; for those who are not, reset the password and restrict the account in the console or with "mailwarden account restrict ADDRESS --reason TEXT".',
+    ja: '次の対応: 各利用者に本当にその場所にいるか確認してください。心当たりのない利用者は、パスワードを再設定し、管理画面または "mailwarden account restrict アドレス --reason 理由" で送信を停止してください。',
+  },
+} satisfies Record<string, Text>;
+
+/** `network X` / `country XX` in the reader's language. */
+function whereText(where: string, lang: Lang): string {
+  if (lang !== 'ja') return where;
+  return where.replace(/^network /, 'ネットワーク ').replace(/^country /, '国 ');
+}
+
+export function placeSubject(f: PlaceFacts, lang: Lang): string {
+  return say(p.subject, { n: f.accounts.length, where: whereText(f.where, lang) }, lang);
+}
+
+export function placeBody(f: PlaceFacts, lang: Lang): string {
+  const params = { ts: f.ts, n: f.accounts.length, where: whereText(f.where, lang) };
+  const lines = [...(f.update ? [say(p.update, {}, lang), ''] : []), say(p.lead, params, lang), '', say(p.accounts, {}, lang), ...f.accounts.map((a) => `  - ${a}`)];
+  lines.push('', say(p.done, {}, lang), '', say(p.next, {}, lang), '', `incident: ${f.incidentId}`);
+  return lines.join('\n');
+}
+
+export function placeSummary(f: PlaceFacts): string {
+  return `${placeSubject(f, 'en')}\n${placeSubject(f, 'ja')}`;
+}

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhookConfig } from './config.js';
-import { adminBody, campaignBody, campaignSubject, campaignSummary, summaryLine, type CampaignFacts, type IncidentFacts } from './texts.js';
+import { adminBody, campaignBody, campaignSubject, campaignSummary, placeBody, placeSubject, placeSummary, summaryLine, type CampaignFacts, type IncidentFacts, type PlaceFacts } from './texts.js';
 
 /** The payload for each format: our JSON, a Slack incoming-webhook message, a Teams MessageCard. */
 export function payloadFor(format: WebhookConfig['format'], f: IncidentFacts): unknown {
@@ -36,6 +36,23 @@ export function campaignPayloadFor(format: WebhookConfig['format'], f: CampaignF
     };
   }
   return { type: f.hours === 0 ? 'campaign.ended' : 'campaign.allowed', campaign: f, text: { en: campaignBody(f, 'en'), ja: campaignBody(f, 'ja') } };
+}
+
+/** The payload of an incident of the organisation (many accounts at one new place), in each format. */
+export function placePayloadFor(format: WebhookConfig['format'], f: PlaceFacts): unknown {
+  const title = placeSummary(f);
+  if (format === 'slack') return { text: title, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${placeBody(f, 'en')}\n\n${placeBody(f, 'ja')}` } }] };
+  if (format === 'teams') {
+    return {
+      '@type': 'MessageCard',
+      '@context': 'https://schema.org/extensions',
+      summary: placeSubject(f, 'en'),
+      themeColor: 'D13438',
+      title,
+      sections: [{ text: placeBody(f, 'en').replace(/\n/g, '<br>') }, { text: placeBody(f, 'ja').replace(/\n/g, '<br>') }],
+    };
+  }
+  return { type: f.update ? 'place-incident.updated' : 'place-incident.opened', incident: f, text: { en: placeBody(f, 'en'), ja: placeBody(f, 'ja') } };
 }
 
 /** `sha256=HEX` of timestamp + "." + body: the receiver checks it and refuses replays by the timestamp. */

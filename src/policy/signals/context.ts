@@ -46,6 +46,9 @@ export class Score {
   readonly reasons: string[] = [];
   /** Accounts counted with this one at a place new to each of them (`scoreSharedPlace`), when it scored. */
   placeAccounts = 0;
+  /** The place of `placeAccounts` as the organisation's memory keys it, and as the reason names it. */
+  place = '';
+  placeWhere = '';
 
   addContent(points: number, reason: string): void {
     if (points <= 0) return;

@@ -207,19 +207,24 @@ export function scoreSharedPlace(c: SubmitContext, o: Origin, s: Score): void {
   const who = joins ? JOIN : leaves ? LEAVE : ASK;
   let accounts = 0;
   let where = '';
+  let place = '';
   if (!established(o.networkFooting, c.ts, n) && !c.org.isOrgHome(o.orgNetwork, c.ts)) {
     accounts = c.org.sharePlace(o.network, a.name, who, c.ts);
     where = `network ${o.network}`;
+    place = o.network;
   }
   if (o.country !== undefined && !established(o.countryFooting, c.ts, n) && !c.org.isOrgHome(o.orgCountry, c.ts)) {
     const inCountry = c.org.sharePlace(`country:${o.country}`, a.name, who, c.ts);
     if (inCountry > accounts) {
       accounts = inCountry;
       where = `country ${o.country}`;
+      place = `country:${o.country}`;
     }
   }
   if (accounts < SHARED_PLACE_ACCOUNTS || !novel) return;
   s.placeAccounts = accounts;
+  s.place = place;
+  s.placeWhere = where;
   s.addOrigin(Math.min(30, 10 + 5 * (accounts - SHARED_PLACE_ACCOUNTS)), `${accounts} accounts mailing people never mailed before from ${where}, new to each of them, within 6 hours`);
 }
 

@@ -29,6 +29,11 @@ function sendOnce(port: number, ip: string, i: number): Promise<number> {
   ).finally(() => t.close());
 }
 
+async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (check()) return true;
+  return check();
+}
+
 describe('attacks spread over many addresses', () => {
   let ctx: { gw: TestGateway; hop: NextHop } | undefined;
   afterEach(async () => {
@@ -50,6 +55,34 @@ describe('attacks spread over many addresses', () => {
     const taken = await gw.gateway.store.events.query({ codes: ['queue:accepted'], account: VICTIM, limit: 1000 });
     expect(taken.length).toBeLessThanOrEqual(50);
     expect(accepted).toBeGreaterThanOrEqual(taken.length);
+  });
+
+  it('alerts the administrators, naming the accounts, when a list of stolen passwords is used from one new place', async () => {
+    ctx = await setup({ notifications: { adminEmails: ['it@example.co.jp'], retries: 0 } });
+    const { gw, hop } = ctx;
+    const listed = COLLEAGUES.slice(0, 5);
+    for (const [i, account] of listed.entries()) feedHistory(gw.gateway.policy, { account, ip: `192.0.2.${20 + i}`, client: 'Thunderbird 128', days: 21, contacts: CONTACTS });
+    // One account after another, each from a fresh address of one provider in Vietnam, one message to strangers.
+    for (const [i, account] of listed.entries()) {
+      const t = proxiedTransport(gw.starttlsPort, `14.160.${10 + i}.7`, { user: account, pass: PASSWORD });
+      await t.sendMail({ from: account, to: [`lead${i}@prospects${i}.example`, `lead${i}@prospects${i + 10}.example`], subject: `Document shared with you ${i}`, text: `Open the document: http://docs-share.example/${i}` }).catch(() => undefined);
+      t.close();
+    }
+    await gw.gateway.policy.settled();
+    const alerts = () => hop.messages.filter((m) => m.rcpts.includes('it@example.co.jp'));
+    expect(await waitUntil(() => alerts().length > 0, 5000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    // One alert for the incident: the fifth account is in the record, not in a second mail.
+    expect(alerts()).toHaveLength(1);
+    const raw = alerts()[0].raw.toString();
+    expect(raw).toMatch(/X-Mailwarden-Incident: [0-9a-f-]{36}/);
+    const body = Buffer.from(raw.split('\r\n\r\n')[1].replace(/\r\n/g, ''), 'base64').toString('utf8');
+    expect(body).toMatch(/^At .+, 4 accounts were mailing only people they never mailed before from (network|country) \S+, a place new to each of them/m);
+    for (const account of listed.slice(0, 4)) expect(body).toContain(`  - ${account}`);
+    expect(body).toContain('アカウント (開始順):');
+    const [incident] = await gw.gateway.store.events.query({ codes: ['incident:shared-place'] });
+    expect(incident.account).toBeNull();
+    expect((incident.data as { accounts: string[] }).accounts).toEqual(listed.slice(0, 4));
   });
 
   it('keeps a password sprayer that then sends from reaching volume', { timeout: 180_000 }, async () => {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { redisConfigSchema } from '../../../src/cluster/config.js';
 import { RedisLink } from '../../../src/cluster/link.js';
 import { PeerLearning, recordingAs } from '../../../src/cluster/peer-learning.js';
-import { RestrictionBus } from '../../../src/cluster/restrictions.js';
+import { Claims } from '../../../src/cluster/claims.js';
 import type { StateChange } from '../../../src/events/replay.js';
 import { LivePolicy } from '../../../src/incidents/live-policy.js';
 import { createLogger } from '../../../src/observability/logger.js';
@@ -86,20 +86,26 @@ describe.skipIf(missing !== null)('claiming a change in Redis', () => {
   const prefix = freshPrefix();
   afterAll(() => dropPrefix(prefix));
 
-  it('gives a change to the first node that claims it, and the next change of the account to whoever asks', async () => {
+  it('gives a change to the first node that claims it, and the next change, or a higher level, to whoever asks', async () => {
     const cfg = redisConfigSchema.parse({ url: redisUrl, keyPrefix: prefix });
     const links = [new RedisLink(cfg, silent, () => undefined), new RedisLink(cfg, silent, () => undefined)];
     await Promise.all(links.map((l) => l.start()));
     try {
-      const [a, b] = links.map((l, i) => new RestrictionBus(l, cfg, `node-${i}`, silent));
+      const [a, b] = links.map((l) => new Claims(l));
       const change = (state: StateChange['state']): StateChange => ({ ts: new Date().toISOString(), account: A, type: 'state', state, reasons: [] });
-      expect(await a.claim(change('restricted'))).toBe(true);
-      expect(await b.claim(change('restricted'))).toBe(false);
-      expect(await a.claim(change('restricted'))).toBe(false);
+      expect(await a.change(change('restricted'))).toBe(true);
+      expect(await b.change(change('restricted'))).toBe(false);
+      expect(await a.change(change('restricted'))).toBe(false);
       // A release, then a new restriction: each is a change of its own.
-      expect(await b.claim(change('active'))).toBe(true);
-      expect(await a.claim(change('restricted'))).toBe(true);
-      expect(await b.claim(change('watch'))).toBe(true);
+      expect(await b.change(change('active'))).toBe(true);
+      expect(await a.change(change('restricted'))).toBe(true);
+      expect(await b.change(change('watch'))).toBe(true);
+      // An incident of the organisation is reported at each new level once, never again lower.
+      expect(await a.rise('place:country:VN', 0, 60_000)).toBe(true);
+      expect(await b.rise('place:country:VN', 0, 60_000)).toBe(false);
+      expect(await b.rise('place:country:VN', 2, 60_000)).toBe(true);
+      expect(await a.rise('place:country:VN', 1, 60_000)).toBe(false);
+      expect(await a.rise('place:country:US', 0, 60_000)).toBe(true);
     } finally {
       for (const l of links) await l.stop();
     }

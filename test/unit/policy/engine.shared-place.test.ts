@@ -40,6 +40,26 @@ describe('several accounts mailing strangers from one place new to each of them'
     expect(staff.slice(10).map((a) => e.stateOf(a))).toEqual(['restricted', 'restricted']);
   });
 
+  it('names the accounts of the place from the fourth on, for the administrators\' alert', () => {
+    const e = engine();
+    let t = office(e) + 10 * HOUR;
+    const found: { at: number; accounts: string[]; where: string }[] = [];
+    staff.forEach((a, i) => {
+      const place = { ip: `203.0.113.${20 + i}`, asn: 64_700 + i, country: 'VN' };
+      e.process(auth(a, t, place));
+      t += MIN;
+      e.process(submit(a, t, [`x${i}@target${i}.example`], place));
+      const f = e.takePlaceFinding();
+      if (f) found.push({ at: i, accounts: f.accounts, where: f.where });
+    });
+    expect(found[0]).toEqual({ at: 3, accounts: staff.slice(0, 4), where: 'country VN' });
+    expect(found.at(-1)).toEqual({ at: 11, accounts: staff, where: 'country VN' });
+    // Taken once: nothing is left for the next submission.
+    expect(e.takePlaceFinding()).toBeNull();
+    e.process(submit(staff[0], t + MIN, [contacts[0]]));
+    expect(e.takePlaceFinding()).toBeNull();
+  });
+
   it('holds lures to colleagues sent with a list of stolen passwords from one country, one message per account', () => {
     const e = engine();
     let t = office(e) + 10 * HOUR;
