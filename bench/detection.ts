@@ -35,10 +35,11 @@ for (const a of m.attacks)
   console.log(
     `${a.kind.padEnd(13)} ${String(a.messages).padStart(4)}  ${String(a.accepted).padStart(8)}  ${String(a.acceptedRecipients).padStart(12)}  ${String(a.untilRestricted ?? '-').padStart(16)}  ${String(a.secondsToRestriction ?? '-').padStart(7)}  ${String(a.acceptedAfter).padStart(26)}  ${a.victim}`,
   );
+for (const a of m.attacks.filter((x) => x.untilPlaceAlert !== null)) console.log(`${a.kind}: administrators alerted (accounts at one new place) at attack message ${a.untilPlaceAlert}`);
 const l = m.legit;
 const bad = l.deferred + l.held;
 console.log(`\nlegitimate: ${l.submits} submissions, ${l.deferred} deferred, ${l.held} held, ${l.rejected} rejected (${((bad / Math.max(1, l.submits)) * 10_000).toFixed(2)} per 10,000 deferred or held)`);
-console.log(`accounts restricted without attack: ${l.restrictedAccounts.length ? l.restrictedAccounts.join(', ') : 'none'}; accounts put on watch: ${l.watchedAccounts}`);
+console.log(`accounts restricted without attack: ${l.restrictedAccounts.length ? l.restrictedAccounts.join(', ') : 'none'}; accounts put on watch: ${l.watchedAccounts}; named in an alert for accounts at one new place: ${l.placeAlerted.length ? l.placeAlerted.join(', ') : 'none'}`);
 for (const d of l.samples) console.log(`  ${d.ts} ${d.account} ${d.verdict} ${d.score}: ${d.reasons.join(' | ')}`);
 
 // Throughput of the replay path: JSON line parsing, the engine and serialising its output, one

@@ -63,6 +63,8 @@ export interface OfficeResult {
   honest: { submits: number; deferred: number; held: number; rejected: number };
   falselyRestricted: string[];
   watched: string[];
+  /** Honest accounts named in a finding of many accounts at one new place (an alert to the administrators). */
+  placeAlerted: string[];
 }
 
 export function independentOffice(options: OfficeOptions): OfficeResult {
@@ -262,10 +264,13 @@ export function independentOffice(options: OfficeOptions): OfficeResult {
   const honest = { submits: 0, deferred: 0, held: 0, rejected: 0 };
   const falselyRestricted = new Set<string>();
   const watched = new Set<string>();
+  /** Honest accounts named in a finding of many accounts at one new place (an alert to the administrators). */
+  const placeAlerted = new Set<string>();
   for (const { t, e } of events) {
     const parsed = parseReplayLine(JSON.stringify({ ts: iso(t), ...e }));
     if ('error' in parsed) throw new Error(parsed.error.en);
     const out = engine.process(parsed.event as ReplayEvent, parsed.ts);
+    for (const a of engine.takePlaceFinding()?.accounts ?? []) if (!victims.has(a)) placeAlerted.add(a);
     for (const c of out.changes) {
       if (c.state === 'watch' && !victims.has(c.account)) watched.add(c.account);
       if (c.state !== 'restricted') continue;
@@ -300,5 +305,6 @@ export function independentOffice(options: OfficeOptions): OfficeResult {
     honest,
     falselyRestricted: [...falselyRestricted],
     watched: [...watched],
+    placeAlerted: [...placeAlerted],
   };
 }

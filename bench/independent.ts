@@ -18,4 +18,4 @@ for (const a of r.attacks) console.log(`${a.kind.padEnd(16)} ${String(a.messages
 const h = r.honest;
 const bad = h.deferred + h.held + h.rejected;
 console.log(`\nhonest: ${h.submits} submissions, ${h.deferred} deferred, ${h.held} held, ${h.rejected} rejected (${((bad / Math.max(1, h.submits)) * 10_000).toFixed(2)} per 10,000)`);
-console.log(`accounts restricted without attack: ${r.falselyRestricted.length ? r.falselyRestricted.join(', ') : 'none'}; put on watch: ${r.watched.length ? r.watched.join(', ') : 'none'}`);
+console.log(`accounts restricted without attack: ${r.falselyRestricted.length ? r.falselyRestricted.join(', ') : 'none'}; put on watch: ${r.watched.length ? r.watched.join(', ') : 'none'}; named in an alert for accounts at one new place: ${r.placeAlerted.length ? r.placeAlerted.join(', ') : 'none'}`);

@@ -64,6 +64,8 @@ export interface MovingResult {
   /** Accounts restricted or put on watch, with their kind: "emp3@… (announcer)". */
   restricted: string[];
   watched: string[];
+  /** Honest accounts named in a finding of many accounts at one new place (an alert to the administrators). */
+  placeAlerted: string[];
   attacks: PatientResult[];
 }
 
@@ -195,10 +197,13 @@ export function movingOffice(options: MovingOptions): MovingResult {
   const restricted = new Set<string>();
   const watched = new Set<string>();
   const attacks = new Map<string, PatientResult>();
+  /** Honest accounts named in a finding of many accounts at one new place (an alert to the administrators). */
+  const placeAlerted = new Set<string>();
   for (const { t, e } of events) {
     const parsed = parseReplayLine(JSON.stringify({ ts: new Date(t).toISOString().replace(/\.\d+Z$/, 'Z'), ...e }));
     if ('error' in parsed) throw new Error(parsed.error.en);
     const out = engine.process(parsed.event as ReplayEvent, parsed.ts);
+    for (const a of engine.takePlaceFinding()?.accounts ?? []) if (!victims.has(a)) placeAlerted.add(`${a} (${kindOf.get(a)})`);
     for (const c of out.changes) {
       const who = `${c.account} (${kindOf.get(c.account)})`;
       if (c.state === 'restricted') restricted.add(who);
@@ -225,5 +230,5 @@ export function movingOffice(options: MovingOptions): MovingResult {
     else if (d.verdict === 'reject') r.rejected++;
   }
   const honest = (who: string) => !victims.has(who.split(' ')[0]);
-  return { events: events.length, kinds: [...kinds.values()], restricted: [...restricted].filter(honest), watched: [...watched].filter(honest), attacks: [...attacks.values()] };
+  return { events: events.length, kinds: [...kinds.values()], restricted: [...restricted].filter(honest), watched: [...watched].filter(honest), placeAlerted: [...placeAlerted], attacks: [...attacks.values()] };
 }

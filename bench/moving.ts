@@ -21,4 +21,4 @@ for (const k of r.kinds) console.log(`${k.kind.padEnd(11)} ${String(k.submits).p
 const all = r.kinds.reduce((n, k) => n + k.submits, 0);
 const bad = r.kinds.reduce((n, k) => n + k.deferred + k.held + k.rejected, 0);
 console.log(`\nall: ${all} submissions, ${bad} deferred, held or rejected (${((bad / Math.max(1, all)) * 10_000).toFixed(2)} per 10,000)`);
-console.log(`restricted: ${r.restricted.join(', ') || 'none'}\non watch: ${r.watched.join(', ') || 'none'}`);
+console.log(`restricted: ${r.restricted.join(', ') || 'none'}\non watch: ${r.watched.join(', ') || 'none'}\nnamed in an alert for accounts at one new place: ${r.placeAlerted.join(', ') || 'none'}`);
