@@ -101,7 +101,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   const follower = new DecisionFollower(store, policy, (a) => submission.closeSessionsOf(a), logger);
   await follower.start();
   await cluster.follow({ policy, closeSessionsOf: (a) => submission.closeSessionsOf(a) });
-  await cluster.learnFromPeers(policy, logins);
+  await cluster.learnFromPeers(policy, { logins, guard: localGuard });
   const admin = await startAdminIfEnabled({ config, store, logger, policy, metrics });
   const owner = options.nodeId ?? `${osHostname()}:${process.pid}`;
   const recovered = await recoverLocalLeases(store, owner);

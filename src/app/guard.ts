@@ -21,6 +21,12 @@ export const authWork = { argon2: 0 };
  * gets a reply that says so.
  */
 export interface LocalGuard extends GuardPort {
+  /**
+   * A login another node of the cluster verified (from the event record): counted as if it had
+   * been tried here, so that guessing spread over the nodes reaches the same delays and bans.
+   * Repeats of a stale password never reach it (the record marks them).
+   */
+  learn(attempt: { ts: string; ip: string; account: string; ok: boolean }): void;
   /** Applies the lifts recorded by `mailwarden bans lift` (or another node) to this node's bans. */
   follow(store: Store, logger: Logger, intervalMs?: number): Promise<void>;
   stop(): void;
@@ -66,6 +72,10 @@ export function createGuard(config: LoadedConfig, onEvent: (e: GuardEvent) => vo
       if (releases?.length === 0) held.delete(id);
       for (const e of result.events) onEvent(e);
       return result.stale ? new GatewayError('AUTH_STALE_PASSWORD') : null;
+    },
+    learn({ ts, ip, account, ok }) {
+      const now = Date.parse(ts);
+      for (const e of guard.record({ ip, account, ok, now: Number.isFinite(now) ? now : undefined }).events) onEvent(e);
     },
     follow: (store, logger, intervalMs) => lifts.start(store, logger, intervalMs),
     stop: () => lifts.stop(),

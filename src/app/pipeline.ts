@@ -58,7 +58,9 @@ export class Pipeline implements SubmissionPorts {
     Object.assign(result.event, this.deps.logins?.locate(req.ip));
     this.deps.policy.observeAuth(result.event);
     if (result.ok) this.deps.logins?.observe(result.event);
-    this.record(result.ok ? 'smtp:auth-ok' : 'smtp:auth-failed', account, { ...result.event, sessionId: req.sessionId });
+    // A device repeating one stale password is marked, so that no node counts it towards a ban.
+    const stale = precise?.code === 'AUTH_STALE_PASSWORD' ? { stale: true } : {};
+    this.record(result.ok ? 'smtp:auth-ok' : 'smtp:auth-failed', account, { ...result.event, sessionId: req.sessionId, ...stale });
     if (result.ok && result.appPasswordId) {
       await this.deps.store.accounts.touchAppPassword(result.appPasswordId, result.event.ts, req.ip);
     }

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { GuardPort } from '../app/pipeline.js';
 import type { Location } from '../auth/logins.js';
 import { parseGuardConfig, type GuardConfigInput, type GuardEvent } from '../auth/guard/index.js';
-import type { AuthEvent, StateChange } from '../events/replay.js';
+import type { StateChange } from '../events/replay.js';
 import type { LivePolicy } from '../incidents/live-policy.js';
 import type { Logger } from '../observability/logger.js';
 import type { DetectionConfig } from '../policy/config.js';
@@ -15,7 +15,7 @@ import { Claims } from './claims.js';
 import { ClusterCounters } from './counters.js';
 import { RedisLink, redactUrl, type LinkState } from './link.js';
 import { ClusterPolicy } from './policy.js';
-import { PeerLearning, recordingAs } from './peer-learning.js';
+import { PeerLearning, recordingAs, type PeerTargets } from './peer-learning.js';
 import { RestrictionBus, type FollowTarget } from './restrictions.js';
 
 export { redisConfigSchema, type RedisConfig } from './config.js';
@@ -45,8 +45,8 @@ export interface Cluster {
   claim: ((change: StateChange) => Promise<boolean>) | undefined;
   /** Whether this node reports an incident of the organisation at a level: the first node to reach the level does. */
   claimRise: ((subject: string, level: number, ms: number) => Promise<boolean>) | undefined;
-  /** Feeds the other nodes' engine inputs, from the event record, to this node's engine (and their logins to its login signals). */
-  learnFromPeers(policy: LivePolicy, logins?: { learn(event: AuthEvent): void }): Promise<void>;
+  /** Feeds the other nodes' engine inputs, from the event record, to this node's engine (and their logins to its login signals and guard). */
+  learnFromPeers(policy: LivePolicy, targets?: PeerTargets): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -111,8 +111,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     recording: (store) => recordingAs(store, node),
     claim: (change) => claims.change(change),
     claimRise: (subject, level, ms) => claims.rise(subject, level, ms),
-    async learnFromPeers(live, logins) {
-      peers = new PeerLearning(store, node, live, logger, logins);
+    async learnFromPeers(live, targets) {
+      peers = new PeerLearning(store, node, live, logger, targets);
       await peers.start();
     },
     async stop() {

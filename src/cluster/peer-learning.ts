@@ -14,8 +14,9 @@ import type { NewEvent, Store } from '../storage/ports/index.js';
  * event record, as it follows decisions: polled every `intervalMs`, so an engine is at most about
  * a second behind the cluster. What a peer's input leads this engine to decide is acted on as its
  * own decision is, once in the cluster (`LivePolicy`'s claim): evidence that no node had alone,
- * half of an attack on each, restricts the account. Successful logins also go to the login
- * signals (`logins`), whose history tells a new country or an impossible journey.
+ * half of an attack on each, restricts the account. Logins also go to the login signals, whose
+ * history tells a new country or an impossible journey, and to the brute-force guard, so that
+ * guessing spread over the nodes is counted as a whole (`PeerTargets`).
  */
 export class PeerLearning {
   private timer: NodeJS.Timeout | null = null;
@@ -27,7 +28,7 @@ export class PeerLearning {
     private readonly node: string,
     private readonly policy: LivePolicy,
     private readonly logger: Logger,
-    private readonly logins?: { learn(event: AuthEvent): void },
+    private readonly peers: PeerTargets = {},
     private readonly intervalMs = 500,
   ) {}
 
@@ -56,7 +57,7 @@ export class PeerLearning {
         // Untagged: written by a single-node gateway or a tool, learnt when the engine warmed up.
         if (typeof from !== 'string' || from === this.node) continue;
         if (this.policy.learn(e)) learnt++;
-        if (e.code === 'smtp:auth-ok') this.logins?.learn(e.data as unknown as AuthEvent);
+        if (e.code === 'smtp:auth-ok' || e.code === 'smtp:auth-failed') this.learnLogin(e.code === 'smtp:auth-ok', e.account, e.ts, e.data);
       }
     } catch (err) {
       // Only learning waits: limits, restrictions and this node's own decisions do not depend on it.
@@ -66,6 +67,20 @@ export class PeerLearning {
     }
     return learnt;
   }
+
+  private learnLogin(ok: boolean, account: string | null, ts: string, data: Record<string, unknown>): void {
+    if (ok) this.peers.logins?.learn(data as unknown as AuthEvent);
+    if (!account || typeof data.ip !== 'string' || data.stale === true) return;
+    this.peers.guard?.learn({ ts: typeof data.ts === 'string' ? data.ts : ts, ip: data.ip, account, ok });
+  }
+}
+
+/** Besides the engine, what learns the other nodes' logins. */
+export interface PeerTargets {
+  /** The login history behind the anomaly findings: successful logins. */
+  logins?: { learn(event: AuthEvent): void };
+  /** The brute-force guard: every login, to count failures across the nodes. */
+  guard?: { learn(attempt: { ts: string; ip: string; account: string; ok: boolean }): void };
 }
 
 /**

@@ -7,7 +7,7 @@ import { proxiedTransport } from '../../helpers/proxied-client.js';
 import { TestSchemas } from '../../contract/postgres-schema.js';
 import { dropPrefix, freshPrefix, redisUrl, servicesMissing } from './services.js';
 import { authPlainLine, RawSession } from '../auth/raw-session.js';
-import { clusterConfig, waitFor, type ClusterSpec } from './nodes.js';
+import { clusterConfig, tryLogin, waitFor, type ClusterSpec } from './nodes.js';
 
 const missing = await servicesMissing({ postgres: true, redis: true });
 
@@ -34,14 +34,14 @@ describe.skipIf(missing !== null)('two nodes learning from each other', () => {
   const prefixes: string[] = [];
   let hop: NextHop | undefined;
 
-  async function cluster(): Promise<[TestGateway, TestGateway]> {
+  async function cluster(extra: Record<string, unknown> = {}): Promise<[TestGateway, TestGateway]> {
     hop ??= await startNextHop({ rcptReply: (a) => (a.startsWith('invalid') ? '550 5.1.1 User unknown' : undefined) });
     const spec: ClusterSpec = {
       storeUrl: await schemas.create(),
       redisUrl,
       keyPrefix: freshPrefix(),
       nextHopPort: hop.port,
-      config: { submission: { trustedProxies: ['127.0.0.0/8'] }, delivery: { pollMs: 20 }, notifications: { adminEmails: ['it@example.co.jp'], retries: 0 } },
+      config: { submission: { trustedProxies: ['127.0.0.0/8'] }, delivery: { pollMs: 20 }, notifications: { adminEmails: ['it@example.co.jp'], retries: 0 }, ...extra },
     };
     prefixes.push(spec.keyPrefix);
     const nodes: TestGateway[] = [];
@@ -92,6 +92,47 @@ describe.skipIf(missing !== null)('two nodes learning from each other', () => {
     const [anomaly, ...more] = await anomalies();
     expect(more).toHaveLength(0);
     expect((anomaly.data as { kinds: string[] }).kinds).toEqual(expect.arrayContaining(['new-country', 'impossible-travel']));
+  });
+
+  it('bans a source guessing a password on both nodes once its failures on the two add up to the limit', async () => {
+    // No delays, so the test runs in seconds; the shipped ban threshold: ten failures of one source on one account.
+    const [a, b] = await cluster({ auth: { guard: { delayAfterFailures: 1000 } } });
+    const guesser = '203.0.113.66';
+    const codes: (number | null)[] = [];
+    for (let i = 0; i < 10; i++) {
+      codes.push(await tryLogin((i % 2 === 0 ? a : b).starttlsPort, guesser, VICTIM, `guess-${i}-Sommer2026`));
+      // Each node reads the other's failures from the record within about a second.
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(codes).toEqual(Array(10).fill(535));
+    // Five failures on each node: neither alone reached ten. Together they ban the source for the
+    // account, on both nodes, even with the right password.
+    const banned = async () => (await a.gateway.store.events.query({ codes: ['auth:pair-banned'], limit: 5 })).length > 0;
+    expect(await waitFor(banned, 3000)).toBe(true);
+    expect(await tryLogin(a.starttlsPort, guesser, VICTIM, PASSWORD)).toBe(454);
+    expect(await tryLogin(b.starttlsPort, guesser, VICTIM, PASSWORD)).toBe(454);
+    // The owner at another address is not affected.
+    expect(await tryLogin(b.starttlsPort, HOME_IP, VICTIM, PASSWORD)).toBe(235);
+  });
+
+  it('never bans a phone repeating one old password on both nodes', async () => {
+    const [a, b] = await cluster({ auth: { guard: { delayAfterFailures: 1000 } } });
+    const phone = '198.51.100.33';
+    const codes: (number | null)[] = [];
+    for (let i = 0; i < 12; i++) {
+      codes.push(await tryLogin((i % 2 === 0 ? a : b).starttlsPort, phone, VICTIM, 'the-password-before-last-month'));
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    // Each node counts the first try it saw (and learns the other's); the repeats are told the
+    // password is stale (535 5.7.8 with the text that says so) and count nowhere.
+    expect(codes).toEqual(Array(12).fill(535));
+    // The repeats are refused before any password check, as repeats of a stale password.
+    const seen = await a.gateway.store.events.query({ codes: ['smtp:auth-failed', 'smtp:auth-throttled'], account: VICTIM, limit: 20 });
+    expect(seen.filter((e) => e.code === 'smtp:auth-failed')).toHaveLength(2);
+    expect(seen.filter((e) => e.code === 'smtp:auth-throttled').map((e) => e.data.code)).toEqual(Array(10).fill('AUTH_STALE_PASSWORD'));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await a.gateway.store.events.query({ codes: ['auth:pair-banned', 'auth:source-banned'], limit: 5 })).toEqual([]);
+    expect(await tryLogin(b.starttlsPort, phone, VICTIM, PASSWORD)).toBe(235);
   });
 
   it('contains an attack that the balancer spreads over both nodes, with one incident and one alert', async () => {

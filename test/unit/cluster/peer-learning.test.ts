@@ -46,6 +46,30 @@ describe('learning the other nodes\u2019 engine inputs from the event record', (
     await store.close();
   });
 
+  it('hands the other nodes\' logins to the guard and the login signals, and never a stale password\'s repeats', async () => {
+    const store = openSqliteStore(':memory:');
+    const policy = new LivePolicy(config(), async () => undefined, silent);
+    const guarded: string[] = [];
+    const logged: string[] = [];
+    const learning = new PeerLearning(store, 'node-a', policy, silent, {
+      guard: { learn: (x) => void guarded.push(`${x.ip} ${x.account} ${x.ok}`) },
+      logins: { learn: (x) => void logged.push(x.ip) },
+    });
+    await learning.start();
+    const peer = recordingAs(store, 'node-b');
+    const login = (ok: boolean, ip: string, extra: Record<string, unknown> = {}) =>
+      peer.events.append({ ts: new Date().toISOString(), code: ok ? 'smtp:auth-ok' : 'smtp:auth-failed', account: A, data: { ts: new Date().toISOString(), type: 'auth', account: A, ip, ok, ...extra } });
+    await login(false, '203.0.113.5');
+    await login(false, '192.0.2.7', { stale: true });
+    await login(true, '192.0.2.10');
+    await recordingAs(store, 'node-a').events.append({ ts: new Date().toISOString(), code: 'smtp:auth-failed', account: A, data: { type: 'auth', account: A, ip: '203.0.113.9', ok: false } });
+    await learning.poll();
+    learning.stop();
+    expect(guarded).toEqual([`203.0.113.5 ${A} false`, `192.0.2.10 ${A} true`]);
+    expect(logged).toEqual(['192.0.2.10']);
+    await store.close();
+  });
+
   it('tags every event a node records with its name, and reads the record unchanged', async () => {
     const store = openSqliteStore(':memory:');
     await recordingAs(store, 'node-b').events.append({ ts: new Date().toISOString(), code: 'smtp:auth-ok', account: A, data: { type: 'auth', ip: '192.0.2.1' } });
