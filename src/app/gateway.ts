@@ -98,7 +98,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     ? await startBounceService({ config: config.bounces, hostname: config.hostname, store, policy, tls, logger })
     : null;
   if (bounces) listeners.push({ name: 'bounce', port: bounces.port });
-  const follower = new DecisionFollower(store, policy, (a) => submission.closeSessionsOf(a), logger);
+  const follower = new DecisionFollower(store, policy, (a) => submission.closeSessionsOf(a), logger, 500, (a) => cluster.forgetClaim(a));
   await follower.start();
   await cluster.follow({ policy, closeSessionsOf: (a) => submission.closeSessionsOf(a) });
   await cluster.learnFromPeers(policy, { logins, guard: localGuard });

@@ -54,6 +54,17 @@ export class Claims {
     return this.run('mwClaimRise', `claim:{${subject}}`, level, ms);
   }
 
+  /**
+   * Forgets the last change claimed for an account: after an administrator's release, made on any
+   * node or with the CLI, the next restriction is a new change, whenever it comes. Each node does
+   * it as it follows the release; a duplicate containment is possible in the second between two
+   * nodes' follows, a restriction nobody acts on is not.
+   */
+  async forget(account: string): Promise<void> {
+    if (!this.link.usable) return;
+    await this.link.redis.del(accountKey(account, 'claim')).catch((err: unknown) => this.link.failed(err));
+  }
+
   private async run(command: string, key: string, value: string | number, ms: number): Promise<boolean> {
     if (!this.link.usable) return true;
     try {

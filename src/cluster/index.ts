@@ -43,6 +43,8 @@ export interface Cluster {
   recording(store: Store): Store;
   /** Whether this node acts on a change of state its engine decided: the first node to decide it does (see `Claims`). */
   claim: ((change: StateChange) => Promise<boolean>) | undefined;
+  /** An administrator released the account (followed from the record): its next change is claimed afresh. */
+  forgetClaim(account: string): Promise<void>;
   /** Whether this node reports an incident of the organisation at a level: the first node to reach the level does. */
   claimRise: ((subject: string, level: number, ms: number) => Promise<boolean>) | undefined;
   /** Feeds the other nodes' engine inputs, from the event record, to this node's engine (and their logins to its login signals and guard). */
@@ -69,6 +71,7 @@ const singleNode: Cluster = {
   follow: async () => undefined,
   recording: (store) => store,
   claim: undefined,
+  forgetClaim: async () => undefined,
   claimRise: undefined,
   learnFromPeers: async () => undefined,
   stop: async () => undefined,
@@ -110,6 +113,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     follow: (target) => bus.follow(target),
     recording: (store) => recordingAs(store, node),
     claim: (change) => claims.change(change),
+    forgetClaim: (account) => claims.forget(account),
     claimRise: (subject, level, ms) => claims.rise(subject, level, ms),
     async learnFromPeers(live, targets) {
       peers = new PeerLearning(store, node, live, logger, targets);

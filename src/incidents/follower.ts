@@ -28,6 +28,8 @@ export class DecisionFollower {
     private readonly closeSessionsOf: (account: string) => number,
     private readonly logger: Logger,
     private readonly intervalMs = 500,
+    /** Told of each release followed (the cluster forgets the account's last claimed change). */
+    private readonly onRelease: (account: string) => Promise<void> = async () => undefined,
   ) {}
 
   async start(): Promise<void> {
@@ -59,8 +61,10 @@ export class DecisionFollower {
         }
         const data = e.data as { reason?: string; reasons?: string[] };
         const reason = String(data.reason ?? '');
-        if (e.code === 'account:released') this.policy.engine.release(e.account, e.ts, byAdministrator('released', reason));
-        else {
+        if (e.code === 'account:released') {
+          await this.onRelease(e.account);
+          this.policy.engine.release(e.account, e.ts, byAdministrator('released', reason));
+        } else {
           // an administrator's restriction, or another node's engine (its own reasons)
           const why = e.code === 'account:restricted' ? byAdministrator('restricted', reason) : (data.reasons?.[0] ?? 'restricted on another node');
           this.policy.engine.restrict(e.account, e.ts, why);

@@ -124,6 +124,11 @@ describe.skipIf(missing !== null)('claiming a change in Redis', () => {
       expect(await b.change(change('active'))).toBe(true);
       expect(await a.change(change('restricted'))).toBe(true);
       expect(await b.change(change('watch'))).toBe(true);
+      // An administrator's release followed from the record: the next restriction is claimed afresh.
+      expect(await a.change(change('restricted'))).toBe(true);
+      expect(await b.change(change('restricted'))).toBe(false);
+      await b.forget(A);
+      expect(await b.change(change('restricted'))).toBe(true);
       // An incident of the organisation is reported at each new level once, never again lower.
       expect(await a.rise('place:country:VN', 0, 60_000)).toBe(true);
       expect(await b.rise('place:country:VN', 0, 60_000)).toBe(false);

@@ -90,3 +90,19 @@ describe('campaign allowances in the live engine', () => {
     expect(without.engine.stateOf(B)).toBe('restricted');
   });
 });
+
+describe('releases followed from the record', () => {
+  it('releases the account in the engine and tells the cluster, so that its next change is claimed afresh', async () => {
+    const policy = new LivePolicy(config(), async () => undefined, createLogger('silent'));
+    policy.engine.restrict(A, new Date().toISOString(), 'test');
+    const rows: StoredEvent[] = [];
+    const told: string[] = [];
+    const follower = new DecisionFollower(recordOf(rows), policy, () => 0, createLogger('silent'), 500, async (a) => void told.push(a));
+    await follower.start();
+    follower.stop();
+    rows.push({ id: 1, ts: new Date().toISOString(), code: 'account:released', account: A, data: { reason: 'password reset', by: 'cli' } });
+    await follower.poll();
+    expect(told).toEqual([A]);
+    expect(policy.engine.stateOf(A)).toBe('active');
+  });
+});
