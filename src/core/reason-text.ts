@@ -140,3 +140,9 @@ export function reasonListText(joined: string, lang: ReasonLang): string {
   }
   return out.join('; ');
 }
+
+/** A place as the engine names it (`network X`, `country XX`) in the reader's language. */
+export function placeText(where: string, lang: ReasonLang): string {
+  if (lang !== 'ja') return where;
+  return where.replace(/^network /, 'ネットワーク ').replace(/^country /, '国 ');
+}

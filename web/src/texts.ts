@@ -48,6 +48,13 @@ export const texts = {
   release: { en: 'Release', ja: '停止を解除' },
   campaignHours: { en: 'Hours', ja: '時間' },
   campaigns: { en: 'Campaign allowances', ja: 'キャンペーン送信の許可' },
+  placeIncidents: { en: 'Many accounts from one new place', ja: '同じ新しい送信元からの複数アカウント' },
+  noPlaceIncidents: { en: 'No group of accounts mailing strangers from one new place in the last 24 hours.', ja: '直近 24 時間に、同じ新しい送信元から初めての宛先へ送信したアカウント群はありません。' },
+  placeRow: {
+    en: '{n} accounts mailing only people they never mailed, from {where} (new to each): a list of stolen passwords? Ask each user; reset the passwords of those who are not there.',
+    ja: '{n} アカウントが {where} (それぞれにとって初めての送信元) から、初めての相手だけに送信: パスワード流出の疑い。各利用者に確認し、心当たりのない利用者のパスワードを再設定してください。',
+  },
+  shadowOnly: { en: '(shadow mode: reported only)', ja: '(シャドーモード: 報告のみ)' },
   noCampaigns: { en: 'No campaign allowance running: every account is judged on its own habits.', ja: '実行中のキャンペーン送信の許可はありません。すべてのアカウントを通常どおり判定しています。' },
   campaignRow: { en: 'until {until} — {reason} ({by})', ja: '{until} まで — {reason} ({by})' },
   campaignReason: { en: 'What the campaign is (recorded in the audit log)', ja: 'キャンペーンの内容 (監査ログに記録されます)' },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { route, type AdminDeps } from '../http.js';
 import { runningCampaigns } from '../../incidents/campaign.js';
 import { listIncidents } from '../incidents.js';
+import type { StoredEvent } from '../../storage/ports/index.js';
 import { hourlyCounts } from './account-activity.js';
 
 const HOUR = 3_600_000;
@@ -11,9 +12,27 @@ function top(counts: Map<string, number>, n: number): { key: string; count: numb
 }
 
 /**
+ * Incidents of the organisation (many accounts mailing strangers from one new place) of the last
+ * 24 hours, newest first: each as its latest report (the opening, or the last update).
+ */
+function latestPerIncident(events: StoredEvent[]): { incidentId: string; ts: string; where: string; accounts: string[]; shadow: boolean }[] {
+  const seen = new Set<string>();
+  const out = [];
+  for (const e of events) {
+    const d = e.data as { incidentId?: unknown; where?: unknown; accounts?: unknown };
+    const id = String(d.incidentId ?? e.id);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push({ incidentId: id, ts: e.ts, where: String(d.where ?? ''), accounts: Array.isArray(d.accounts) ? d.accounts.map(String) : [], shadow: e.code.includes('shadow') });
+  }
+  return out.slice(0, 20);
+}
+
+/**
  * The dashboard: messages per hour today against the same hours a week back ("usual"), top
- * senders, auth failures and bans, open incidents, queue depth and bounce rate over 24 hours, and
- * the campaign allowances running (each relaxes detection for an account: worth seeing at a glance).
+ * senders, auth failures and bans, open incidents, accounts mailing strangers from one new place
+ * (an organisation's incident), queue depth and bounce rate over 24 hours, and the campaign
+ * allowances running (each relaxes detection for an account: worth seeing at a glance).
  */
 export function dashboardRoutes(app: FastifyInstance, deps: AdminDeps): void {
   route(app, deps, { method: 'GET', url: '/api/dashboard', permission: 'read', tag: 'dashboard', summary: 'Dashboard summary of the last 24 hours', summaryJa: '直近 24 時間のダッシュボード集計',
@@ -22,7 +41,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: AdminDeps): void {
       const { store } = deps;
       const since = new Date(now - 24 * HOUR).toISOString();
       const weekAgo = new Date(now - 8 * 24 * HOUR).toISOString();
-      const [sent, usual, auth, bounces, incidents, counts, campaigns] = await Promise.all([
+      const [sent, usual, auth, bounces, incidents, counts, campaigns, places] = await Promise.all([
         store.events.query({ codes: ['queue:accepted', 'queue:held'], since, limit: 200_000 }),
         store.events.query({ codes: ['queue:accepted', 'queue:held'], since: weekAgo, limit: 200_000 }),
         store.events.query({ codes: ['smtp:auth-failed', 'auth:source-banned', 'auth:pair-banned', 'auth:account-locked'], since, limit: 100_000 }),
@@ -30,6 +49,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: AdminDeps): void {
         listIncidents(store),
         store.queue.counts(),
         runningCampaigns(store, now),
+        store.events.query({ codes: ['incident:shared-place', 'incident:shadow-shared-place'], since, newestFirst: true, limit: 1000 }),
       ]);
       const perSender = new Map<string, number>();
       let recipients = 0;
@@ -50,6 +70,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: AdminDeps): void {
         recipients,
         bounceRate: recipients ? bounces.length / recipients : 0,
         campaigns,
+        placeIncidents: latestPerIncident(places),
       };
     } });
 }

@@ -1,5 +1,5 @@
 import { say, type Lang, type Text } from '../../core/i18n.js';
-import { reasonText } from '../../core/reason-text.js';
+import { placeText, reasonText } from '../../core/reason-text.js';
 
 /** What an alert says; every part exists in both languages. */
 export interface IncidentFacts {
@@ -135,18 +135,12 @@ const p = {
   },
 } satisfies Record<string, Text>;
 
-/** `network X` / `country XX` in the reader's language. */
-function whereText(where: string, lang: Lang): string {
-  if (lang !== 'ja') return where;
-  return where.replace(/^network /, 'ネットワーク ').replace(/^country /, '国 ');
-}
-
 export function placeSubject(f: PlaceFacts, lang: Lang): string {
-  return say(p.subject, { n: f.accounts.length, where: whereText(f.where, lang) }, lang);
+  return say(p.subject, { n: f.accounts.length, where: placeText(f.where, lang) }, lang);
 }
 
 export function placeBody(f: PlaceFacts, lang: Lang): string {
-  const params = { ts: f.ts, n: f.accounts.length, where: whereText(f.where, lang) };
+  const params = { ts: f.ts, n: f.accounts.length, where: placeText(f.where, lang) };
   const lines = [...(f.update ? [say(p.update, {}, lang), ''] : []), say(p.lead, params, lang), '', say(p.accounts, {}, lang), ...f.accounts.map((a) => `  - ${a}`)];
   lines.push('', say(p.done, {}, lang), '', say(p.next, {}, lang), '', `incident: ${f.incidentId}`);
   return lines.join('\n');

@@ -148,6 +148,16 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
     await expect.poll(async () => (await gw.gateway.store.audit.query({ action: 'account.campaign-end' }))[0]).toMatchObject({ actor: 'admin:sato', reason: 'invitations sent' });
   });
 
+  it('shows on the dashboard the accounts mailing strangers from one new place, each a link', { timeout: 60_000 }, async () => {
+    const accounts = ['ito@example.co.jp', 'kato@example.co.jp', 'mori@example.co.jp', 'ueda@example.co.jp'];
+    const ts = new Date().toISOString();
+    await gw.gateway.store.events.append({ ts, code: 'incident:shared-place', account: null, data: { incidentId: 'place-1', ts, where: 'country VN', accounts, update: false } });
+    await go('dashboard', 'Many accounts from one new place');
+    await page.getByText('4 accounts mailing only people they never mailed, from country VN').waitFor();
+    for (const a of accounts) await page.getByRole('link', { name: a }).first().waitFor();
+    await page.locator('li.place-incident').screenshot({ path: `${ARTIFACTS}/dashboard-place.png` });
+  });
+
   it('shows every other page', { timeout: 60_000 }, async () => {
     await go('accounts', VICTIM);
     await shot('accounts');
@@ -167,6 +177,7 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
     await go('dashboard', 'Messages per hour');
     await page.getByRole('button', { name: '日本語' }).click();
     await page.getByText('ダッシュボード').first().waitFor();
+    await page.getByText('4 アカウントが 国 VN (それぞれにとって初めての送信元) から').waitFor();
     await shot('dashboard-ja');
     await go('incidents', 'インシデント');
     await shot('incidents-ja');

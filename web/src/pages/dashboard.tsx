@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { get } from '../api.js';
-import { reasonText } from '../../../src/core/reason-text.js';
+import { placeText, reasonText } from '../../../src/core/reason-text.js';
 import { useT } from '../i18n.js';
 import { Card, Empty, ErrorBox, HourChart, Loading, useLoad } from '../ui.js';
 
@@ -15,6 +15,7 @@ interface Dashboard {
   bounceRate: number;
   bounces: number;
   campaigns: { account: string; until: string; reason: string; by: string }[];
+  placeIncidents: { incidentId: string; ts: string; where: string; accounts: string[]; shadow: boolean }[];
 }
 
 export function DashboardPage() {
@@ -34,6 +35,22 @@ export function DashboardPage() {
           <li key={i.id}>
             <a href={`#/incidents/${i.id}`}>#{i.id} {i.account}</a> <span className="muted">{time(i.openedAt)}</span>
             <div className="muted">{i.reasons.map((r) => reasonText(r, lang)).join('; ')}</div>
+          </li>
+        ))}
+      </ListCard>
+      <ListCard title={t('placeIncidents')} empty={t('noPlaceIncidents')}>
+        {data.placeIncidents.map((p) => (
+          <li key={p.incidentId} className="place-incident">
+            <span className="muted">{time(p.ts)}</span> {t('placeRow', { n: p.accounts.length, where: placeText(p.where, lang) })}
+            {p.shadow ? <span className="muted"> {t('shadowOnly')}</span> : null}
+            <div>
+              {p.accounts.map((a, i) => (
+                <span key={a}>
+                  {i > 0 ? ', ' : ''}
+                  <a href={`#/accounts/${encodeURIComponent(a)}`}>{a}</a>
+                </span>
+              ))}
+            </div>
           </li>
         ))}
       </ListCard>
