@@ -182,6 +182,11 @@ export class LivePolicy implements PolicyPort {
     if (d.type === 'cluster-refused' && d.verdict === 'defer' && Array.isArray(d.reasons) && typeof d.reasons[0] === 'string') {
       return this.engine.refused({ ...(d as unknown as SubmitEvent), type: 'submit' }, d.reasons[0]).changes;
     }
+    // Deferred or rejected by the engine where it was submitted (a limit, the probation budget, a
+    // restriction): an attempt again, never mail that was sent, whatever this engine would say of it now.
+    if (e.code === 'policy:refused' && d.type === 'submit' && Array.isArray(d.reasons) && typeof d.reasons[0] === 'string') {
+      return this.engine.refused(d as unknown as SubmitEvent, d.reasons[0]).changes;
+    }
     if (d.type === 'sender-refused' && e.account) {
       return this.engine.senderRefused(e.account, e.ts, senderReason(String(d.address ?? ''), d.field === 'MAIL FROM' || d.field === 'Sender header' ? d.field : 'From header'));
     }
