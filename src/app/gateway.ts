@@ -67,6 +67,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     logger,
   );
   const places = new PlaceAlerts({ store, logger, notify: (f) => notifier.place(f), claim: cluster.claimRise, shadow: config.detection.shadow });
+  notifier.fold = (f) => places.fold(f);
   const policy = new LivePolicy(
     config.detection,
     (change) => (cluster.announce(change), containment.apply(change)),
@@ -144,6 +145,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
       await bounces?.stop();
       await delivery.stop();
       await policy.settled();
+      places.stop();
       await places.settled();
       await cluster.stop();
       await store.close();

@@ -2,12 +2,33 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../observability/logger.js';
 import type { PlaceFinding } from '../policy/org.js';
 import type { Store } from '../storage/ports/index.js';
-import type { PlaceFacts } from './notify/texts.js';
+import type { IncidentFacts, PlaceFacts } from './notify/texts.js';
 
 /** How long a place's incident stays open without a new finding: the engine's window for it. */
 export const PLACE_INCIDENT_MS = 6 * 3_600_000;
 /** Accounts at one place when the engine first counts them (`SHARED_PLACE_ACCOUNTS`): level 0. */
 const FIRST = 4;
+/** Restrictions of the incident's accounts are told in one update at most this often. */
+export const RESTRICTED_UPDATE_MS = 10 * 60_000;
+/** The engine's reason of the signal (`scoreSharedPlace`): its place is the incident's `where`. */
+const PLACE_REASON = /^\d+ accounts mailing people never mailed before from ((?:network|country) \S+), new to each of them, within 6 hours$/;
+
+interface OpenPlace {
+  id: string;
+  /** The engine's key of the place, and its name in reasons. */
+  place: string;
+  where: string;
+  level: number;
+  /** Time (ms) of the last finding. */
+  last: number;
+  accounts: string[];
+  /** Accounts of the incident restricted so far, and how many of them the last report told. */
+  restricted: string[];
+  told: number;
+  /** When restrictions were last told (ms, wall clock), and the update waiting for its turn. */
+  toldAt: number;
+  timer: NodeJS.Timeout | null;
+}
 
 export interface PlaceAlertsDeps {
   store: Store;
@@ -18,6 +39,8 @@ export interface PlaceAlertsDeps {
   claim?: (subject: string, level: number, ms: number) => Promise<boolean>;
   /** Shadow mode: the incident is recorded as `incident:shadow-shared-place`, nobody is alerted. */
   shadow: boolean;
+  /** At most one update telling restrictions this often (`RESTRICTED_UPDATE_MS`; tests shorten it). */
+  restrictedUpdateMs?: number;
 }
 
 /**
@@ -28,9 +51,14 @@ export interface PlaceAlertsDeps {
  * their passwords can be reset before they are used. One incident per place, one alert, and an
  * update each time the number of accounts doubles (4, 8, 16, ...); recorded as
  * `incident:shared-place` (account null).
+ *
+ * No flood: an account of an open incident that is restricted for it (its restriction's reasons
+ * name the place) is folded into the incident (`fold`): its owner is told as ever, the
+ * administrators in an update of the place's incident that names every account restricted so
+ * far, at most one every `RESTRICTED_UPDATE_MS`, instead of one alert per account.
  */
 export class PlaceAlerts {
-  private readonly open = new Map<string, { id: string; level: number; last: number }>();
+  private readonly open = new Map<string, OpenPlace>();
   private pending: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: PlaceAlertsDeps) {}
@@ -45,20 +73,62 @@ export class PlaceAlerts {
     return this.pending;
   }
 
+  /**
+   * Whether an account's restriction alert is folded into an open incident of its place (see the
+   * class): true when its reasons name the place of an incident open on this node. The update
+   * that tells it goes out in the background.
+   */
+  fold(f: IncidentFacts): boolean {
+    if (f.state !== 'restricted' || this.deps.shadow) return false;
+    const where = f.reasons.map((r) => PLACE_REASON.exec(r)?.[1]).find((w) => w !== undefined);
+    const o = where === undefined ? undefined : [...this.open.values()].find((x) => x.where === where);
+    if (!o) return false;
+    if (!o.restricted.includes(f.account)) o.restricted.push(f.account);
+    if (!o.accounts.includes(f.account)) o.accounts.push(f.account);
+    if (o.timer) return true;
+    const wait = Math.max(0, o.toldAt + (this.deps.restrictedUpdateMs ?? RESTRICTED_UPDATE_MS) - Date.now());
+    o.timer = setTimeout(() => {
+      o.timer = null;
+      this.pending = this.pending.then(() => this.tellRestricted(o)).catch((err: unknown) => this.deps.logger.error({ err, place: o.where }, 'update of accounts at one new place failed'));
+    }, wait);
+    o.timer.unref();
+    return true;
+  }
+
+  /** Stops the updates waiting for their turn (shutdown): the record and the console keep the restrictions. */
+  stop(): void {
+    for (const o of this.open.values()) if (o.timer) clearTimeout(o.timer);
+  }
+
   private async report(f: PlaceFinding): Promise<void> {
     const now = Date.parse(f.ts);
-    for (const [place, o] of this.open) if (now - o.last > PLACE_INCIDENT_MS) this.open.delete(place);
+    for (const [place, o] of this.open) if (now - o.last > PLACE_INCIDENT_MS && !o.timer) this.open.delete(place);
     const level = Math.max(0, Math.floor(Math.log2(f.accounts.length / FIRST)));
     const known = this.open.get(f.place);
-    if (known) known.last = now;
+    if (known) {
+      known.last = now;
+      for (const a of f.accounts) if (!known.accounts.includes(a)) known.accounts.push(a);
+    }
     if (known && level <= known.level) return;
-    const id = known?.id ?? randomUUID();
-    this.open.set(f.place, { id, level, last: now });
+    const o: OpenPlace = known ?? { id: randomUUID(), place: f.place, where: f.where, level, last: now, accounts: [...f.accounts], restricted: [], told: 0, toldAt: -Infinity, timer: null };
+    o.level = level;
+    this.open.set(f.place, o);
     if (this.deps.claim && !(await this.deps.claim(`place:${f.place}`, level, PLACE_INCIDENT_MS))) return;
-    const facts: PlaceFacts = { incidentId: id, ts: f.ts, where: f.where, accounts: f.accounts, update: known !== undefined };
+    await this.tell(o, f.ts, known !== undefined);
+  }
+
+  private async tellRestricted(o: OpenPlace): Promise<void> {
+    if (o.restricted.length === o.told) return;
+    await this.tell(o, new Date().toISOString(), true);
+  }
+
+  private async tell(o: OpenPlace, ts: string, update: boolean): Promise<void> {
+    const facts: PlaceFacts = { incidentId: o.id, ts, where: o.where, accounts: [...o.accounts], restricted: [...o.restricted], update };
+    o.told = o.restricted.length;
+    if (o.restricted.length > 0) o.toldAt = Date.now();
     const code = this.deps.shadow ? 'incident:shadow-shared-place' : 'incident:shared-place';
-    await this.deps.store.events.append({ ts: f.ts, code, account: null, data: { ...facts } });
-    this.deps.logger.warn({ place: f.where, accounts: f.accounts.length, incidentId: id }, 'accounts mailing strangers from one new place');
+    await this.deps.store.events.append({ ts, code, account: null, data: { ...facts } });
+    this.deps.logger.warn({ place: o.where, accounts: o.accounts.length, restricted: o.restricted.length, incidentId: o.id }, 'accounts mailing strangers from one new place');
     if (!this.deps.shadow) await this.deps.notify(facts);
   }
 }

@@ -55,6 +55,7 @@ export const texts = {
     ja: '{n} アカウントが {where} (それぞれにとって初めての送信元) から、初めての相手だけに送信: パスワード流出の疑い。各利用者に確認し、心当たりのない利用者のパスワードを再設定してください。',
   },
   shadowOnly: { en: '(shadow mode: reported only)', ja: '(シャドーモード: 報告のみ)' },
+  restrictedMark: { en: 'restricted', ja: '送信停止中' },
   noCampaigns: { en: 'No campaign allowance running: every account is judged on its own habits.', ja: '実行中のキャンペーン送信の許可はありません。すべてのアカウントを通常どおり判定しています。' },
   campaignRow: { en: 'until {until} — {reason} ({by})', ja: '{until} まで — {reason} ({by})' },
   campaignReason: { en: 'What the campaign is (recorded in the audit log)', ja: 'キャンペーンの内容 (監査ログに記録されます)' },

@@ -15,15 +15,15 @@ function top(counts: Map<string, number>, n: number): { key: string; count: numb
  * Incidents of the organisation (many accounts mailing strangers from one new place) of the last
  * 24 hours, newest first: each as its latest report (the opening, or the last update).
  */
-function latestPerIncident(events: StoredEvent[]): { incidentId: string; ts: string; where: string; accounts: string[]; shadow: boolean }[] {
+function latestPerIncident(events: StoredEvent[]): { incidentId: string; ts: string; where: string; accounts: string[]; restricted: string[]; shadow: boolean }[] {
   const seen = new Set<string>();
   const out = [];
   for (const e of events) {
-    const d = e.data as { incidentId?: unknown; where?: unknown; accounts?: unknown };
+    const d = e.data as { incidentId?: unknown; where?: unknown; accounts?: unknown; restricted?: unknown };
     const id = String(d.incidentId ?? e.id);
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push({ incidentId: id, ts: e.ts, where: String(d.where ?? ''), accounts: Array.isArray(d.accounts) ? d.accounts.map(String) : [], shadow: e.code.includes('shadow') });
+    out.push({ incidentId: id, ts: e.ts, where: String(d.where ?? ''), accounts: Array.isArray(d.accounts) ? d.accounts.map(String) : [], restricted: Array.isArray(d.restricted) ? d.restricted.map(String) : [], shadow: e.code.includes('shadow') });
   }
   return out.slice(0, 20);
 }

@@ -30,6 +30,12 @@ export function notifierFor(config: { notifications: NotificationsConfig; hostna
  */
 export class Notifier {
   private readonly open = new Map<string, string>();
+  /**
+   * Folds an account's restriction alert for the administrators into an incident of the
+   * organisation (`PlaceAlerts.fold`): true when it did, and the account's own alert then goes to
+   * its owner only.
+   */
+  fold: ((f: IncidentFacts) => boolean) | null = null;
 
   constructor(private readonly o: NotifierOptions) {}
 
@@ -53,9 +59,10 @@ export class Notifier {
       appPasswordsRevoked: evidence.appPasswordsRevoked,
       update: change.state === 'active',
     };
-    await this.mailAdmins(facts);
+    const folded = this.fold?.(facts) === true;
+    if (!folded) await this.mailAdmins(facts);
     if (change.state === 'restricted' && cfg.notifyUser) await this.mailUser(facts);
-    for (const hook of cfg.webhooks) void this.callWebhook(hook, payloadFor(hook.format, facts), facts.account, { incidentId: facts.incidentId });
+    if (!folded) for (const hook of cfg.webhooks) void this.callWebhook(hook, payloadFor(hook.format, facts), facts.account, { incidentId: facts.incidentId });
     return facts;
   }
 

@@ -114,6 +114,8 @@ export interface PlaceFacts {
   /** The place as the engine's reasons name it: `network …` or `country XX`. */
   where: string;
   accounts: string[];
+  /** Accounts of the incident restricted so far (their own alerts folded into this incident's updates). */
+  restricted: string[];
   update: boolean;
 }
 
@@ -123,8 +125,12 @@ const p = {
     en: 'At {ts}, {n} accounts were mailing only people they never mailed before from {where}, a place new to each of them, within 6 hours. One account at a time this looks like a traveller; together it is the mark of a list of stolen passwords, used one account after another.',
     ja: '{ts} の時点で、6 時間以内に {n} 個のアカウントが、それぞれにとって初めての送信元 ({where}) から、これまで送ったことのない相手だけに送信しています。1 アカウントずつなら出張中の利用者にも見えますが、まとまって起きるのは、盗まれたパスワードの一覧が順に使われているときの特徴です。',
   },
-  update: { en: 'Update: the number of accounts has grown.', ja: '続報: 該当アカウントが増えました。' },
+  update: { en: 'Update: more accounts, or accounts restricted.', ja: '続報: 該当アカウントの増加、または送信停止がありました。' },
   accounts: { en: 'Accounts (first to start first):', ja: 'アカウント (開始順):' },
+  restricted: {
+    en: 'Restricted so far (queued mail quarantined, sessions cut, app passwords revoked, password change required; each owner was told):',
+    ja: 'これまでに送信停止したアカウント (キュー内のメールを隔離、セッションを切断、アプリパスワードを失効、パスワード変更を要求済み。各利用者には通知済み):',
+  },
   done: {
     en: 'Each account\'s mail from there is scored with this finding: held once the score says so; from ten accounts on, an account whose message is held is restricted.',
     ja: '各アカウントの送信はこの検知を加えて評価され、スコアに応じて保留されます。10 アカウント以上になると、送信が保留されたアカウントは停止されます。',
@@ -142,6 +148,7 @@ export function placeSubject(f: PlaceFacts, lang: Lang): string {
 export function placeBody(f: PlaceFacts, lang: Lang): string {
   const params = { ts: f.ts, n: f.accounts.length, where: placeText(f.where, lang) };
   const lines = [...(f.update ? [say(p.update, {}, lang), ''] : []), say(p.lead, params, lang), '', say(p.accounts, {}, lang), ...f.accounts.map((a) => `  - ${a}`)];
+  if (f.restricted.length > 0) lines.push('', say(p.restricted, {}, lang), ...f.restricted.map((a) => `  - ${a}`));
   lines.push('', say(p.done, {}, lang), '', say(p.next, {}, lang), '', `incident: ${f.incidentId}`);
   return lines.join('\n');
 }

@@ -151,10 +151,11 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
   it('shows on the dashboard the accounts mailing strangers from one new place, each a link', { timeout: 60_000 }, async () => {
     const accounts = ['ito@example.co.jp', 'kato@example.co.jp', 'mori@example.co.jp', 'ueda@example.co.jp'];
     const ts = new Date().toISOString();
-    await gw.gateway.store.events.append({ ts, code: 'incident:shared-place', account: null, data: { incidentId: 'place-1', ts, where: 'country VN', accounts, update: false } });
+    await gw.gateway.store.events.append({ ts, code: 'incident:shared-place', account: null, data: { incidentId: 'place-1', ts, where: 'country VN', accounts, restricted: [accounts[1]], update: true } });
     await go('dashboard', 'Many accounts from one new place');
     await page.getByText('4 accounts mailing only people they never mailed, from country VN').waitFor();
     for (const a of accounts) await page.getByRole('link', { name: a }).first().waitFor();
+    expect(await page.locator('li.place-incident').innerText()).toContain(`${accounts[1]} (restricted)`);
     await page.locator('li.place-incident').screenshot({ path: `${ARTIFACTS}/dashboard-place.png` });
   });
 

@@ -34,6 +34,22 @@ async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
   return check();
 }
 
+/**
+ * A list of stolen passwords used from one place: `n` colleagues with three weeks of office mail,
+ * then each, one after another, from a fresh address of one provider in Vietnam, one message to strangers.
+ */
+async function useList(gw: TestGateway, n: number): Promise<string[]> {
+  const listed = COLLEAGUES.slice(0, n);
+  for (const [i, account] of listed.entries()) feedHistory(gw.gateway.policy, { account, ip: `192.0.2.${20 + i}`, client: 'Thunderbird 128', days: 21, contacts: CONTACTS });
+  for (const [i, account] of listed.entries()) {
+    const t = proxiedTransport(gw.starttlsPort, `14.160.${10 + i}.7`, { user: account, pass: PASSWORD });
+    await t.sendMail({ from: account, to: [`lead${i}@prospects${i}.example`, `lead${i}@prospects${i + 10}.example`], subject: `Document shared with you ${i}`, text: `Open the document: http://docs-share.example/${i}` }).catch(() => undefined);
+    t.close();
+  }
+  await gw.gateway.policy.settled();
+  return listed;
+}
+
 describe('attacks spread over many addresses', () => {
   let ctx: { gw: TestGateway; hop: NextHop } | undefined;
   afterEach(async () => {
@@ -60,15 +76,7 @@ describe('attacks spread over many addresses', () => {
   it('alerts the administrators, naming the accounts, when a list of stolen passwords is used from one new place', async () => {
     ctx = await setup({ notifications: { adminEmails: ['it@example.co.jp'], retries: 0 } });
     const { gw, hop } = ctx;
-    const listed = COLLEAGUES.slice(0, 5);
-    for (const [i, account] of listed.entries()) feedHistory(gw.gateway.policy, { account, ip: `192.0.2.${20 + i}`, client: 'Thunderbird 128', days: 21, contacts: CONTACTS });
-    // One account after another, each from a fresh address of one provider in Vietnam, one message to strangers.
-    for (const [i, account] of listed.entries()) {
-      const t = proxiedTransport(gw.starttlsPort, `14.160.${10 + i}.7`, { user: account, pass: PASSWORD });
-      await t.sendMail({ from: account, to: [`lead${i}@prospects${i}.example`, `lead${i}@prospects${i + 10}.example`], subject: `Document shared with you ${i}`, text: `Open the document: http://docs-share.example/${i}` }).catch(() => undefined);
-      t.close();
-    }
-    await gw.gateway.policy.settled();
+    const listed = await useList(gw, 5);
     const alerts = () => hop.messages.filter((m) => m.rcpts.includes('it@example.co.jp'));
     expect(await waitUntil(() => alerts().length > 0, 5000)).toBe(true);
     await new Promise((r) => setTimeout(r, 500));
@@ -83,6 +91,28 @@ describe('attacks spread over many addresses', () => {
     const [incident] = await gw.gateway.store.events.query({ codes: ['incident:shared-place'] });
     expect(incident.account).toBeNull();
     expect((incident.data as { accounts: string[] }).accounts).toEqual(listed.slice(0, 4));
+  });
+
+  it('folds the restrictions of a list\'s accounts into its incident: each owner is told, the administrators in one update', async () => {
+    ctx = await setup({ notifications: { adminEmails: ['it@example.co.jp'], retries: 0 } });
+    const { gw, hop } = ctx;
+    const listed = await useList(gw, 11);
+    // From the tenth account at the place, a held message restricts its account.
+    const restricted: string[] = [];
+    for (const a of listed) if ((await gw.gateway.store.accounts.get(a))?.state === 'restricted') restricted.push(a);
+    expect(restricted.length).toBeGreaterThan(0);
+    const text = (m: { raw: Buffer }) => Buffer.from(m.raw.toString().split('\r\n\r\n')[1].replace(/\r\n/g, ''), 'base64').toString('utf8');
+    const toAdmins = () => hop.messages.filter((m) => m.rcpts.includes('it@example.co.jp'));
+    expect(await waitUntil(() => toAdmins().some((m) => text(m).includes('Restricted so far')), 5000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    // The opening (4 accounts), the update at 8, the update telling the first restriction; no
+    // alert of its own for a restricted account, whose owner gets the usual mail.
+    const admin = toAdmins().map(text);
+    expect(admin.filter((b) => /^At .+ Mailwarden restricted the account/m.test(b))).toEqual([]);
+    expect(admin).toHaveLength(3);
+    const update = admin.find((b) => b.includes('Restricted so far'))!;
+    expect(update).toContain(`  - ${restricted[0]}`);
+    for (const a of restricted) expect(hop.messages.some((m) => m.rcpts.includes(a) && text(m).includes('was suspended'))).toBe(true);
   });
 
   it('keeps a password sprayer that then sends from reaching volume', { timeout: 180_000 }, async () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PlaceAlerts, PLACE_INCIDENT_MS } from '../../../src/incidents/place-alerts.js';
+import type { IncidentFacts } from '../../../src/incidents/notify/texts.js';
+import { notificationsConfigSchema } from '../../../src/incidents/notify/config.js';
+import { Notifier } from '../../../src/incidents/notify/notifier.js';
 import type { PlaceFacts } from '../../../src/incidents/notify/texts.js';
 import { placeBody, placeSubject } from '../../../src/incidents/notify/texts.js';
 import { placePayloadFor } from '../../../src/incidents/notify/webhook.js';
@@ -19,9 +22,22 @@ const finding = (n: number, minutes = n, place = 'country:VN'): PlaceFinding => 
 function alerts(o: { shadow?: boolean; claim?: (s: string, level: number) => Promise<boolean> } = {}) {
   const store = openSqliteStore(':memory:');
   const sent: PlaceFacts[] = [];
-  const a = new PlaceAlerts({ store, logger: createLogger('silent'), notify: async (f) => void sent.push(f), claim: o.claim, shadow: o.shadow ?? false });
+  const a = new PlaceAlerts({ store, logger: createLogger('silent'), notify: async (f) => void sent.push(f), claim: o.claim, shadow: o.shadow ?? false, restrictedUpdateMs: 300 });
   return { a, sent, store };
 }
+
+/** An account's restriction as the notifier sees it, for a submission that scored the place signal (or not). */
+const restriction = (account: string, where: string | null): IncidentFacts => ({
+  incidentId: `i-${account}`,
+  account,
+  state: 'restricted',
+  ts: new Date().toISOString(),
+  reasons: ['risk 260 reached the restriction threshold 250', ...(where ? [`12 accounts mailing people never mailed before from ${where}, new to each of them, within 6 hours`] : []), 'first use of IP 14.160.1.9'],
+  held: 1,
+  sessionsClosed: 0,
+  appPasswordsRevoked: 0,
+  update: false,
+});
 
 describe('the alert for many accounts at one new place', () => {
   it('opens one incident at the fourth account and updates it each time the number doubles', async () => {
@@ -79,8 +95,57 @@ describe('the alert for many accounts at one new place', () => {
     await store.close();
   });
 
+  it('folds the restriction alerts of the incident\'s accounts into updates of the incident, at most one per period', async () => {
+    const { a, sent, store } = alerts();
+    // Nothing open yet, another place, a restriction for other reasons: not folded.
+    expect(a.fold(restriction(staff[0], 'country VN'))).toBe(false);
+    a.found(finding(4));
+    await a.settled();
+    expect(a.fold(restriction(staff[1], 'country US'))).toBe(false);
+    expect(a.fold(restriction(staff[2], null))).toBe(false);
+    expect(a.fold({ ...restriction(staff[2], 'country VN'), state: 'watch' })).toBe(false);
+    // Two restrictions at once: one update naming the first; the second waits for the period.
+    expect(a.fold(restriction(staff[9], 'country VN'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    await a.settled();
+    expect(a.fold(restriction(staff[10], 'country VN'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    await a.settled();
+    expect(sent.map((f) => f.restricted)).toEqual([[], [staff[9]]]);
+    await new Promise((r) => setTimeout(r, 400));
+    await a.settled();
+    expect(sent.map((f) => f.restricted)).toEqual([[], [staff[9]], [staff[9], staff[10]]]);
+    expect(sent.every((f) => f.incidentId === sent[0].incidentId)).toBe(true);
+    // A restricted account the finding had not named yet joins the incident's accounts.
+    expect(sent[2].accounts).toEqual([...staff.slice(0, 4), staff[9], staff[10]]);
+    expect(placeBody(sent[2], 'en')).toContain('Restricted so far');
+    expect(placeBody(sent[2], 'ja')).toContain('これまでに送信停止したアカウント');
+    a.stop();
+    await store.close();
+  });
+
+  it('folds nothing in shadow mode', async () => {
+    const { a, store } = alerts({ shadow: true });
+    a.found(finding(4));
+    await a.settled();
+    expect(a.fold(restriction(staff[5], 'country VN'))).toBe(false);
+    await store.close();
+  });
+
+  it('mails the owner of a folded restriction, and not the administrators', async () => {
+    const store = openSqliteStore(':memory:');
+    const config = notificationsConfigSchema.parse({ adminEmails: ['it@example.co.jp'] });
+    const notifier = new Notifier({ config, store, logger: createLogger('silent'), hostname: 'mw.example.co.jp', lang: 'en', lifetimeHours: 24 });
+    notifier.fold = (f) => f.account === staff[0];
+    const evidence = { held: [], sessionsClosed: 0, appPasswordsRevoked: 0 };
+    for (const account of staff.slice(0, 2)) await notifier.notify({ ts: new Date().toISOString(), account, type: 'state', state: 'restricted', reasons: ['test'] }, evidence);
+    const mails = await store.queue.list({ state: 'queued', limit: 10 });
+    expect(mails.map((m) => m.recipients.map((r) => r.address).join(',')).sort()).toEqual(['it@example.co.jp', staff[0], staff[1]].sort());
+    await store.close();
+  });
+
   it('names the place and every account, in English and Japanese, in mail and webhooks', () => {
-    const f: PlaceFacts = { incidentId: 'inc-1', ts: '2026-03-02T10:04:00.000Z', where: 'country VN', accounts: staff.slice(0, 4), update: false };
+    const f: PlaceFacts = { incidentId: 'inc-1', ts: '2026-03-02T10:04:00.000Z', where: 'country VN', accounts: staff.slice(0, 4), restricted: [], update: false };
     expect(placeSubject(f, 'en')).toBe('[Mailwarden] 4 accounts mailing strangers from country VN: stolen passwords?');
     expect(placeSubject(f, 'ja')).toBe('[Mailwarden] 国 VN から 4 アカウントが初めての宛先へ送信 (パスワード流出の疑い)');
     for (const lang of ['en', 'ja'] as const) {

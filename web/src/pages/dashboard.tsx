@@ -15,7 +15,7 @@ interface Dashboard {
   bounceRate: number;
   bounces: number;
   campaigns: { account: string; until: string; reason: string; by: string }[];
-  placeIncidents: { incidentId: string; ts: string; where: string; accounts: string[]; shadow: boolean }[];
+  placeIncidents: { incidentId: string; ts: string; where: string; accounts: string[]; restricted: string[]; shadow: boolean }[];
 }
 
 export function DashboardPage() {
@@ -48,6 +48,7 @@ export function DashboardPage() {
                 <span key={a}>
                   {i > 0 ? ', ' : ''}
                   <a href={`#/accounts/${encodeURIComponent(a)}`}>{a}</a>
+                  {p.restricted.includes(a) ? <span className="muted"> ({t('restrictedMark')})</span> : null}
                 </span>
               ))}
             </div>
