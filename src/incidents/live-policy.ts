@@ -92,9 +92,10 @@ export class LivePolicy implements PolicyPort {
 
   decide(event: SubmitEvent): { verdict: Verdict; score: number; reasons: string[] } {
     const out = this.engine.process(event);
-    this.dispatch(out.changes);
+    // The place first: a restriction decided with it is folded into its incident.
     const place = this.engine.takePlaceFinding();
     if (place) this.onPlace?.(place);
+    this.dispatch(out.changes);
     const d = out.decision!;
     return { verdict: d.verdict, score: d.score, reasons: d.reasons };
   }
@@ -102,9 +103,9 @@ export class LivePolicy implements PolicyPort {
   /** A submission that the cluster policy refused before the engine: counted and scored, never learnt. */
   refused(event: SubmitEvent, reason: string): { verdict: Verdict; score: number; reasons: string[] } {
     const out = this.engine.refused(event, reason);
-    this.dispatch(out.changes);
     const place = this.engine.takePlaceFinding();
     if (place) this.onPlace?.(place);
+    this.dispatch(out.changes);
     const d = out.decision!;
     return { verdict: d.verdict, score: d.score, reasons: d.reasons };
   }

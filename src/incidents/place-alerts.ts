@@ -63,9 +63,14 @@ export class PlaceAlerts {
 
   constructor(private readonly deps: PlaceAlertsDeps) {}
 
-  /** A finding of the engine's, in decision order; reported in the background. */
+  /**
+   * A finding of the engine's, in decision order. The incident is opened or updated at once (a
+   * restriction decided with the same submission folds into it); it is told in the background.
+   */
   found(f: PlaceFinding): void {
-    this.pending = this.pending.then(() => this.report(f)).catch((err: unknown) => this.deps.logger.error({ err, place: f.where }, 'alert for accounts at one new place failed'));
+    const report = this.record(f);
+    if (!report) return;
+    this.pending = this.pending.then(() => report()).catch((err: unknown) => this.deps.logger.error({ err, place: f.where }, 'alert for accounts at one new place failed'));
   }
 
   /** Waits for the reports already started (tests, shutdown). */
@@ -100,7 +105,8 @@ export class PlaceAlerts {
     for (const o of this.open.values()) if (o.timer) clearTimeout(o.timer);
   }
 
-  private async report(f: PlaceFinding): Promise<void> {
+  /** Updates the open incidents with a finding; returns the report to make, if the finding reaches a new level. */
+  private record(f: PlaceFinding): (() => Promise<void>) | null {
     const now = Date.parse(f.ts);
     for (const [place, o] of this.open) if (now - o.last > PLACE_INCIDENT_MS && !o.timer) this.open.delete(place);
     const level = Math.max(0, Math.floor(Math.log2(f.accounts.length / FIRST)));
@@ -109,12 +115,16 @@ export class PlaceAlerts {
       known.last = now;
       for (const a of f.accounts) if (!known.accounts.includes(a)) known.accounts.push(a);
     }
-    if (known && level <= known.level) return;
+    if (known && level <= known.level) return null;
     const o: OpenPlace = known ?? { id: randomUUID(), place: f.place, where: f.where, level, last: now, accounts: [...f.accounts], restricted: [], told: 0, toldAt: -Infinity, timer: null };
     o.level = level;
     this.open.set(f.place, o);
-    if (this.deps.claim && !(await this.deps.claim(`place:${f.place}`, level, PLACE_INCIDENT_MS))) return;
-    await this.tell(o, f.ts, known !== undefined);
+    // The report names the accounts as the finding left them, whatever comes before it is told.
+    const accounts = [...o.accounts];
+    return async () => {
+      if (this.deps.claim && !(await this.deps.claim(`place:${f.place}`, level, PLACE_INCIDENT_MS))) return;
+      await this.tell(o, f.ts, known !== undefined, accounts);
+    };
   }
 
   private async tellRestricted(o: OpenPlace): Promise<void> {
@@ -122,8 +132,8 @@ export class PlaceAlerts {
     await this.tell(o, new Date().toISOString(), true);
   }
 
-  private async tell(o: OpenPlace, ts: string, update: boolean): Promise<void> {
-    const facts: PlaceFacts = { incidentId: o.id, ts, where: o.where, accounts: [...o.accounts], restricted: [...o.restricted], update };
+  private async tell(o: OpenPlace, ts: string, update: boolean, accounts = [...o.accounts]): Promise<void> {
+    const facts: PlaceFacts = { incidentId: o.id, ts, where: o.where, accounts, restricted: [...o.restricted], update };
     o.told = o.restricted.length;
     if (o.restricted.length > 0) o.toldAt = Date.now();
     const code = this.deps.shadow ? 'incident:shadow-shared-place' : 'incident:shared-place';
