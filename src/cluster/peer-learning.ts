@@ -9,7 +9,7 @@ import type { NewEvent, Store } from '../storage/ports/index.js';
  * an account's sessions; an engine that learnt only its own share knew a fraction of the
  * account's habits and of the organisation's (known recipients, places, one text from many
  * accounts), held more honest mail, and let an attack spread over the nodes go on longer (see
- * "Known limits" in docs/detection.md). So each node records its engine inputs (logins,
+ * "Several nodes" in docs/detection.md, and `bench/split.ts`). So each node records its engine inputs (logins,
  * submissions, bounces, failed deliveries) with its name, and follows the other nodes' in the
  * event record, as it follows decisions: polled every `intervalMs`, so an engine is at most about
  * a second behind the cluster. What a peer's input leads this engine to decide is acted on as its
