@@ -91,3 +91,38 @@ export async function incidentDetail(store: Store, id: number): Promise<Incident
     held: held.length,
   };
 }
+
+/** An incident of the organisation: many accounts mailing strangers from one new place (see `PlaceAlerts`). */
+export interface PlaceIncident {
+  incidentId: string;
+  /** When it was first reported, and its latest report. */
+  openedAt: string;
+  lastAt: string;
+  where: string;
+  accounts: string[];
+  restricted: string[];
+  shadow: boolean;
+}
+
+export const PLACE_CODES = ['incident:shared-place', 'incident:shadow-shared-place'];
+
+/**
+ * The incidents of the organisation in the record since `since` (all when absent), newest first:
+ * each as its latest report (accounts and restrictions so far), with the time of its first.
+ */
+export async function listPlaceIncidents(store: Store, since?: string, limit = 50): Promise<PlaceIncident[]> {
+  const events = await store.events.query({ codes: PLACE_CODES, since, newestFirst: true, limit: 5000 });
+  const byId = new Map<string, PlaceIncident>();
+  for (const e of events) {
+    const d = e.data as { incidentId?: unknown; where?: unknown; accounts?: unknown; restricted?: unknown };
+    const id = String(d.incidentId ?? e.id);
+    const known = byId.get(id);
+    if (known) {
+      known.openedAt = e.ts;
+      continue;
+    }
+    const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+    byId.set(id, { incidentId: id, openedAt: e.ts, lastAt: e.ts, where: String(d.where ?? ''), accounts: strings(d.accounts), restricted: strings(d.restricted), shadow: e.code.includes('shadow') });
+  }
+  return [...byId.values()].slice(0, limit);
+}

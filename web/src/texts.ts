@@ -54,6 +54,8 @@ export const texts = {
     en: '{n} accounts mailing only people they never mailed, from {where} (new to each): a list of stolen passwords? Ask each user; reset the passwords of those who are not there.',
     ja: '{n} アカウントが {where} (それぞれにとって初めての送信元) から、初めての相手だけに送信: パスワード流出の疑い。各利用者に確認し、心当たりのない利用者のパスワードを再設定してください。',
   },
+  placeIncidentsAll: { en: 'Incidents of the organisation: many accounts from one new place', ja: '組織のインシデント: 同じ新しい送信元からの複数アカウント' },
+  noPlaceIncidentsAll: { en: 'No group of accounts has mailed strangers from one new place.', ja: '同じ新しい送信元から初めての宛先へ送信したアカウント群はありません。' },
   shadowOnly: { en: '(shadow mode: reported only)', ja: '(シャドーモード: 報告のみ)' },
   restrictedMark: { en: 'restricted', ja: '送信停止中' },
   noCampaigns: { en: 'No campaign allowance running: every account is judged on its own habits.', ja: '実行中のキャンペーン送信の許可はありません。すべてのアカウントを通常どおり判定しています。' },

@@ -1,31 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { route, type AdminDeps } from '../http.js';
 import { runningCampaigns } from '../../incidents/campaign.js';
-import { listIncidents } from '../incidents.js';
-import type { StoredEvent } from '../../storage/ports/index.js';
+import { listIncidents, listPlaceIncidents } from '../incidents.js';
 import { hourlyCounts } from './account-activity.js';
 
 const HOUR = 3_600_000;
 
 function top(counts: Map<string, number>, n: number): { key: string; count: number }[] {
   return [...counts].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, count]) => ({ key, count }));
-}
-
-/**
- * Incidents of the organisation (many accounts mailing strangers from one new place) of the last
- * 24 hours, newest first: each as its latest report (the opening, or the last update).
- */
-function latestPerIncident(events: StoredEvent[]): { incidentId: string; ts: string; where: string; accounts: string[]; restricted: string[]; shadow: boolean }[] {
-  const seen = new Set<string>();
-  const out = [];
-  for (const e of events) {
-    const d = e.data as { incidentId?: unknown; where?: unknown; accounts?: unknown; restricted?: unknown };
-    const id = String(d.incidentId ?? e.id);
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push({ incidentId: id, ts: e.ts, where: String(d.where ?? ''), accounts: Array.isArray(d.accounts) ? d.accounts.map(String) : [], restricted: Array.isArray(d.restricted) ? d.restricted.map(String) : [], shadow: e.code.includes('shadow') });
-  }
-  return out.slice(0, 20);
 }
 
 /**
@@ -49,7 +31,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: AdminDeps): void {
         listIncidents(store),
         store.queue.counts(),
         runningCampaigns(store, now),
-        store.events.query({ codes: ['incident:shared-place', 'incident:shadow-shared-place'], since, newestFirst: true, limit: 1000 }),
+        listPlaceIncidents(store, since, 20),
       ]);
       const perSender = new Map<string, number>();
       let recipients = 0;
@@ -70,7 +52,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: AdminDeps): void {
         recipients,
         bounceRate: recipients ? bounces.length / recipients : 0,
         campaigns,
-        placeIncidents: latestPerIncident(places),
+        placeIncidents: places,
       };
     } });
 }

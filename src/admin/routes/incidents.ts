@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors/catalogue.js';
 import { audit, obj, route, str, type AdminDeps } from '../http.js';
-import { CHECKLIST, incidentDetail, listIncidents } from '../incidents.js';
+import { CHECKLIST, incidentDetail, listIncidents, listPlaceIncidents } from '../incidents.js';
 
 const incidentParam = obj({ id: { type: 'integer', minimum: 1 } }, ['id']);
 
@@ -19,6 +19,10 @@ export function incidentRoutes(app: FastifyInstance, deps: AdminDeps): void {
       const status = (req.query as { status?: string }).status;
       return { incidents: (await listIncidents(deps.store)).filter((i) => !status || i.status === status) };
     } });
+
+  route(app, deps, { method: 'GET', url: '/api/place-incidents', permission: 'read', tag: 'incidents',
+    summary: 'Incidents of the organisation: many accounts mailing strangers from one new place, newest first', summaryJa: '組織のインシデント (同じ新しい送信元から複数アカウントが初めての宛先へ送信) の一覧 (新しい順)',
+    handler: async () => ({ placeIncidents: await listPlaceIncidents(deps.store) }) });
 
   route(app, deps, { method: 'GET', url: '/api/incidents/:id', permission: 'read', tag: 'incidents', params: incidentParam,
     summary: 'One incident: evidence, timeline, notes, checklist', summaryJa: 'インシデントの詳細 (証拠・経過・メモ・チェックリスト)',

@@ -157,6 +157,10 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
     for (const a of accounts) await page.getByRole('link', { name: a }).first().waitFor();
     expect(await page.locator('li.place-incident').innerText()).toContain(`${accounts[1]} (restricted)`);
     await page.locator('li.place-incident').screenshot({ path: `${ARTIFACTS}/dashboard-place.png` });
+    // The Incidents page keeps them beyond the dashboard's 24 hours.
+    await go('incidents', 'Incidents of the organisation');
+    expect(await page.locator('li.place-incident').innerText()).toContain('4 accounts mailing only people they never mailed, from country VN');
+    await shot('incidents-place');
   });
 
   it('shows every other page', { timeout: 60_000 }, async () => {

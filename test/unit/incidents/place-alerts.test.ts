@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { listPlaceIncidents } from '../../../src/admin/incidents.js';
 import { PlaceAlerts, PLACE_INCIDENT_MS } from '../../../src/incidents/place-alerts.js';
 import type { IncidentFacts } from '../../../src/incidents/notify/texts.js';
 import { notificationsConfigSchema } from '../../../src/incidents/notify/config.js';
@@ -56,6 +57,10 @@ describe('the alert for many accounts at one new place', () => {
       [null, 8],
       [null, 16],
     ]);
+    // The console lists it once: its latest report, since its first.
+    const [listed, ...more] = await listPlaceIncidents(store);
+    expect(more).toEqual([]);
+    expect(listed).toMatchObject({ incidentId: sent[0].incidentId, openedAt: recorded[0].ts, lastAt: recorded[2].ts, where: 'country VN', accounts: staff.slice(0, 16), restricted: [], shadow: false });
     await store.close();
   });
 

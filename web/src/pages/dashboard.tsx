@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { get } from '../api.js';
-import { placeText, reasonText } from '../../../src/core/reason-text.js';
+import { reasonText } from '../../../src/core/reason-text.js';
+import { PlaceIncidentItem, type PlaceIncidentRow } from '../place-incident.js';
 import { useT } from '../i18n.js';
 import { Card, Empty, ErrorBox, HourChart, Loading, useLoad } from '../ui.js';
 
@@ -15,7 +16,7 @@ interface Dashboard {
   bounceRate: number;
   bounces: number;
   campaigns: { account: string; until: string; reason: string; by: string }[];
-  placeIncidents: { incidentId: string; ts: string; where: string; accounts: string[]; restricted: string[]; shadow: boolean }[];
+  placeIncidents: PlaceIncidentRow[];
 }
 
 export function DashboardPage() {
@@ -39,21 +40,7 @@ export function DashboardPage() {
         ))}
       </ListCard>
       <ListCard title={t('placeIncidents')} empty={t('noPlaceIncidents')}>
-        {data.placeIncidents.map((p) => (
-          <li key={p.incidentId} className="place-incident">
-            <span className="muted">{time(p.ts)}</span> {t('placeRow', { n: p.accounts.length, where: placeText(p.where, lang) })}
-            {p.shadow ? <span className="muted"> {t('shadowOnly')}</span> : null}
-            <div>
-              {p.accounts.map((a, i) => (
-                <span key={a}>
-                  {i > 0 ? ', ' : ''}
-                  <a href={`#/accounts/${encodeURIComponent(a)}`}>{a}</a>
-                  {p.restricted.includes(a) ? <span className="muted"> ({t('restrictedMark')})</span> : null}
-                </span>
-              ))}
-            </div>
-          </li>
-        ))}
+        {data.placeIncidents.map((p) => <PlaceIncidentItem key={p.incidentId} p={p} />)}
       </ListCard>
       <ListCard title={t('campaigns')} empty={t('noCampaigns')}>
         {data.campaigns.map((c) => (
