@@ -66,7 +66,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     { closeSessionsOf: (a) => live.submission?.closeSessionsOf(a) ?? 0, audit: containmentAuditor(store), alert: async (change, evidence) => void (await notifier.notify(change, evidence)) },
     logger,
   );
-  const places = new PlaceAlerts({ store, logger, notify: (f) => notifier.place(f), claim: cluster.claimRise, shadow: config.detection.shadow });
+  const places = new PlaceAlerts({ store, logger, notify: (f) => notifier.place(f), claim: cluster.claimRise, shareId: cluster.shareId, shadow: config.detection.shadow });
   notifier.fold = (f) => places.fold(f);
   const policy = new LivePolicy(
     config.detection,

@@ -21,6 +21,13 @@ if tonumber(ARGV[1]) <= held then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1`;
 
+/** The value the key holds, or ARGV[1] set for ARGV[2] ms when it holds none. */
+const SHARE = `
+local held = redis.call('GET', KEYS[1])
+if held then return held end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return ARGV[1]`;
+
 /**
  * How long a claimed state keeps the same change by another node out: far longer than the
  * record takes to carry one node's events to the others (about a second), far shorter than an
@@ -28,7 +35,7 @@ return 1`;
  */
 export const CLAIM_MS = 15_000;
 
-type ClaimCommand = (key: string, value: string | number, ms: number) => Promise<number>;
+type ClaimCommand = (key: string, value: string | number, ms: number) => Promise<number | string>;
 
 /**
  * What one node of a cluster does on behalf of all: each claim goes to the node that asks first.
@@ -39,6 +46,23 @@ export class Claims {
   constructor(private readonly link: RedisLink) {
     link.redis.defineCommand('mwClaimChange', { numberOfKeys: 1, lua: CLAIM_CHANGE });
     link.redis.defineCommand('mwClaimRise', { numberOfKeys: 1, lua: CLAIM_RISE });
+    link.redis.defineCommand('mwShare', { numberOfKeys: 1, lua: SHARE });
+  }
+
+  /**
+   * One name for one thing across the nodes: the value the first node proposed for `subject`
+   * within `ms` (an incident of the organisation's id), or this node's proposal when it is the
+   * first. Without Redis, this node's own.
+   */
+  async share(subject: string, proposed: string, ms: number): Promise<string> {
+    if (!this.link.usable) return proposed;
+    try {
+      const run = (this.link.redis as unknown as Record<string, ClaimCommand>).mwShare.bind(this.link.redis);
+      return String(await run(`share:{${subject}}`, proposed, ms));
+    } catch (err) {
+      this.link.failed(err);
+      return proposed;
+    }
   }
 
   /** Whether this node acts on a change its engine decided: false when another node claimed the same change within `CLAIM_MS`. */

@@ -47,6 +47,8 @@ export interface Cluster {
   forgetClaim(account: string): Promise<void>;
   /** Whether this node reports an incident of the organisation at a level: the first node to reach the level does. */
   claimRise: ((subject: string, level: number, ms: number) => Promise<boolean>) | undefined;
+  /** The id the first node gave an incident of the organisation (see `Claims.share`). */
+  shareId: ((subject: string, proposed: string, ms: number) => Promise<string>) | undefined;
   /** Feeds the other nodes' engine inputs, from the event record, to this node's engine (and their logins to its login signals and guard). */
   learnFromPeers(policy: LivePolicy, targets?: PeerTargets): Promise<void>;
   stop(): Promise<void>;
@@ -73,6 +75,7 @@ const singleNode: Cluster = {
   claim: undefined,
   forgetClaim: async () => undefined,
   claimRise: undefined,
+  shareId: undefined,
   learnFromPeers: async () => undefined,
   stop: async () => undefined,
 };
@@ -115,6 +118,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     claim: (change) => claims.change(change),
     forgetClaim: (account) => claims.forget(account),
     claimRise: (subject, level, ms) => claims.rise(subject, level, ms),
+    shareId: (subject, proposed, ms) => claims.share(subject, proposed, ms),
     async learnFromPeers(live, targets) {
       peers = new PeerLearning(store, node, live, logger, targets);
       await peers.start();

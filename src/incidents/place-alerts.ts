@@ -25,6 +25,8 @@ interface OpenPlace {
   /** Accounts of the incident restricted so far, and how many of them the last report told. */
   restricted: string[];
   told: number;
+  /** Whether `id` is the cluster's (`shareId`), not only this node's proposal. */
+  shared: boolean;
   /** When restrictions were last told (ms, wall clock), and the update waiting for its turn. */
   toldAt: number;
   timer: NodeJS.Timeout | null;
@@ -37,6 +39,8 @@ export interface PlaceAlertsDeps {
   notify(f: PlaceFacts): Promise<void>;
   /** In a cluster: whether this node reports the place at this level (the first node to reach it does). */
   claim?: (subject: string, level: number, ms: number) => Promise<boolean>;
+  /** In a cluster: the incident's id as the first node to report the place named it. */
+  shareId?: (subject: string, proposed: string, ms: number) => Promise<string>;
   /** Shadow mode: the incident is recorded as `incident:shadow-shared-place`, nobody is alerted. */
   shadow: boolean;
   /** At most one update telling restrictions this often (`RESTRICTED_UPDATE_MS`; tests shorten it). */
@@ -116,7 +120,7 @@ export class PlaceAlerts {
       for (const a of f.accounts) if (!known.accounts.includes(a)) known.accounts.push(a);
     }
     if (known && level <= known.level) return null;
-    const o: OpenPlace = known ?? { id: randomUUID(), place: f.place, where: f.where, level, last: now, accounts: [...f.accounts], restricted: [], told: 0, toldAt: -Infinity, timer: null };
+    const o: OpenPlace = known ?? { id: randomUUID(), place: f.place, where: f.where, level, last: now, accounts: [...f.accounts], restricted: [], told: 0, shared: false, toldAt: -Infinity, timer: null };
     o.level = level;
     this.open.set(f.place, o);
     // The report names the accounts as the finding left them, whatever comes before it is told.
@@ -133,6 +137,10 @@ export class PlaceAlerts {
   }
 
   private async tell(o: OpenPlace, ts: string, update: boolean, accounts = [...o.accounts]): Promise<void> {
+    if (this.deps.shareId && !o.shared) {
+      o.id = await this.deps.shareId(`place:${o.place}`, o.id, PLACE_INCIDENT_MS);
+      o.shared = true;
+    }
     const facts: PlaceFacts = { incidentId: o.id, ts, where: o.where, accounts, restricted: [...o.restricted], update };
     o.told = o.restricted.length;
     if (o.restricted.length > 0) o.toldAt = Date.now();

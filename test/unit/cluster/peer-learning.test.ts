@@ -135,6 +135,9 @@ describe.skipIf(missing !== null)('claiming a change in Redis', () => {
       expect(await b.rise('place:country:VN', 2, 60_000)).toBe(true);
       expect(await a.rise('place:country:VN', 1, 60_000)).toBe(false);
       expect(await a.rise('place:country:US', 0, 60_000)).toBe(true);
+      // One id for one incident, whichever node names it first.
+      expect(await b.share('place:country:VN', 'incident-b', 60_000)).toBe('incident-b');
+      expect(await a.share('place:country:VN', 'incident-a', 60_000)).toBe('incident-b');
     } finally {
       for (const l of links) await l.stop();
     }

@@ -80,6 +80,21 @@ describe('the alert for many accounts at one new place', () => {
     await store.close();
   });
 
+  it('names the incident as the cluster does', async () => {
+    const store = openSqliteStore(':memory:');
+    const sent: PlaceFacts[] = [];
+    const asked: string[] = [];
+    const shareId = async (subject: string, proposed: string) => (asked.push(`${subject} ${proposed.length}`), 'named-by-node-a');
+    const a = new PlaceAlerts({ store, logger: createLogger('silent'), notify: async (f) => void sent.push(f), shareId, shadow: false });
+    a.found(finding(4));
+    a.found(finding(8));
+    await a.settled();
+    expect(sent.map((f) => f.incidentId)).toEqual(['named-by-node-a', 'named-by-node-a']);
+    // Asked once, with this node's own proposal (a UUID).
+    expect(asked).toEqual(['place:country:VN 36']);
+    await store.close();
+  });
+
   it('leaves the alert to the node that claims the level first', async () => {
     const levels: number[] = [];
     const { a, sent, store } = alerts({ claim: async (_s, level) => (levels.push(level), level !== 0) });
