@@ -7,7 +7,7 @@ import { geoDb } from '../auth/geo.js';
 import { LoginSignals } from '../auth/logins.js';
 import type { LoadedConfig } from '../cli/context.js';
 import type { Logger } from '../observability/logger.js';
-import { EventCursor } from '../storage/event-cursor.js';
+import { RecordFollower } from '../storage/event-cursor.js';
 import type { Store } from '../storage/ports/index.js';
 import { GatewayError } from '../errors/catalogue.js';
 import type { GuardPort } from './pipeline.js';
@@ -91,37 +91,19 @@ export function loginSignals(config: LoadedConfig, store: Store, logger: Logger)
 
 /** Polls the event record for ban lifts; bans live in memory, so each node applies them itself. */
 class LiftFollower {
-  private timer: NodeJS.Timeout | null = null;
-  private cursor = new EventCursor(0);
-  private busy = false;
+  private follower: RecordFollower | null = null;
 
   constructor(private readonly guard: AuthGuard) {}
 
   async start(store: Store, logger: Logger, intervalMs = 500): Promise<void> {
-    const last = await store.events.query({ newestFirst: true, limit: 1 });
-    this.cursor = new EventCursor(last[0]?.id ?? 0);
-    this.timer = setInterval(() => void this.poll(store, logger), intervalMs);
-    this.timer.unref();
+    // Fail safe: a lift not yet applied leaves a ban in place, which ends on its own.
+    const failed = (err: unknown) => logger.error({ err }, 'could not read ban lifts from the event record');
+    this.follower = new RecordFollower((q) => store.events.query(q), [BAN_LIFTED], (e) => this.apply(e.data as Partial<BanLift>), failed, intervalMs);
+    await this.follower.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private async poll(store: Store, logger: Logger): Promise<void> {
-    if (this.busy || !this.timer) return;
-    this.busy = true;
-    try {
-      for (const e of await this.cursor.next((q) => store.events.query(q), { codes: [BAN_LIFTED] })) {
-        this.apply(e.data as Partial<BanLift>);
-      }
-    } catch (err) {
-      // Fail safe: a lift not yet applied leaves a ban in place, which ends on its own.
-      logger.error({ err }, 'could not read ban lifts from the event record');
-    } finally {
-      this.busy = false;
-    }
+    this.follower?.stop();
   }
 
   private apply({ source, account }: Partial<BanLift>): void {

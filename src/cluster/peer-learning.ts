@@ -1,8 +1,8 @@
 import type { AuthEvent } from '../events/replay.js';
 import { SESSION_INPUT_CODES, type LivePolicy } from '../incidents/live-policy.js';
 import type { Logger } from '../observability/logger.js';
-import { EventCursor } from '../storage/event-cursor.js';
-import type { NewEvent, Store } from '../storage/ports/index.js';
+import { RecordFollower } from '../storage/event-cursor.js';
+import type { NewEvent, Store, StoredEvent } from '../storage/ports/index.js';
 
 /**
  * Every node's engine learns every node's traffic. The load balancer gives each node a share of
@@ -19,53 +19,44 @@ import type { NewEvent, Store } from '../storage/ports/index.js';
  * guessing spread over the nodes is counted as a whole (`PeerTargets`).
  */
 export class PeerLearning {
-  private timer: NodeJS.Timeout | null = null;
-  private cursor = new EventCursor(0);
-  private polling = false;
+  private readonly follower: RecordFollower;
+  private learnt = 0;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly node: string,
     private readonly policy: LivePolicy,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly peers: PeerTargets = {},
-    private readonly intervalMs = 500,
-  ) {}
+    intervalMs = 500,
+  ) {
+    // Only learning waits: limits, restrictions and this node's own decisions do not depend on it.
+    const failed = (err: unknown) => logger.error({ err }, 'could not read the other nodes\u2019 engine inputs from the event record');
+    this.follower = new RecordFollower((q) => store.events.query(q), SESSION_INPUT_CODES, (e) => this.learn(e), failed, intervalMs);
+  }
 
   /** Follows from the newest event on: what came before, the engine learnt when it warmed up. */
-  async start(): Promise<void> {
-    const last = await this.store.events.query({ newestFirst: true, limit: 1 });
-    this.cursor = new EventCursor(last[0]?.id ?? 0);
-    this.timer = setInterval(() => void this.poll(), this.intervalMs);
-    this.timer.unref();
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.follower.stop();
   }
 
   /** Feeds the other nodes' inputs recorded since the last poll; returns how many were learnt. */
   async poll(): Promise<number> {
-    if (this.polling) return 0;
-    this.polling = true;
-    let learnt = 0;
-    try {
-      const events = await this.cursor.next((q) => this.store.events.query(q), { codes: SESSION_INPUT_CODES });
-      for (const e of events) {
-        const from = (e.data as { node?: unknown }).node;
-        // Untagged: written by a single-node gateway or a tool, learnt when the engine warmed up.
-        if (typeof from !== 'string' || from === this.node) continue;
-        if (this.policy.learn(e)) learnt++;
-        if (e.code === 'smtp:auth-ok' || e.code === 'smtp:auth-failed') this.learnLogin(e.code === 'smtp:auth-ok', e.account, e.ts, e.data);
-      }
-    } catch (err) {
-      // Only learning waits: limits, restrictions and this node's own decisions do not depend on it.
-      this.logger.error({ err }, 'could not read the other nodes\u2019 engine inputs from the event record');
-    } finally {
-      this.polling = false;
-    }
-    return learnt;
+    const before = this.learnt;
+    await this.follower.poll();
+    return this.learnt - before;
+  }
+
+  private learn(e: StoredEvent): void {
+    const from = (e.data as { node?: unknown }).node;
+    // Untagged: written by a single-node gateway or a tool, learnt when the engine warmed up.
+    if (typeof from !== 'string' || from === this.node) return;
+    if (this.policy.learn(e)) this.learnt++;
+    if (e.code === 'smtp:auth-ok' || e.code === 'smtp:auth-failed') this.learnLogin(e.code === 'smtp:auth-ok', e.account, e.ts, e.data);
   }
 
   private learnLogin(ok: boolean, account: string | null, ts: string, data: Record<string, unknown>): void {

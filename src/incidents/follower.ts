@@ -1,7 +1,7 @@
 import type { CredentialEvent } from '../events/replay.js';
 import type { Logger } from '../observability/logger.js';
-import { EventCursor } from '../storage/event-cursor.js';
-import type { Store } from '../storage/ports/index.js';
+import { RecordFollower } from '../storage/event-cursor.js';
+import type { Store, StoredEvent } from '../storage/ports/index.js';
 import { byAdministrator } from '../policy/engine.js';
 import type { LivePolicy } from './live-policy.js';
 import { CAMPAIGN_CODE, campaignUntil } from './campaign.js';
@@ -18,64 +18,54 @@ const CREDENTIAL_CODES = new Set(['account:password-changed', 'account:app-passw
  * skipped.
  */
 export class DecisionFollower {
-  private timer: NodeJS.Timeout | null = null;
-  private cursor = new EventCursor(0);
-  private polling = false;
+  private readonly follower: RecordFollower;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly policy: LivePolicy,
     private readonly closeSessionsOf: (account: string) => number,
-    private readonly logger: Logger,
-    private readonly intervalMs = 500,
+    logger: Logger,
+    intervalMs = 500,
     /** Told of each release followed (the cluster forgets the account's last claimed change). */
     private readonly onRelease: (account: string) => Promise<void> = async () => undefined,
-  ) {}
+  ) {
+    // Fail open for this node's view only: the stored account state still refuses a restricted account.
+    const failed = (err: unknown) => logger.error({ err }, 'could not read decisions from the event record');
+    this.follower = new RecordFollower((q) => store.events.query(q), CODES, (e) => this.apply(e), failed, intervalMs);
+  }
 
-  async start(): Promise<void> {
-    const last = await this.store.events.query({ newestFirst: true, limit: 1 });
-    this.cursor = new EventCursor(last[0]?.id ?? 0);
-    this.timer = setInterval(() => void this.poll(), this.intervalMs);
-    this.timer.unref();
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.follower.stop();
   }
 
   async poll(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
-    try {
-      const events = await this.cursor.next((q) => this.store.events.query(q), { codes: CODES });
-      for (const e of events) {
-        if (!e.account) continue;
-        if (CREDENTIAL_CODES.has(e.code)) {
-          if ((e.data as { type?: string }).type === 'credential') this.policy.observe(e.data as unknown as CredentialEvent);
-          continue;
-        }
-        if (e.code === CAMPAIGN_CODE) {
-          this.policy.allowCampaign(e.account, campaignUntil(e.data));
-          continue;
-        }
-        const data = e.data as { reason?: string; reasons?: string[] };
-        const reason = String(data.reason ?? '');
-        if (e.code === 'account:released') {
-          await this.onRelease(e.account);
-          this.policy.engine.release(e.account, e.ts, byAdministrator('released', reason));
-        } else {
-          // an administrator's restriction, or another node's engine (its own reasons)
-          const why = e.code === 'account:restricted' ? byAdministrator('restricted', reason) : (data.reasons?.[0] ?? 'restricted on another node');
-          this.policy.engine.restrict(e.account, e.ts, why);
-          this.closeSessionsOf(e.account);
-        }
-      }
-    } catch (err) {
-      // Fail open for this node's view only: the stored account state still refuses a restricted account.
-      this.logger.error({ err }, 'could not read decisions from the event record');
-    } finally {
-      this.polling = false;
+    await this.follower.poll();
+  }
+
+  private async apply(e: StoredEvent): Promise<void> {
+    if (!e.account) return;
+    if (CREDENTIAL_CODES.has(e.code)) {
+      if ((e.data as { type?: string }).type === 'credential') this.policy.observe(e.data as unknown as CredentialEvent);
+      return;
+    }
+    if (e.code === CAMPAIGN_CODE) {
+      this.policy.allowCampaign(e.account, campaignUntil(e.data));
+      return;
+    }
+    const data = e.data as { reason?: string; reasons?: string[] };
+    const reason = String(data.reason ?? '');
+    if (e.code === 'account:released') {
+      await this.onRelease(e.account);
+      this.policy.engine.release(e.account, e.ts, byAdministrator('released', reason));
+    } else {
+      // an administrator's restriction, or another node's engine (its own reasons)
+      const why = e.code === 'account:restricted' ? byAdministrator('restricted', reason) : (data.reasons?.[0] ?? 'restricted on another node');
+      this.policy.engine.restrict(e.account, e.ts, why);
+      this.closeSessionsOf(e.account);
     }
   }
 }

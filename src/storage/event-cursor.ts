@@ -49,3 +49,50 @@ export class EventCursor {
     for (const id of this.seen.keys()) if (id <= floor) this.seen.delete(id);
   }
 }
+
+/**
+ * Follows the event record for some codes, from the newest event at `start` on, every
+ * `intervalMs`: each new event is handed to `handle` once, in id order. One poll at a time; a
+ * failed read is reported to `failed` and tried again at the next tick (the followers' failure
+ * policies differ, so they say what a failure means). What the decision follower, the guard's
+ * ban lifts and a cluster node's peer learning share.
+ */
+export class RecordFollower {
+  private timer: NodeJS.Timeout | null = null;
+  private cursor = new EventCursor(0);
+  private busy = false;
+
+  constructor(
+    private readonly query: (q: EventQuery) => Promise<StoredEvent[]>,
+    private readonly codes: string[],
+    private readonly handle: (e: StoredEvent) => void | Promise<void>,
+    private readonly failed: (err: unknown) => void,
+    private readonly intervalMs = 500,
+  ) {}
+
+  async start(): Promise<void> {
+    const last = await this.query({ newestFirst: true, limit: 1 });
+    this.cursor = new EventCursor(last[0]?.id ?? 0);
+    this.timer = setInterval(() => void this.poll(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Hands on the events recorded since the last poll; false when a poll was already under way. */
+  async poll(): Promise<boolean> {
+    if (this.busy) return false;
+    this.busy = true;
+    try {
+      for (const e of await this.cursor.next(this.query, { codes: this.codes })) await this.handle(e);
+    } catch (err) {
+      this.failed(err);
+    } finally {
+      this.busy = false;
+    }
+    return true;
+  }
+}
