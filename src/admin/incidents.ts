@@ -71,25 +71,31 @@ export async function incidentDetail(store: Store, id: number): Promise<Incident
   const since = new Date(Date.parse(found.openedAt) - 3_600_000).toISOString();
   const [timeline, annotations, account, held] = await Promise.all([
     store.events.query({ account: found.account, since, limit: 500 }),
-    store.events.query({ codes: ['incident:note', 'incident:checklist'], since: found.openedAt, limit: 5000 }),
+    store.events.query({ codes: ANNOTATION_CODES, since: found.openedAt, limit: 5000 }),
     store.accounts.get(found.account),
     store.queue.list({ account: found.account, state: 'held', limit: 100_000 }),
   ]);
-  const mine = annotations.filter((e) => e.data.incident === id);
-  const checklist = Object.fromEntries(CHECKLIST.map((c) => [c, { done: false, by: null, ts: null }])) as IncidentDetail['checklist'];
-  for (const e of mine.filter((x) => x.code === 'incident:checklist')) {
-    const item = e.data.item as ChecklistItem;
-    if (item in checklist) checklist[item] = { done: e.data.done === true, by: String(e.data.by ?? ''), ts: e.ts };
-  }
   const end = found.closedAt ? Date.parse(found.closedAt) + 60_000 : Infinity;
   return {
     ...found,
     timeline: timeline.filter((e) => Date.parse(e.ts) <= end && e.code !== 'incident:note' && e.code !== 'incident:checklist'),
-    notes: mine.filter((e) => e.code === 'incident:note').map((e) => ({ ts: e.ts, by: String(e.data.by ?? ''), text: String(e.data.text ?? '') })),
-    checklist,
+    ...annotationsOf(annotations.filter((e) => e.data.incident === id)),
     accountState: account?.state ?? null,
     held: held.length,
   };
+}
+
+export const ANNOTATION_CODES = ['incident:note', 'incident:checklist'];
+
+/** The notes of an incident and its checklist as last ticked, from its `incident:note` and `incident:checklist` events (oldest first). */
+function annotationsOf(events: StoredEvent[]): Pick<IncidentDetail, 'notes' | 'checklist'> {
+  const checklist = Object.fromEntries(CHECKLIST.map((c) => [c, { done: false, by: null, ts: null }])) as IncidentDetail['checklist'];
+  for (const e of events.filter((x) => x.code === 'incident:checklist')) {
+    const item = e.data.item as ChecklistItem;
+    if (item in checklist) checklist[item] = { done: e.data.done === true, by: String(e.data.by ?? ''), ts: e.ts };
+  }
+  const notes = events.filter((e) => e.code === 'incident:note').map((e) => ({ ts: e.ts, by: String(e.data.by ?? ''), text: String(e.data.text ?? '') }));
+  return { notes, checklist };
 }
 
 /** An incident of the organisation: many accounts mailing strangers from one new place (see `PlaceAlerts`). */
@@ -111,18 +117,51 @@ export const PLACE_CODES = ['incident:shared-place', 'incident:shadow-shared-pla
  * each as its latest report (accounts and restrictions so far), with the time of its first.
  */
 export async function listPlaceIncidents(store: Store, since?: string, limit = 50): Promise<PlaceIncident[]> {
-  const events = await store.events.query({ codes: PLACE_CODES, since, newestFirst: true, limit: 5000 });
   const byId = new Map<string, PlaceIncident>();
-  for (const e of events) {
-    const d = e.data as { incidentId?: unknown; where?: unknown; accounts?: unknown; restricted?: unknown };
-    const id = String(d.incidentId ?? e.id);
-    const known = byId.get(id);
-    if (known) {
-      known.openedAt = e.ts;
-      continue;
-    }
-    const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
-    byId.set(id, { incidentId: id, openedAt: e.ts, lastAt: e.ts, where: String(d.where ?? ''), accounts: strings(d.accounts), restricted: strings(d.restricted), shadow: e.code.includes('shadow') });
+  for (const e of await placeReports(store, since)) {
+    const report = placeReport(e);
+    const known = byId.get(report.incidentId);
+    if (known) known.openedAt = e.ts;
+    else byId.set(report.incidentId, report);
   }
   return [...byId.values()].slice(0, limit);
+}
+
+/** Every report of the organisation's incidents since `since`, newest first. */
+function placeReports(store: Store, since?: string): Promise<StoredEvent[]> {
+  return store.events.query({ codes: PLACE_CODES, since, newestFirst: true, limit: 5000 });
+}
+
+/** One report (`incident:shared-place`) as the incident it describes at its time. */
+function placeReport(e: StoredEvent): PlaceIncident {
+  const d = e.data as { incidentId?: unknown; where?: unknown; accounts?: unknown; restricted?: unknown };
+  const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+  return { incidentId: String(d.incidentId ?? e.id), openedAt: e.ts, lastAt: e.ts, where: String(d.where ?? ''), accounts: strings(d.accounts), restricted: strings(d.restricted), shadow: e.code.includes('shadow') };
+}
+
+/** An incident of the organisation with each account's state now, its reports, notes and checklist. */
+export interface PlaceIncidentDetail extends PlaceIncident, Pick<IncidentDetail, 'notes' | 'checklist'> {
+  /** Every account named, in the order they joined, with its state now and its mail in quarantine. */
+  members: { address: string; state: string | null; held: number }[];
+  /** Oldest first: when the administrators were told, and how many accounts each report named. */
+  reports: { ts: string; accounts: number; restricted: number }[];
+}
+
+export async function placeIncidentDetail(store: Store, id: string): Promise<PlaceIncidentDetail | null> {
+  const reports = (await placeReports(store)).map(placeReport).filter((r) => r.incidentId === id).reverse();
+  if (reports.length === 0) return null;
+  const latest = { ...reports[reports.length - 1], openedAt: reports[0].openedAt };
+  const members = await Promise.all(
+    latest.accounts.map(async (address) => {
+      const [account, held] = await Promise.all([store.accounts.get(address), store.queue.list({ account: address, state: 'held', limit: 100_000 })]);
+      return { address, state: account?.state ?? null, held: held.length };
+    }),
+  );
+  const annotations = await store.events.query({ codes: ANNOTATION_CODES, since: latest.openedAt, limit: 5000 });
+  return {
+    ...latest,
+    members,
+    reports: reports.map((r) => ({ ts: r.lastAt, accounts: r.accounts.length, restricted: r.restricted.length })),
+    ...annotationsOf(annotations.filter((e) => e.data.placeIncident === id)),
+  };
 }

@@ -1,6 +1,7 @@
 import { normaliseAddress } from '../app/accounts.js';
 import { say, type Text } from '../core/i18n.js';
 import { CAMPAIGN_MAX_HOURS, currentCampaign, recordCampaign } from '../incidents/campaign.js';
+import { placeIncidentDetail } from '../admin/incidents.js';
 import { Containment } from '../incidents/containment.js';
 import { notifierFor } from '../incidents/notify/notifier.js';
 import { byAdministrator } from '../policy/engine.js';
@@ -15,6 +16,8 @@ const help: Text = {
   en: `Usage: mailwarden account <subcommand> ADDRESS [--config FILE]
   status ADDRESS
   restrict ADDRESS --reason TEXT     stop sending now: quarantine its queued mail, cut its sessions, revoke app passwords
+  restrict --place-incident ID --reason TEXT   the same for every account an incident of the organisation names
+      that is not restricted yet (a list of stolen passwords; the ID ends its alert mail)
   release ADDRESS --reason TEXT [--release-held]   allow sending again; --release-held also delivers its quarantined mail
   campaign ADDRESS --hours N --reason TEXT   for the next N hours (at most ${CAMPAIGN_MAX_HOURS}), the person may mail many
       people on purpose: the mail is judged as a declared bulk sender's, within the account's limits;
@@ -24,6 +27,8 @@ A running gateway applies the change within a second.`,
   ja: `使い方: mailwarden account <サブコマンド> アドレス [--config FILE]
   status アドレス
   restrict アドレス --reason 理由     送信を即時停止: キュー内のメールを隔離し、セッションを切断し、アプリパスワードを失効
+  restrict --place-incident ID --reason 理由   組織のインシデントに名前の挙がったアカウントのうち未停止のものすべてに同じ処理
+      (パスワードの一括流出。ID は警告メールの末尾にあります)
   release アドレス --reason 理由 [--release-held]   送信を再開。--release-held で隔離中のメールも配送
   campaign アドレス --hours 時間 --reason 理由   これから指定時間 (最大 ${CAMPAIGN_MAX_HOURS} 時間) 、本人が意図して多数の相手に
       送信することを許可: 宣言済みの一斉送信者として判定し、アカウントの上限は維持。別の場所からのログインは引き続き停止
@@ -42,15 +47,19 @@ const t = {
   },
   campaign: { en: '{address} may send its campaign until {until}.', ja: '{address} のキャンペーン送信を {until} まで許可しました。' },
   campaignEnded: { en: 'Campaign allowance of {address} ended.', ja: '{address} のキャンペーン送信の許可を終了しました。' },
+  noPlace: { en: 'No incident of the organisation "{id}". The ID ends its alert mail; the console lists them under Incidents.', ja: '組織のインシデント「{id}」はありません。ID は警告メールの末尾にあります。管理画面のインシデントに一覧があります。' },
+  placeDone: { en: 'Incident {id}: {n} account(s) restricted, {already} already restricted, {missing} no longer an account.', ja: 'インシデント {id}: {n} アカウントを停止しました (停止済み {already}、アカウントなし {missing})。' },
   unknownSub: { en: 'Unknown subcommand "{name}". Run "mailwarden account --help".', ja: '不明なサブコマンド「{name}」です。"mailwarden account --help" を参照してください。' },
 } satisfies Record<string, Text>;
 
-const options = { config: { type: 'string' }, reason: { type: 'string' }, 'release-held': { type: 'boolean' }, hours: { type: 'string' }, end: { type: 'boolean' } } as const;
+const options = { config: { type: 'string' }, reason: { type: 'string' }, 'release-held': { type: 'boolean' }, hours: { type: 'string' }, end: { type: 'boolean' }, 'place-incident': { type: 'string' } } as const;
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand(args, options, help);
   if ('exitCode' in parsed) return parsed.exitCode;
   const { values: v, positionals: [sub, raw] } = parsed.parsed;
+  const place = sub === 'restrict' && !raw ? (v['place-incident'] as string | undefined) : undefined;
+  if (place !== undefined) return restrictPlace(place, v.reason as string | undefined, v.config as string | undefined);
   if (!['status', 'restrict', 'release', 'campaign'].includes(sub ?? '') || !raw) return fail(t.unknownSub, { name: sub ?? '' }, 2);
   const address = normaliseAddress(raw);
   const reason = v.reason as string | undefined;
@@ -80,9 +89,9 @@ async function status(store: Store, address: string): Promise<number> {
   return 0;
 }
 
-async function restrict(store: Store, address: string, reason: string): Promise<number> {
+async function restrict(store: Store, address: string, reason: string, extra: Record<string, unknown> = {}): Promise<number> {
   const ts = new Date().toISOString();
-  await store.events.append({ ts, code: 'account:restricted', account: address, data: { reason, by: 'cli' } });
+  await store.events.append({ ts, code: 'account:restricted', account: address, data: { reason, by: 'cli', ...extra } });
   await auditCli(store, 'account.restrict', address, reason);
   // Sessions are cut by the running gateway when it sees the event; here nothing is connected.
   const containment = new Containment(store, { closeSessionsOf: () => 0 }, createLogger('silent'));
@@ -90,6 +99,27 @@ async function restrict(store: Store, address: string, reason: string): Promise<
   const held = await store.queue.list({ account: address, state: 'held' });
   process.stderr.write(`${say(t.restricted, { address, held: held.length })}\n`);
   return 0;
+}
+
+/** Restricts every account an incident of the organisation names that is not restricted yet. */
+async function restrictPlace(id: string, reason: string | undefined, configFile: string | undefined): Promise<number> {
+  if (!reason) return fail(t.reason, {}, 2);
+  const config = loadForCommand(configFile);
+  if (!config) return 2;
+  return withStore(config, async (store) => {
+    const incident = await placeIncidentDetail(store, id);
+    if (!incident) return fail(t.noPlace, { id });
+    let n = 0;
+    for (const m of incident.members) {
+      if (m.state === null || m.state === 'restricted') continue;
+      await restrict(store, m.address, reason, { placeIncident: incident.incidentId });
+      n++;
+    }
+    const already = incident.members.filter((m) => m.state === 'restricted').length;
+    await auditCli(store, 'place-incident.restrict', incident.incidentId, reason);
+    process.stderr.write(`${say(t.placeDone, { id: incident.incidentId, n, already, missing: incident.members.length - n - already })}\n`);
+    return 0;
+  });
 }
 
 async function release(store: Store, address: string, reason: string, releaseHeld: boolean): Promise<number> {

@@ -124,6 +124,29 @@ describe('accounts from the command line', () => {
     expect(audit.every((e) => /^cli:/.test(e.actor))).toBe(true);
   });
 
+  it('restricts at once every account an incident of the organisation names, for a running gateway', async () => {
+    const ts = new Date().toISOString();
+    const named = ['ito@example.co.jp', 'mori@example.co.jp', 'gone@example.co.jp'];
+    await gw.gateway.store.events.append({ ts, code: 'incident:shared-place', account: null, data: { incidentId: 'list-1', ts, where: 'country VN', accounts: named, restricted: [], update: false } });
+    expect(cli(['account', 'restrict', '--place-incident', 'list-1']).code).toBe(2);
+    const unknown = cli(['account', 'restrict', '--place-incident', 'no-such', '--reason', 'x']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('No incident of the organisation "no-such"');
+    const r = cli(['account', 'restrict', '--place-incident', 'list-1', '--reason', 'passwords leaked in one list']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('Incident list-1: 2 account(s) restricted, 0 already restricted, 1 no longer an account.');
+    for (const a of named.slice(0, 2)) expect((await gw.gateway.store.accounts.get(a))?.state).toBe('restricted');
+    for (const a of named.slice(0, 2)) {
+      const [e] = await gw.gateway.store.events.query({ account: a, codes: ['account:restricted'], newestFirst: true, limit: 1 });
+      expect(e.data).toMatchObject({ reason: 'passwords leaked in one list', placeIncident: 'list-1' });
+    }
+    const again = cli(['account', 'restrict', '--place-incident', 'list-1', '--reason', 'again']);
+    expect(again.err).toContain('0 account(s) restricted, 2 already restricted');
+    const audit = cli(['audit', 'list', '--json', '--action', 'place-incident.restrict']).out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(audit.filter((e) => e.target === 'list-1' && /^cli:/.test(e.actor)).map((e) => e.reason).sort()).toEqual(['again', 'passwords leaked in one list']);
+    for (const a of named.slice(0, 2)) expect(cli(['account', 'release', a, '--reason', 'checked with the user']).code).toBe(0);
+  });
+
   it('writes every administrative action of these commands to the audit log, under the user who ran it', () => {
     const entries = cli(['audit', 'list', '--json', '--limit', '1000']).out.trim().split('\n').map((l) => JSON.parse(l));
     const actions = new Set(entries.filter((e) => /^cli:/.test(e.actor)).map((e) => e.action));

@@ -8,6 +8,7 @@ import { BouncesPage } from './pages/bounces.js';
 import { DashboardPage } from './pages/dashboard.js';
 import { IncidentPage } from './pages/incident.js';
 import { IncidentsPage } from './pages/incidents.js';
+import { PlaceIncidentPage } from './pages/place-incident.js';
 import { QuarantinePage } from './pages/quarantine.js';
 import { QueuePage } from './pages/queue.js';
 import { SettingsPage } from './pages/settings.js';
@@ -119,6 +120,7 @@ function Page({ route, me }: { route: string[]; me: Me }) {
     case 'accounts':
       return route[1] ? <AccountPage address={route[1]} can={can} /> : <AccountsPage can={can} />;
     case 'incidents':
+      if (route[1] === 'place' && route[2]) return <PlaceIncidentPage id={route[2]} can={can} />;
       return route[1] ? <IncidentPage id={Number(route[1])} can={can} /> : <IncidentsPage />;
     case 'quarantine':
       return <QuarantinePage can={can} account={route[1]} />;

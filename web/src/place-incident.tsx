@@ -19,6 +19,7 @@ export function PlaceIncidentItem({ p }: { p: PlaceIncidentRow }) {
     <li className="place-incident">
       <span className="muted">{time(p.lastAt)}</span> {t('placeRow', { n: p.accounts.length, where: placeText(p.where, lang) })}
       {p.shadow ? <span className="muted"> {t('shadowOnly')}</span> : null}
+      {' '}<a className="place-details" href={`#/incidents/place/${encodeURIComponent(p.incidentId)}`}>{t('placeDetails')}</a>
       <div>
         {p.accounts.map((a, i) => (
           <span key={a}>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { ApiFailure } from './api.js';
 import { useT } from './i18n.js';
+import { texts, type TextKey } from './texts.js';
 
 /** Loads on mount and on `reload()`; errors are kept to be shown, never thrown. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
@@ -111,6 +112,9 @@ export function HourChart({ series, usual, labels }: { series: { hour: string; c
   );
 }
 
+/** An account's state (active, watch, restricted) in the reader's language. */
 export function StateBadge({ state }: { state: string }) {
-  return <span className={`badge state-${state}`}>{state}</span>;
+  const { t } = useT();
+  const key = `state.${state}`;
+  return <span className={`badge state-${state}`}>{key in texts ? t(key as TextKey) : state}</span>;
 }

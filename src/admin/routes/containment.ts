@@ -19,19 +19,9 @@ export function containmentRoutes(app: FastifyInstance, deps: AdminDeps): void {
     handler: async (req) => {
       const a = await mustGetAccount(deps, (req.params as { address: string }).address);
       const reason = requireReason(req.body as { reason?: string });
-      const by = `admin:${req.admin!.username}`;
-      await deps.store.events.append({ ts: new Date().toISOString(), code: 'account:restricted', account: a.address, data: { reason, by } });
-      if (deps.policy) {
-        deps.policy.restrict(a.address, byAdministrator('restricted', reason));
-        await deps.policy.settled();
-      } else {
-        const containment = new Containment(deps.store, { closeSessionsOf: () => 0 }, deps.logger);
-        await containment.apply({ ts: new Date().toISOString(), account: a.address, type: 'state', state: 'restricted', reasons: [byAdministrator('restricted', reason)] });
-      }
-      // Restricting an account already restricted changes nothing in the engine; the state is stored anyway.
-      if ((await deps.store.accounts.get(a.address))?.state !== 'restricted') await deps.store.accounts.update(a.address, { state: 'restricted', mustChangePassword: true });
+      const held = await restrictByAdministrator(deps, a.address, reason, `admin:${req.admin!.username}`);
       await audit(deps, req, 'account.restrict', a.address, reason);
-      return { state: 'restricted', held: (await deps.store.queue.list({ account: a.address, state: 'held', limit: 100_000 })).length };
+      return { state: 'restricted', held };
     },
   });
 
@@ -73,4 +63,24 @@ export function containmentRoutes(app: FastifyInstance, deps: AdminDeps): void {
       return { campaign: hours > 0 ? { until } : null };
     },
   });
+}
+
+/**
+ * Restricts an account now on an administrator's word: recorded as `account:restricted` (with
+ * `extra`, such as the incident it was restricted for), decided through the live engine when there
+ * is one (so that every node follows), contained directly otherwise. Returns how many of its
+ * messages sit in quarantine afterwards.
+ */
+export async function restrictByAdministrator(deps: AdminDeps, address: string, reason: string, by: string, extra: Record<string, unknown> = {}): Promise<number> {
+  await deps.store.events.append({ ts: new Date().toISOString(), code: 'account:restricted', account: address, data: { reason, by, ...extra } });
+  if (deps.policy) {
+    deps.policy.restrict(address, byAdministrator('restricted', reason));
+    await deps.policy.settled();
+  } else {
+    const containment = new Containment(deps.store, { closeSessionsOf: () => 0 }, deps.logger);
+    await containment.apply({ ts: new Date().toISOString(), account: address, type: 'state', state: 'restricted', reasons: [byAdministrator('restricted', reason)] });
+  }
+  // Restricting an account already restricted changes nothing in the engine; the state is stored anyway.
+  if ((await deps.store.accounts.get(address))?.state !== 'restricted') await deps.store.accounts.update(address, { state: 'restricted', mustChangePassword: true });
+  return (await deps.store.queue.list({ account: address, state: 'held', limit: 100_000 })).length;
 }

@@ -136,8 +136,8 @@ const p = {
     ja: '各アカウントの送信はこの検知を加えて評価され、スコアに応じて保留されます。10 アカウント以上になると、送信が保留されたアカウントは停止されます。',
   },
   next: {
-    en: 'Next steps: ask these users whether they are really at that place; for those who are not, reset the password and restrict the account in the console or with "mailwarden account restrict ADDRESS --reason TEXT".',
-    ja: '次の対応: 各利用者に本当にその場所にいるか確認してください。心当たりのない利用者は、パスワードを再設定し、管理画面または "mailwarden account restrict アドレス --reason 理由" で送信を停止してください。',
+    en: 'Next steps: ask these users whether they are really at that place; for those who are not, reset the password and restrict the account in the console or with "mailwarden account restrict ADDRESS --reason TEXT". The incident\'s page in the console (Incidents) and "mailwarden account restrict --place-incident ID --reason TEXT" restrict every account named at once.',
+    ja: '次の対応: 各利用者に本当にその場所にいるか確認してください。心当たりのない利用者は、パスワードを再設定し、管理画面または "mailwarden account restrict アドレス --reason 理由" で送信を停止してください。管理画面のインシデントのページと "mailwarden account restrict --place-incident ID --reason 理由" では、名前の挙がったアカウントをまとめて停止できます。',
   },
 } satisfies Record<string, Text>;
 

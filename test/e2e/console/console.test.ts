@@ -161,6 +161,27 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
     await go('incidents', 'Incidents of the organisation');
     expect(await page.locator('li.place-incident').innerText()).toContain('4 accounts mailing only people they never mailed, from country VN');
     await shot('incidents-place');
+    // Its page lists each account's state now and restricts, with one reason, those not yet restricted.
+    for (const a of accounts.slice(0, 3)) if (!(await gw.gateway.store.accounts.get(a))) await gw.gateway.store.accounts.create({ address: a, name: a, passwordHash: 'x' });
+    await gw.gateway.store.accounts.update(accounts[1], { state: 'restricted' });
+    await page.getByRole('link', { name: 'Details and actions' }).click();
+    await page.getByText('no longer an account').waitFor();
+    expect(await page.locator('table.place-members tbody tr').count()).toBe(4);
+    await page.fill('input.reason', 'passwords leaked in one list');
+    await page.getByRole('button', { name: 'Restrict the 2 account(s) not yet restricted' }).click();
+    await page.getByText('2 account(s) restricted; 0 message(s) moved to quarantine. Every account named is restricted.').waitFor();
+    for (const a of [accounts[0], accounts[2]]) expect((await gw.gateway.store.accounts.get(a))?.state).toBe('restricted');
+    expect((await gw.gateway.store.audit.query({ action: 'place-incident.restrict' }))[0]).toMatchObject({ actor: 'admin:sato', target: 'place-1', reason: 'passwords leaked in one list' });
+    await page.fill('textarea', 'all four users asked; none was in Vietnam');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByText('all four users asked; none was in Vietnam').waitFor();
+    await shot('place-incident');
+    // In Japanese too.
+    await page.getByRole('button', { name: '日本語' }).click();
+    await page.getByText('2 アカウントを停止し、0 通を隔離しました。 名前の挙がったアカウントはすべて停止済みです。').waitFor();
+    expect(await page.locator('table.place-members').innerText()).toContain('送信停止中');
+    await shot('place-incident-ja');
+    await page.getByRole('button', { name: 'English' }).click();
   });
 
   it('shows every other page', { timeout: 60_000 }, async () => {

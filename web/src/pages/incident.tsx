@@ -45,8 +45,8 @@ export function IncidentPage({ id, can }: { id: number; can: (p: string) => bool
         {i.held > 0 ? <p><a href={`#/quarantine/${enc(i.account)}`}>{t('heldCount', { n: i.held })} — {t('goQuarantine')}</a></p> : null}
         {can('contain') ? <OneClick account={i.account} restricted={i.accountState === 'restricted'} onDone={reload} /> : null}
       </Card>
-      <Checklist incident={i} can={can} onChange={reload} />
-      <Notes incident={i} can={can} onChange={reload} />
+      <Checklist checklist={i.checklist} base={`/api/incidents/${i.id}`} can={can} onChange={reload} />
+      <Notes notes={i.notes} base={`/api/incidents/${i.id}`} can={can} onChange={reload} />
       <Card title={t('timeline')} className="wide">
         <table>
           <tbody>
@@ -77,16 +77,17 @@ function OneClick({ account, restricted, onDone }: { account: string; restricted
   );
 }
 
-function Checklist({ incident, can, onChange }: { incident: Detail; can: (p: string) => boolean; onChange: () => void }) {
+/** An incident's response steps; `base` is the incident's API address (`…/checklist` ticks a step). */
+export function Checklist({ checklist, base, can, onChange }: { checklist: Detail['checklist']; base: string; can: (p: string) => boolean; onChange: () => void }) {
   const { t, time } = useT();
   const action = useAction();
   return (
     <Card title={t('checklist')}>
       <ul className="checklist">
-        {Object.entries(incident.checklist).map(([item, s]) => (
+        {Object.entries(checklist).map(([item, s]) => (
           <li key={item}>
             <label>
-              <input type="checkbox" checked={s.done} disabled={!can('incident-notes')} onChange={(e) => action.run(() => post(`/api/incidents/${incident.id}/checklist`, { item, done: e.target.checked }), onChange)} />
+              <input type="checkbox" checked={s.done} disabled={!can('incident-notes')} onChange={(e) => action.run(() => post(`${base}/checklist`, { item, done: e.target.checked }), onChange)} />
               {t(`check.${item}` as TextKey)}
             </label>
             {s.by ? <span className="muted"> {s.by} {time(s.ts)}</span> : null}
@@ -98,17 +99,18 @@ function Checklist({ incident, can, onChange }: { incident: Detail; can: (p: str
   );
 }
 
-function Notes({ incident, can, onChange }: { incident: Detail; can: (p: string) => boolean; onChange: () => void }) {
+/** An incident's notes, and a form to add one; `base` is the incident's API address (`…/notes`). */
+export function Notes({ notes, base, can, onChange }: { notes: Detail['notes']; base: string; can: (p: string) => boolean; onChange: () => void }) {
   const { t, time } = useT();
   const [text, setText] = useState('');
   const action = useAction();
   return (
     <Card title={t('notes')}>
-      {incident.notes.length === 0 ? <Empty>{t('noNotes')}</Empty> : (
-        <ul className="list">{incident.notes.map((n, k) => <li key={k}><span className="muted">{time(n.ts)} {n.by}</span><div className="note">{n.text}</div></li>)}</ul>
+      {notes.length === 0 ? <Empty>{t('noNotes')}</Empty> : (
+        <ul className="list">{notes.map((n, k) => <li key={k}><span className="muted">{time(n.ts)} {n.by}</span><div className="note">{n.text}</div></li>)}</ul>
       )}
       {can('incident-notes') ? (
-        <form className="actions" onSubmit={(e) => (e.preventDefault(), action.run(() => post(`/api/incidents/${incident.id}/notes`, { text }), () => (setText(''), onChange())))}>
+        <form className="actions" onSubmit={(e) => (e.preventDefault(), action.run(() => post(`${base}/notes`, { text }), () => (setText(''), onChange())))}>
           <textarea value={text} onChange={(e) => setText(e.target.value)} />
           <button type="submit" disabled={!text.trim()}>{t('addNote')}</button>
         </form>
