@@ -1,3 +1,4 @@
+import { PLACE_CODES } from '../incidents/place-alerts.js';
 import type { Store, StoredEvent } from '../storage/ports/index.js';
 
 /**
@@ -110,7 +111,6 @@ export interface PlaceIncident {
   shadow: boolean;
 }
 
-export const PLACE_CODES = ['incident:shared-place', 'incident:shadow-shared-place'];
 
 /**
  * The incidents of the organisation in the record since `since` (all when absent), newest first:

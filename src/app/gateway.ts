@@ -102,7 +102,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   const follower = new DecisionFollower(store, policy, (a) => submission.closeSessionsOf(a), logger, 500, (a) => cluster.forgetClaim(a));
   await follower.start();
   await cluster.follow({ policy, closeSessionsOf: (a) => submission.closeSessionsOf(a) });
-  await cluster.learnFromPeers(policy, { logins, guard: localGuard });
+  await cluster.learnFromPeers(policy, { logins, guard: localGuard, places });
   const admin = await startAdminIfEnabled({ config, store, logger, policy, metrics });
   const owner = options.nodeId ?? `${osHostname()}:${process.pid}`;
   const recovered = await recoverLocalLeases(store, owner);

@@ -1,5 +1,7 @@
 import type { AuthEvent } from '../events/replay.js';
 import { SESSION_INPUT_CODES, type LivePolicy } from '../incidents/live-policy.js';
+import type { PlaceFacts } from '../incidents/notify/texts.js';
+import { PLACE_CODES } from '../incidents/place-alerts.js';
 import type { Logger } from '../observability/logger.js';
 import { RecordFollower } from '../storage/event-cursor.js';
 import type { NewEvent, Store, StoredEvent } from '../storage/ports/index.js';
@@ -16,7 +18,8 @@ import type { NewEvent, Store, StoredEvent } from '../storage/ports/index.js';
  * own decision is, once in the cluster (`LivePolicy`'s claim): evidence that no node had alone,
  * half of an attack on each, restricts the account. Logins also go to the login signals, whose
  * history tells a new country or an impossible journey, and to the brute-force guard, so that
- * guessing spread over the nodes is counted as a whole (`PeerTargets`).
+ * guessing spread over the nodes is counted as a whole; the other nodes' reports of an incident
+ * of the organisation go to this node's alerts of them (`PeerTargets`).
  */
 export class PeerLearning {
   private readonly follower: RecordFollower;
@@ -32,7 +35,7 @@ export class PeerLearning {
   ) {
     // Only learning waits: limits, restrictions and this node's own decisions do not depend on it.
     const failed = (err: unknown) => logger.error({ err }, 'could not read the other nodes\u2019 engine inputs from the event record');
-    this.follower = new RecordFollower((q) => store.events.query(q), SESSION_INPUT_CODES, (e) => this.learn(e), failed, intervalMs);
+    this.follower = new RecordFollower((q) => store.events.query(q), [...SESSION_INPUT_CODES, ...PLACE_CODES], (e) => this.learn(e), failed, intervalMs);
   }
 
   /** Follows from the newest event on: what came before, the engine learnt when it warmed up. */
@@ -55,8 +58,17 @@ export class PeerLearning {
     const from = (e.data as { node?: unknown }).node;
     // Untagged: written by a single-node gateway or a tool, learnt when the engine warmed up.
     if (typeof from !== 'string' || from === this.node) return;
+    if (PLACE_CODES.includes(e.code)) return this.learnPlace(e.data);
     if (this.policy.learn(e)) this.learnt++;
     if (e.code === 'smtp:auth-ok' || e.code === 'smtp:auth-failed') this.learnLogin(e.code === 'smtp:auth-ok', e.account, e.ts, e.data);
+  }
+
+  /** Another node's report of an incident of the organisation (see `PlaceAlerts.learnt`). */
+  private learnPlace(data: Record<string, unknown>): void {
+    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    const { incidentId, ts, where } = data;
+    if (typeof incidentId !== 'string' || typeof ts !== 'string' || typeof where !== 'string') return;
+    this.peers.places?.learnt({ incidentId, ts, where, accounts: strings(data.accounts), restricted: strings(data.restricted), update: data.update === true });
   }
 
   private learnLogin(ok: boolean, account: string | null, ts: string, data: Record<string, unknown>): void {
@@ -72,6 +84,8 @@ export interface PeerTargets {
   logins?: { learn(event: AuthEvent): void };
   /** The brute-force guard: every login, to count failures across the nodes. */
   guard?: { learn(attempt: { ts: string; ip: string; account: string; ok: boolean }): void };
+  /** The alerts of the organisation's incidents: the other nodes' reports of them. */
+  places?: { learnt(report: PlaceFacts): void };
 }
 
 /**

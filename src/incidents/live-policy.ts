@@ -137,8 +137,12 @@ export class LivePolicy implements PolicyPort {
    */
   learn(e: StoredEvent): boolean {
     const changes = this.replayStored(e);
-    // The node that decided the submission reports what it found about its place.
-    this.engine.takePlaceFinding();
+    // What this engine finds about a place from another node's input opens the place's incident
+    // here too, before the changes it decides with it, so that a restriction decided here for
+    // the place is folded into it; the report itself goes out once in the cluster (the first
+    // node to claim its level, as a rule the one that decided the submission).
+    const place = this.engine.takePlaceFinding();
+    if (place) this.onPlace?.(place);
     if (changes === null) return false;
     this.dispatch(changes);
     return true;

@@ -4,6 +4,8 @@ import type { PlaceFinding } from '../policy/org.js';
 import type { Store } from '../storage/ports/index.js';
 import type { IncidentFacts, PlaceFacts } from './notify/texts.js';
 
+/** The events that report an incident of the organisation (in shadow mode, the second). */
+export const PLACE_CODES = ['incident:shared-place', 'incident:shadow-shared-place'];
 /** How long a place's incident stays open without a new finding: the engine's window for it. */
 export const PLACE_INCIDENT_MS = 6 * 3_600_000;
 /** Accounts at one place when the engine first counts them (`SHARED_PLACE_ACCOUNTS`): level 0. */
@@ -62,6 +64,7 @@ export interface PlaceAlertsDeps {
  * far, at most one every `RESTRICTED_UPDATE_MS`, instead of one alert per account.
  */
 export class PlaceAlerts {
+  /** The open incidents by their place's name (`where`, one to one with the engine's key). */
   private readonly open = new Map<string, OpenPlace>();
   private pending: Promise<void> = Promise.resolve();
 
@@ -90,7 +93,7 @@ export class PlaceAlerts {
   fold(f: IncidentFacts): boolean {
     if (f.state !== 'restricted' || this.deps.shadow) return false;
     const where = f.reasons.map((r) => PLACE_REASON.exec(r)?.[1]).find((w) => w !== undefined);
-    const o = where === undefined ? undefined : [...this.open.values()].find((x) => x.where === where);
+    const o = where === undefined ? undefined : this.open.get(where);
     if (!o) return false;
     if (!o.restricted.includes(f.account)) o.restricted.push(f.account);
     if (!o.accounts.includes(f.account)) o.accounts.push(f.account);
@@ -104,6 +107,34 @@ export class PlaceAlerts {
     return true;
   }
 
+  /**
+   * Another node's report of an incident (its `incident:shared-place` event, see `PeerLearning`):
+   * this node takes the incident's id, accounts, restrictions and level from it, so that a
+   * restriction this node decides for the place is folded into the same incident, its updates
+   * name every account restricted on any node, and it never reports a level already reported.
+   */
+  learnt(r: PlaceFacts): void {
+    const now = Date.parse(r.ts);
+    this.forgetClosed(now);
+    const level = levelOf(r.accounts.length);
+    let o = this.open.get(r.where);
+    if (!o) {
+      o = { id: r.incidentId, place: placeOf(r.where), where: r.where, level, last: now, accounts: [], restricted: [], told: 0, shared: true, toldAt: -Infinity, timer: null };
+      this.open.set(r.where, o);
+    }
+    if (!o.shared) {
+      o.id = r.incidentId;
+      o.shared = true;
+    }
+    o.level = Math.max(o.level, level);
+    o.last = Math.max(o.last, now);
+    for (const a of r.accounts) if (!o.accounts.includes(a)) o.accounts.push(a);
+    for (const a of r.restricted) if (!o.restricted.includes(a)) o.restricted.push(a);
+    // What that report named is told; restrictions known here only still wait for their update.
+    o.told = Math.max(o.told, r.restricted.length);
+    if (r.restricted.length > 0) o.toldAt = Math.max(o.toldAt, Date.now());
+  }
+
   /** Stops the updates waiting for their turn (shutdown): the record and the console keep the restrictions. */
   stop(): void {
     for (const o of this.open.values()) if (o.timer) clearTimeout(o.timer);
@@ -112,9 +143,9 @@ export class PlaceAlerts {
   /** Updates the open incidents with a finding; returns the report to make, if the finding reaches a new level. */
   private record(f: PlaceFinding): (() => Promise<void>) | null {
     const now = Date.parse(f.ts);
-    for (const [place, o] of this.open) if (now - o.last > PLACE_INCIDENT_MS && !o.timer) this.open.delete(place);
-    const level = Math.max(0, Math.floor(Math.log2(f.accounts.length / FIRST)));
-    const known = this.open.get(f.place);
+    this.forgetClosed(now);
+    const level = levelOf(f.accounts.length);
+    const known = this.open.get(f.where);
     if (known) {
       known.last = now;
       for (const a of f.accounts) if (!known.accounts.includes(a)) known.accounts.push(a);
@@ -122,13 +153,18 @@ export class PlaceAlerts {
     if (known && level <= known.level) return null;
     const o: OpenPlace = known ?? { id: randomUUID(), place: f.place, where: f.where, level, last: now, accounts: [...f.accounts], restricted: [], told: 0, shared: false, toldAt: -Infinity, timer: null };
     o.level = level;
-    this.open.set(f.place, o);
+    this.open.set(f.where, o);
     // The report names the accounts as the finding left them, whatever comes before it is told.
     const accounts = [...o.accounts];
     return async () => {
       if (this.deps.claim && !(await this.deps.claim(`place:${f.place}`, level, PLACE_INCIDENT_MS))) return;
       await this.tell(o, f.ts, known !== undefined, accounts);
     };
+  }
+
+  /** Incidents without a finding for `PLACE_INCIDENT_MS` are closed (unless an update still waits). */
+  private forgetClosed(now: number): void {
+    for (const [where, o] of this.open) if (now - o.last > PLACE_INCIDENT_MS && !o.timer) this.open.delete(where);
   }
 
   private async tellRestricted(o: OpenPlace): Promise<void> {
@@ -149,4 +185,15 @@ export class PlaceAlerts {
     this.deps.logger.warn({ place: o.where, accounts: o.accounts.length, restricted: o.restricted.length, incidentId: o.id }, 'accounts mailing strangers from one new place');
     if (!this.deps.shadow) await this.deps.notify(facts);
   }
+}
+
+/** The level of a report naming `accounts` accounts: 0 from four, then one more each time they double. */
+function levelOf(accounts: number): number {
+  return Math.max(0, Math.floor(Math.log2(accounts / FIRST)));
+}
+
+/** The engine's key of a place from its name in reasons (`scoreSharedPlace`): "network X" is X, "country C" is "country:C". */
+function placeOf(where: string): string {
+  if (where.startsWith('country ')) return `country:${where.slice('country '.length)}`;
+  return where.startsWith('network ') ? where.slice('network '.length) : where;
 }

@@ -34,7 +34,7 @@ describe.skipIf(missing !== null)('two nodes learning from each other', () => {
   const prefixes: string[] = [];
   let hop: NextHop | undefined;
 
-  async function cluster(extra: Record<string, unknown> = {}): Promise<[TestGateway, TestGateway]> {
+  async function cluster(extra: Record<string, unknown> = {}, others: string[] = []): Promise<[TestGateway, TestGateway]> {
     hop ??= await startNextHop({ rcptReply: (a) => (a.startsWith('invalid') ? '550 5.1.1 User unknown' : undefined) });
     const spec: ClusterSpec = {
       storeUrl: await schemas.create(),
@@ -46,7 +46,8 @@ describe.skipIf(missing !== null)('two nodes learning from each other', () => {
     prefixes.push(spec.keyPrefix);
     const nodes: TestGateway[] = [];
     for (const nodeId of ['node-a', 'node-b']) {
-      const gw = await startTestGateway({ nextHopPort: hop.port, accounts: [{ address: VICTIM }], config: clusterConfig(spec), nodeId });
+      const accounts = nodeId === 'node-a' ? [{ address: VICTIM }, ...others.map((address) => ({ address }))] : [];
+      const gw = await startTestGateway({ nextHopPort: hop.port, accounts, config: clusterConfig(spec), nodeId });
       running.push(gw);
       // Three weeks of the owner's mail from the office, as each node's warm-up would have read it.
       feedHistory(gw.gateway.policy, { account: VICTIM, ip: HOME_IP, client: CLIENT, days: 21, contacts: CONTACTS });
@@ -165,5 +166,36 @@ describe.skipIf(missing !== null)('two nodes learning from each other', () => {
     expect(alerts()).toBe(1);
     expect(b.gateway.policy.engine.stateOf(VICTIM)).toBe('restricted');
     expect(a.gateway.policy.engine.stateOf(VICTIM)).toBe('restricted');
+  });
+
+  it('reports a list of stolen passwords spread over both nodes as one incident, without an alert per restricted account', { timeout: 60_000 }, async () => {
+    const staff = Array.from({ length: 11 }, (_, i) => `staff${i}@example.co.jp`);
+    const [a, b] = await cluster({}, staff);
+    for (const gw of [a, b]) for (const [i, account] of staff.entries()) feedHistory(gw.gateway.policy, { account, ip: `192.0.2.${20 + i}`, client: CLIENT, days: 21, contacts: CONTACTS });
+    // One account after another, from fresh addresses of one provider in Vietnam, alternating over the nodes.
+    for (const [i, account] of staff.entries()) {
+      const started = Date.now();
+      const t = proxiedTransport((i % 2 === 0 ? a : b).starttlsPort, `14.160.${10 + i}.7`, { user: account, pass: PASSWORD });
+      await t.sendMail({ from: account, to: [`lead${i}@prospects${i}.example`, `lead${i}@prospects${i + 10}.example`], subject: `Document shared with you ${i}`, text: `Open the document: http://docs-share.example/${i}` }).catch(() => undefined);
+      t.close();
+      // Each node has learnt the other's last message before the next one (about a second).
+      await new Promise((r) => setTimeout(r, Math.max(0, 1200 - (Date.now() - started))));
+    }
+    await a.gateway.policy.settled();
+    await b.gateway.policy.settled();
+    const restricted: string[] = [];
+    for (const s of staff) if ((await a.gateway.store.accounts.get(s))?.state === 'restricted') restricted.push(s);
+    expect(restricted.length).toBeGreaterThan(0);
+    const text = (m: { raw: Buffer }) => Buffer.from(m.raw.toString().split('\r\n\r\n')[1].replace(/\r\n/g, ''), 'base64').toString('utf8');
+    const toAdmins = () => hop!.messages.filter((m) => m.rcpts.includes('it@example.co.jp')).map(text);
+    expect(await waitFor(() => toAdmins().some((body) => body.includes('Restricted so far')), 5000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    // One incident for the cluster: one opening, every report under one id, whichever node made it.
+    const reports = await a.gateway.store.events.query({ codes: ['incident:shared-place'], limit: 100 });
+    expect(new Set(reports.map((e) => e.data.incidentId)).size).toBe(1);
+    expect(reports.filter((e) => e.data.update !== true)).toHaveLength(1);
+    // No alert of its own for a restricted account of the list; its owner is told as ever.
+    expect(toAdmins().filter((body) => /^At .+ Mailwarden restricted the account/m.test(body))).toEqual([]);
+    for (const s of restricted) expect(hop!.messages.some((m) => m.rcpts.includes(s) && text(m).includes('was suspended'))).toBe(true);
   });
 });

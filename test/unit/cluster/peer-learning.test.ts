@@ -8,7 +8,9 @@ import { LivePolicy } from '../../../src/incidents/live-policy.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { openSqliteStore } from '../../../src/storage/sqlite/index.js';
 import { dropPrefix, freshPrefix, redisUrl, servicesMissing } from '../../e2e/cluster/services.js';
-import { config, HOUR, submit, warmUp } from '../policy/events.js';
+import type { PlaceFacts } from '../../../src/incidents/notify/texts.js';
+import type { PlaceFinding } from '../../../src/policy/org.js';
+import { auth, config, contacts, DAY, HOUR, MIN, submit, warmUp } from '../policy/events.js';
 
 const A = 'tanaka@example.co.jp';
 const silent = createLogger('silent');
@@ -43,6 +45,42 @@ describe('learning the other nodes\u2019 engine inputs from the event record', (
     // This node's own submission reached its engine when it was decided, never from the record.
     expect(knows(policy, t + HOUR, 'own@new.example')).toBe(false);
     expect(knows(policy, t + HOUR, 'untagged@new.example')).toBe(false);
+    await store.close();
+  });
+
+  it('opens here the incident of a place found from other nodes\' submissions, and takes their reports of it', async () => {
+    const store = openSqliteStore(':memory:');
+    const found: PlaceFinding[] = [];
+    const policy = new LivePolicy(config(), async () => undefined, silent, undefined, undefined, (f) => void found.push(f));
+    const staff = Array.from({ length: 5 }, (_, i) => `staff${i}@example.co.jp`);
+    // A week of office mail for each account, in this engine's own history.
+    for (let d = 0; d < 7; d++)
+      for (let h = 9; h < 17; h++)
+        staff.forEach((a, i) => {
+          if (h === 9) policy.engine.process(auth(a, d * DAY + 9 * HOUR - MIN + i * 1000));
+          policy.engine.process(submit(a, d * DAY + h * HOUR + 5 * MIN + i * 1000, [contacts[(d + h + i) % 12]]));
+        });
+    const reports: PlaceFacts[] = [];
+    const learning = new PeerLearning(store, 'node-a', policy, silent, { places: { learnt: (r) => void reports.push(r) } });
+    await learning.start();
+    // The list worked through on node B, each account from a fresh address in Vietnam.
+    const peer = recordingAs(store, 'node-b');
+    let t = 7 * DAY + 10 * HOUR;
+    for (const [i, a] of staff.entries()) {
+      const place = { ip: `203.0.113.${20 + i}`, asn: 64_700 + i, country: 'VN' };
+      await peer.events.append({ ts: new Date().toISOString(), code: 'smtp:auth-ok', account: a, data: { ...auth(a, t, place) } });
+      t += MIN;
+      const event = submit(a, t, [`x${i}@target${i}.example`, `y${i}@target${i + 20}.example`], place);
+      await peer.events.append({ ts: new Date().toISOString(), code: 'queue:accepted', account: a, data: { ...event, verdict: 'accept', score: 0, reasons: [] } });
+    }
+    const report = { incidentId: 'named-by-node-b', ts: new Date().toISOString(), where: 'country VN', accounts: staff.slice(0, 4), restricted: [], update: false };
+    await peer.events.append({ ts: report.ts, code: 'incident:shared-place', account: null, data: { ...report } });
+    // This node's own reports are its own business.
+    await recordingAs(store, 'node-a').events.append({ ts: report.ts, code: 'incident:shared-place', account: null, data: { ...report, incidentId: 'own' } });
+    await learning.poll();
+    learning.stop();
+    expect(found.map((f) => [f.where, f.accounts.length])).toEqual([['country VN', 4], ['country VN', 5]]);
+    expect(reports).toEqual([report]);
     await store.close();
   });
 

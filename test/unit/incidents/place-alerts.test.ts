@@ -144,6 +144,45 @@ describe('the alert for many accounts at one new place', () => {
     await store.close();
   });
 
+  it('takes another node\'s report: folds this node\'s restrictions into that incident and never reports a level reported', async () => {
+    const levels: number[] = [];
+    const { a, sent, store } = alerts({ claim: async (_s, level) => (levels.push(level), true) });
+    const ts = new Date(T0 + 4 * 60_000).toISOString();
+    a.learnt({ incidentId: 'reported-by-node-a', ts, where: 'country VN', accounts: staff.slice(0, 4), restricted: [staff[1]], update: false });
+    // This node's engine finds the same place from the same inputs: already reported, nothing sent.
+    a.found(finding(5));
+    await a.settled();
+    expect(sent).toEqual([]);
+    expect(levels).toEqual([]);
+    // A restriction decided here for the place: one update of the same incident, naming the
+    // restriction the other node told and this one.
+    expect(a.fold(restriction(staff[4], 'country VN'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 400));
+    await a.settled();
+    expect(sent.map((f) => [f.incidentId, f.restricted])).toEqual([['reported-by-node-a', [staff[1], staff[4]]]]);
+    // The next level is this node's to report if it claims it first, under the same id.
+    a.found(finding(8));
+    await a.settled();
+    expect(levels).toEqual([1]);
+    expect(sent.map((f) => [f.incidentId, f.accounts.length])).toEqual([['reported-by-node-a', 5], ['reported-by-node-a', 8]]);
+    a.stop();
+    await store.close();
+  });
+
+  it('takes the id of another node\'s report for an incident it opened itself but did not report', async () => {
+    const { a, sent, store } = alerts({ claim: async () => false });
+    a.found(finding(4));
+    await a.settled();
+    expect(sent).toEqual([]);
+    a.learnt({ incidentId: 'reported-by-node-a', ts: new Date(T0 + 5 * 60_000).toISOString(), where: 'country VN', accounts: staff.slice(0, 4), restricted: [], update: false });
+    expect(a.fold(restriction(staff[6], 'country VN'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    await a.settled();
+    expect(sent.map((f) => [f.incidentId, f.restricted])).toEqual([['reported-by-node-a', [staff[6]]]]);
+    a.stop();
+    await store.close();
+  });
+
   it('folds nothing in shadow mode', async () => {
     const { a, store } = alerts({ shadow: true });
     a.found(finding(4));
