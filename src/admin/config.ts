@@ -31,6 +31,10 @@ export const adminConfigSchema = z
       })
       .prefault({})
       .describe('Throttling of console sign-in, per address and per administrator.'),
+    publicUrl: z
+      .union([z.url({ protocol: /^https?$/ }), z.literal('')])
+      .default('')
+      .describe('The console\'s address as administrators reach it (for example https://mail-admin.example.co.jp/). When set, alert mails and webhooks to administrators link to the page of the account or incident. Empty: no links.'),
     totpIssuer: z.string().default('Mailwarden').describe('Issuer name shown in authenticator apps next to the administrator name.'),
     webRoot: z
       .string()

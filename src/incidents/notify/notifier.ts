@@ -16,11 +16,17 @@ export interface NotifierOptions {
   lang: Lang;
   lifetimeHours: number;
   retryDelayMs?: number;
+  /** The console's address (`admin.publicUrl`): administrators' alerts link to its pages. */
+  consoleUrl?: string;
 }
 
 /** The notifier of a gateway's configuration. */
-export function notifierFor(config: { notifications: NotificationsConfig; hostname: string; lang: Lang; delivery: { lifetimeHours: number } }, store: Store, logger: Logger): Notifier {
-  return new Notifier({ config: config.notifications, store, logger, hostname: config.hostname, lang: config.lang, lifetimeHours: config.delivery.lifetimeHours });
+export function notifierFor(
+  config: { notifications: NotificationsConfig; hostname: string; lang: Lang; delivery: { lifetimeHours: number }; admin?: { publicUrl: string } },
+  store: Store,
+  logger: Logger,
+): Notifier {
+  return new Notifier({ config: config.notifications, store, logger, hostname: config.hostname, lang: config.lang, lifetimeHours: config.delivery.lifetimeHours, consoleUrl: config.admin?.publicUrl });
 }
 
 /**
@@ -58,6 +64,7 @@ export class Notifier {
       sessionsClosed: evidence.sessionsClosed,
       appPasswordsRevoked: evidence.appPasswordsRevoked,
       update: change.state === 'active',
+      ...this.link(`accounts/${encodeURIComponent(change.account)}`),
     };
     const folded = this.fold?.(facts) === true;
     if (!folded) await this.mailAdmins(facts);
@@ -91,8 +98,9 @@ export class Notifier {
    * accounts mailing strangers from one new place. Its deduplication and updates are the
    * caller's (`PlaceAlerts`).
    */
-  async place(f: PlaceFacts): Promise<void> {
+  async place(told: PlaceFacts): Promise<void> {
     const cfg = this.o.config;
+    const f: PlaceFacts = { ...told, ...this.link(`incidents/place/${encodeURIComponent(told.incidentId)}`) };
     const data = { incidentId: f.incidentId, place: f.where };
     if (cfg.adminEmails.length > 0) {
       const other = this.o.lang === 'ja' ? 'en' : 'ja';
@@ -100,6 +108,13 @@ export class Notifier {
       await this.enqueue(cfg.adminEmails, placeSubject(f, this.o.lang), body, { account: null, header: `X-Mailwarden-Incident: ${f.incidentId}`, data });
     }
     for (const hook of cfg.webhooks) void this.callWebhook(hook, placePayloadFor(hook.format, f), null, data);
+  }
+
+  /** `{ console }`: the console's page at `route` (its hash route), when the console's address is configured. */
+  private link(route: string): { console?: string } {
+    const base = this.o.consoleUrl;
+    if (!base) return {};
+    return { console: `${base.replace(/#.*$/, '').replace(/\/*$/, '/')}#/${route}` };
   }
 
   private async mailAdmins(f: IncidentFacts): Promise<void> {

@@ -12,6 +12,8 @@ export interface IncidentFacts {
   sessionsClosed: number;
   appPasswordsRevoked: number;
   update: boolean;
+  /** The account's page in the console, when its address is configured (`admin.publicUrl`). */
+  console?: string;
 }
 
 const t = {
@@ -33,6 +35,7 @@ const t = {
     en: 'Next steps: reset the password, check the user\'s devices for malware, review the quarantine, warn recipients if spam went out; then release the account in the console or with "mailwarden account release".',
     ja: '次の対応: パスワードを再設定し、利用者の端末をマルウェア検査し、隔離メールを確認し、スパムが送られた相手には注意を促してください。その後、管理画面または "mailwarden account release" で停止を解除します。',
   },
+  console: { en: 'In the console: {url}', ja: '管理画面: {url}' },
   user: {
     en: 'Your mail account {account} was suspended because mail that looked like spam was sent from it. If you did not send it, your password may have been stolen. Contact your IT administrator.',
     ja: 'あなたのメールアカウント {account} から迷惑メールとみられる送信があったため、送信を停止しました。心当たりがない場合はパスワードが盗まれた可能性があります。IT 管理者に連絡してください。',
@@ -49,8 +52,13 @@ export function adminBody(f: IncidentFacts, lang: Lang): string {
   if (f.state === 'active') return say(t.leadReleased, params, lang);
   const lines = [say(f.state === 'restricted' ? t.lead : t.leadWatch, params, lang), '', say(t.why, {}, lang), ...f.reasons.map((r) => `  - ${reasonText(r, lang)}`)];
   if (f.state === 'restricted') lines.push('', say(t.done, params, lang), '', say(t.next, params, lang));
-  lines.push('', `incident: ${f.incidentId}`);
+  lines.push('', ...consoleLine(f.console, lang), `incident: ${f.incidentId}`);
   return lines.join('\n');
+}
+
+/** The line that links to the console's page, when there is one. */
+function consoleLine(url: string | undefined, lang: Lang): string[] {
+  return url ? [say(t.console, { url }, lang)] : [];
 }
 
 export function userBody(f: IncidentFacts, lang: Lang): string {
@@ -117,6 +125,8 @@ export interface PlaceFacts {
   /** Accounts of the incident restricted so far (their own alerts folded into this incident's updates). */
   restricted: string[];
   update: boolean;
+  /** The incident's page in the console, when its address is configured (`admin.publicUrl`). */
+  console?: string;
 }
 
 const p = {
@@ -149,7 +159,7 @@ export function placeBody(f: PlaceFacts, lang: Lang): string {
   const params = { ts: f.ts, n: f.accounts.length, where: placeText(f.where, lang) };
   const lines = [...(f.update ? [say(p.update, {}, lang), ''] : []), say(p.lead, params, lang), '', say(p.accounts, {}, lang), ...f.accounts.map((a) => `  - ${a}`)];
   if (f.restricted.length > 0) lines.push('', say(p.restricted, {}, lang), ...f.restricted.map((a) => `  - ${a}`));
-  lines.push('', say(p.done, {}, lang), '', say(p.next, {}, lang), '', `incident: ${f.incidentId}`);
+  lines.push('', say(p.done, {}, lang), '', say(p.next, {}, lang), '', ...consoleLine(f.console, lang), `incident: ${f.incidentId}`);
   return lines.join('\n');
 }
 
