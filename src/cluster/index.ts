@@ -15,6 +15,7 @@ import { Claims } from './claims.js';
 import { ClusterCounters } from './counters.js';
 import { RedisLink, redactUrl, type LinkState } from './link.js';
 import { ClusterPolicy } from './policy.js';
+import { InputChannel } from './inputs.js';
 import { PeerLearning, recordingAs, type PeerTargets } from './peer-learning.js';
 import { RestrictionBus, type FollowTarget } from './restrictions.js';
 
@@ -91,14 +92,15 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   if (!o.redis.url) return singleNode;
   const node = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const logger = o.logger.child({ node });
-  const store = recordingAs(o.store, node);
+  const link = new RedisLink(o.redis, logger, (state, error) => record(state, error));
+  const inputs = new InputChannel(link, o.redis, logger);
+  const store = recordingAs(o.store, node, (e) => inputs.publish(e));
   const record = (state: LinkState, error: string) => {
     const data = { node, url: redactUrl(o.redis.url), mode: o.redis.onUnavailable, ...(state === 'down' ? { error } : {}) };
     store.events.append({ ts: new Date().toISOString(), code: `cluster:redis-${state}`, account: null, data }).catch((err: unknown) => {
       logger.error({ err }, 'event could not be recorded');
     });
   };
-  const link = new RedisLink(o.redis, logger, record);
   const counters = new ClusterCounters(link.redis);
   const bus = new RestrictionBus(link, o.redis, node, logger);
   const bans = new SharedBans(link, parseGuardConfig(o.guard), logger);
@@ -114,17 +116,20 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     shareBan: (e) => bans.share(e),
     announce: (change) => bus.announce(change),
     follow: (target) => bus.follow(target),
-    recording: (store) => recordingAs(store, node),
+    recording: (store) => recordingAs(store, node, (e) => inputs.publish(e)),
     claim: (change) => claims.change(change),
     forgetClaim: (account) => claims.forget(account),
     claimRise: (subject, level, ms) => claims.rise(subject, level, ms),
     shareId: (subject, proposed, ms) => claims.share(subject, proposed, ms),
     async learnFromPeers(live, targets) {
-      peers = new PeerLearning(store, node, live, logger, targets);
-      await peers.start();
+      const learning = new PeerLearning(store, node, live, logger, targets);
+      peers = learning;
+      await learning.start();
+      await inputs.subscribe((e) => learning.receive(e));
     },
     async stop() {
       peers?.stop();
+      inputs.stop();
       await bus.stop();
       await link.stop();
     },

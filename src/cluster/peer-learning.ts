@@ -24,18 +24,20 @@ import type { NewEvent, Store, StoredEvent } from '../storage/ports/index.js';
 export class PeerLearning {
   private readonly follower: RecordFollower;
   private learnt = 0;
+  /** Events learnt from the fast path (`receive`) by their node's name and number, with when: the record's copy is skipped. */
+  private readonly fast = new Map<string, number>();
 
   constructor(
     store: Store,
     private readonly node: string,
     private readonly policy: LivePolicy,
-    logger: Logger,
+    private readonly logger: Logger,
     private readonly peers: PeerTargets = {},
     intervalMs = 500,
   ) {
     // Only learning waits: limits, restrictions and this node's own decisions do not depend on it.
-    const failed = (err: unknown) => logger.error({ err }, 'could not read the other nodes\u2019 engine inputs from the event record');
-    this.follower = new RecordFollower((q) => store.events.query(q), [...SESSION_INPUT_CODES, ...PLACE_CODES], (e) => this.learn(e), failed, intervalMs);
+    const failed = (err: unknown) => this.logger.error({ err }, 'could not read the other nodes\u2019 engine inputs from the event record');
+    this.follower = new RecordFollower((q) => store.events.query(q), LEARNT_CODES, (e) => this.fromRecord(e), failed, intervalMs);
   }
 
   /** Follows from the newest event on: what came before, the engine learnt when it warmed up. */
@@ -51,10 +53,41 @@ export class PeerLearning {
   async poll(): Promise<number> {
     const before = this.learnt;
     await this.follower.poll();
+    // The record is read 10 s behind its newest events (`EventCursor`): a fast copy older than
+    // a minute has been skipped there already.
+    const old = Date.now() - 60_000;
+    for (const [key, at] of this.fast) if (at < old) this.fast.delete(key);
     return this.learnt - before;
   }
 
+  /**
+   * An engine input another node published as it recorded it (`InputChannel`): learnt at once,
+   * and skipped when the event record brings it again. Returns whether it was learnt.
+   */
+  receive(e: NewEvent): boolean {
+    const key = keyOf(e.data);
+    if (key === null || e.data.node === this.node || !LEARNT_CODES.includes(e.code) || this.fast.has(key)) return false;
+    this.fast.set(key, Date.now());
+    this.learn({ ...e, id: 0 });
+    return true;
+  }
+
+  private fromRecord(e: StoredEvent): void {
+    const key = keyOf(e.data);
+    if (key !== null && this.fast.has(key)) return;
+    this.learn(e);
+  }
+
+  /** One event, whichever way it came; one that cannot be learnt is logged and leaves the others alone. */
   private learn(e: StoredEvent): void {
+    try {
+      this.learnOne(e);
+    } catch (err) {
+      this.logger.error({ err, code: e.code, account: e.account }, 'another node\u2019s engine input could not be learnt');
+    }
+  }
+
+  private learnOne(e: StoredEvent): void {
     const from = (e.data as { node?: unknown }).node;
     // Untagged: written by a single-node gateway or a tool, learnt when the engine warmed up.
     if (typeof from !== 'string' || from === this.node) return;
@@ -88,16 +121,34 @@ export interface PeerTargets {
   places?: { learnt(report: PlaceFacts): void };
 }
 
+/** What a node learns from the others: their engine inputs and their reports of the organisation's incidents. */
+export const LEARNT_CODES = [...SESSION_INPUT_CODES, ...PLACE_CODES];
+
+/** The number of the last event this process recorded through any `recordingAs` (a node's wrappers share it). */
+let recordedSeq = 0;
+
+/** An event's name in the cluster: its node and its number there (`recordingAs`); null for an untagged one. */
+function keyOf(data: Record<string, unknown>): string | null {
+  return typeof data.node === 'string' && typeof data.seq === 'number' ? `${data.node}#${data.seq}` : null;
+}
+
 /**
  * The store as one node of a cluster writes to it: every event it records carries the node's
- * name (`data.node`), so that the other nodes tell its engine inputs from their own.
+ * name (`data.node`), so that the other nodes tell its engine inputs from their own, and its
+ * number on this node (`data.seq`), so that an event that reaches them twice (published, then
+ * read from the record) is learnt once. Once recorded, an event the other nodes learn from is
+ * handed to `recorded` (the fast path, `InputChannel`).
  */
-export function recordingAs(store: Store, node: string): Store {
+export function recordingAs(store: Store, node: string, recorded?: (e: NewEvent) => void): Store {
   const events = store.events;
   return {
     ...store,
     events: {
-      append: (e: NewEvent) => events.append({ ...e, data: { ...e.data, node } }),
+      append: async (e: NewEvent) => {
+        const tagged = { ...e, data: { ...e.data, node, seq: ++recordedSeq } };
+        await events.append(tagged);
+        if (recorded && LEARNT_CODES.includes(e.code)) recorded(tagged);
+      },
       query: (q) => events.query(q),
     },
   };

@@ -141,9 +141,10 @@ describe.skipIf(missing !== null)('two nodes learning from each other', () => {
     let accepted = 0;
     let attempts = 0;
     const restricted = async () => (await a.gateway.store.accounts.get(VICTIM))?.state === 'restricted';
-    // One message every 400 ms at the most, whatever the machine's speed: the figures below depend
-    // on how many messages pass while the other node's inputs are on their way (about a second).
-    for (let i = 0, next = Date.now(); i < 120 && !(await restricted()); i++, next += 400) {
+    // One message every 100 ms at the most, whatever the machine's speed: the figures below depend
+    // on how many messages pass while the other node's inputs are on their way (milliseconds on
+    // the Redis channel; up to a second from the event record alone).
+    for (let i = 0, next = Date.now(); i < 120 && !(await restricted()); i++, next += 100) {
       if (next > Date.now()) await new Promise((r) => setTimeout(r, next - Date.now()));
       const node = i % 2 === 0 ? a : b;
       attempts++;
@@ -154,9 +155,10 @@ describe.skipIf(missing !== null)('two nodes learning from each other', () => {
     expect(await restricted()).toBe(true);
     const taken = await a.gateway.store.events.query({ codes: ['queue:accepted'], account: VICTIM, limit: 1000 });
     expect(taken.length).toBeLessThanOrEqual(accepted);
-    // Half of the attack on each node, judged together: restricted at its 7th to 9th message here,
-    // where engines that learnt only their own half took 13 or 14.
-    expect(attempts).toBeLessThanOrEqual(11);
+    // Half of the attack on each node, judged together: restricted at its 7th message, as one node
+    // alone restricts it; from the event record alone, 8th or 9th; engines that learnt only their
+    // own half took 13 or 14.
+    expect(attempts).toBeLessThanOrEqual(7);
     // Both engines decide the restriction; the first to claim it acts, once for the cluster.
     const alerts = () => hop!.messages.filter((m) => m.rcpts.includes('it@example.co.jp')).length;
     expect(await waitFor(() => alerts() > 0, 5000)).toBe(true);
@@ -171,6 +173,8 @@ describe.skipIf(missing !== null)('two nodes learning from each other', () => {
   it('reports a list of stolen passwords spread over both nodes as one incident, without an alert per restricted account', { timeout: 60_000 }, async () => {
     const staff = Array.from({ length: 11 }, (_, i) => `staff${i}@example.co.jp`);
     const [a, b] = await cluster({}, staff);
+    // The next hop is shared with the tests before: only what this one sends counts.
+    const before = hop!.messages.length;
     for (const gw of [a, b]) for (const [i, account] of staff.entries()) feedHistory(gw.gateway.policy, { account, ip: `192.0.2.${20 + i}`, client: CLIENT, days: 21, contacts: CONTACTS });
     // One account after another, from fresh addresses of one provider in Vietnam, alternating over the nodes.
     for (const [i, account] of staff.entries()) {
@@ -187,7 +191,7 @@ describe.skipIf(missing !== null)('two nodes learning from each other', () => {
     for (const s of staff) if ((await a.gateway.store.accounts.get(s))?.state === 'restricted') restricted.push(s);
     expect(restricted.length).toBeGreaterThan(0);
     const text = (m: { raw: Buffer }) => Buffer.from(m.raw.toString().split('\r\n\r\n')[1].replace(/\r\n/g, ''), 'base64').toString('utf8');
-    const toAdmins = () => hop!.messages.filter((m) => m.rcpts.includes('it@example.co.jp')).map(text);
+    const toAdmins = () => hop!.messages.slice(before).filter((m) => m.rcpts.includes('it@example.co.jp')).map(text);
     expect(await waitFor(() => toAdmins().some((body) => body.includes('Restricted so far')), 5000)).toBe(true);
     await new Promise((r) => setTimeout(r, 1500));
     // One incident for the cluster: one opening, every report under one id, whichever node made it.
@@ -196,6 +200,6 @@ describe.skipIf(missing !== null)('two nodes learning from each other', () => {
     expect(reports.filter((e) => e.data.update !== true)).toHaveLength(1);
     // No alert of its own for a restricted account of the list; its owner is told as ever.
     expect(toAdmins().filter((body) => /^At .+ Mailwarden restricted the account/m.test(body))).toEqual([]);
-    for (const s of restricted) expect(hop!.messages.some((m) => m.rcpts.includes(s) && text(m).includes('was suspended'))).toBe(true);
+    for (const s of restricted) expect(hop!.messages.slice(before).some((m) => m.rcpts.includes(s) && text(m).includes('was suspended'))).toBe(true);
   });
 });

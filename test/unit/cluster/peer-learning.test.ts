@@ -3,6 +3,7 @@ import { redisConfigSchema } from '../../../src/cluster/config.js';
 import { RedisLink } from '../../../src/cluster/link.js';
 import { PeerLearning, recordingAs } from '../../../src/cluster/peer-learning.js';
 import { Claims } from '../../../src/cluster/claims.js';
+import { InputChannel } from '../../../src/cluster/inputs.js';
 import type { StateChange } from '../../../src/events/replay.js';
 import { LivePolicy } from '../../../src/incidents/live-policy.js';
 import { createLogger } from '../../../src/observability/logger.js';
@@ -112,7 +113,52 @@ describe('learning the other nodes\u2019 engine inputs from the event record', (
     const store = openSqliteStore(':memory:');
     await recordingAs(store, 'node-b').events.append({ ts: new Date().toISOString(), code: 'smtp:auth-ok', account: A, data: { type: 'auth', ip: '192.0.2.1' } });
     const [e] = await recordingAs(store, 'node-a').events.query({ codes: ['smtp:auth-ok'] });
-    expect(e.data).toEqual({ type: 'auth', ip: '192.0.2.1', node: 'node-b' });
+    expect(e.data).toEqual({ type: 'auth', ip: '192.0.2.1', node: 'node-b', seq: expect.any(Number) });
+    await store.close();
+  });
+
+  it('hands each engine input it records to the fast path, numbered apart from every other event of the node', async () => {
+    const store = openSqliteStore(':memory:');
+    const published: { code: string; node: unknown; seq: unknown }[] = [];
+    const hook = (e: { code: string; data: Record<string, unknown> }) => void published.push({ code: e.code, node: e.data.node, seq: e.data.seq });
+    // The cluster's own writer and the gateway's, as one node has both.
+    const [one, two] = [recordingAs(store, 'node-b', hook), recordingAs(store, 'node-b', hook)];
+    await one.events.append({ ts: new Date().toISOString(), code: 'smtp:auth-ok', account: A, data: { type: 'auth', ip: '192.0.2.1' } });
+    await two.events.append({ ts: new Date().toISOString(), code: 'policy:refused', account: A, data: { type: 'cluster-refused' } });
+    await one.events.append({ ts: new Date().toISOString(), code: 'cluster:redis-down', account: null, data: {} });
+    await two.events.append({ ts: new Date().toISOString(), code: 'incident:shared-place', account: null, data: { incidentId: 'x' } });
+    expect(published.map((p) => p.code)).toEqual(['smtp:auth-ok', 'policy:refused', 'incident:shared-place']);
+    expect(new Set(published.map((p) => p.seq)).size).toBe(3);
+    expect(published.every((p) => p.node === 'node-b')).toBe(true);
+    await store.close();
+  });
+
+  it('learns a published input at once, and once: neither again from the record, nor twice, nor its own', async () => {
+    const store = openSqliteStore(':memory:');
+    const policy = new LivePolicy(config(), async () => undefined, silent);
+    const t = warmUp(policy.engine, A) + 10 * HOUR;
+    const guarded: string[] = [];
+    const learning = new PeerLearning(store, 'node-a', policy, silent, { guard: { learn: (x) => void guarded.push(x.ip) } });
+    await learning.start();
+    const fast: Parameters<PeerLearning['receive']>[0][] = [];
+    const peer = recordingAs(store, 'node-b', (e) => void fast.push(e));
+    const event = submit(A, t + 60_000, ['peer@new.example']);
+    await peer.events.append({ ts: new Date().toISOString(), code: 'queue:accepted', account: A, data: { ...event, verdict: 'accept', score: 0, reasons: [] } });
+    await peer.events.append({ ts: new Date().toISOString(), code: 'smtp:auth-failed', account: A, data: { ...auth(A, t + 61_000, { ip: '203.0.113.5', ok: false }) } });
+    expect(fast).toHaveLength(2);
+    // Learnt before any read of the record.
+    expect(fast.map((e) => learning.receive(e))).toEqual([true, true]);
+    expect(knows(policy, t + HOUR, 'peer@new.example')).toBe(true);
+    expect(learning.receive(fast[0])).toBe(false);
+    // The record brings the same two events: nothing is learnt again, the failed login counted once.
+    expect(await learning.poll()).toBe(0);
+    expect(guarded).toEqual(['203.0.113.5']);
+    // Its own node's events and untagged ones are never learnt from the channel.
+    const own: Parameters<PeerLearning['receive']>[0][] = [];
+    await recordingAs(store, 'node-a', (e) => void own.push(e)).events.append({ ts: new Date().toISOString(), code: 'smtp:auth-ok', account: A, data: { type: 'auth', account: A, ip: '192.0.2.9', ok: true } });
+    expect(learning.receive(own[0])).toBe(false);
+    expect(learning.receive({ ts: new Date().toISOString(), code: 'smtp:auth-ok', account: A, data: { type: 'auth', account: A, ip: '192.0.2.9', ok: true } })).toBe(false);
+    learning.stop();
     await store.close();
   });
 });
@@ -143,6 +189,31 @@ describe('acting on a change of state once', () => {
 });
 
 const missing = await servicesMissing({ redis: true });
+
+describe.skipIf(missing !== null)('the fast path of peer learning through Redis', () => {
+  const prefix = freshPrefix();
+  afterAll(() => dropPrefix(prefix));
+
+  it('delivers what one node publishes to the others within milliseconds', async () => {
+    const cfg = redisConfigSchema.parse({ url: redisUrl, keyPrefix: prefix });
+    const links = [new RedisLink(cfg, silent, () => undefined), new RedisLink(cfg, silent, () => undefined)];
+    await Promise.all(links.map((l) => l.start()));
+    const [a, b] = links.map((l) => new InputChannel(l, cfg, silent));
+    try {
+      const got: { code: string; at: number }[] = [];
+      await b.subscribe((e) => void got.push({ code: e.code, at: Date.now() }));
+      const sent = Date.now();
+      a.publish({ ts: new Date().toISOString(), code: 'smtp:auth-ok', account: A, data: { node: 'node-a', seq: 1, type: 'auth' } });
+      for (const end = Date.now() + 2000; got.length === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
+      expect(got.map((g) => g.code)).toEqual(['smtp:auth-ok']);
+      expect(got[0].at - sent).toBeLessThan(1000);
+    } finally {
+      a.stop();
+      b.stop();
+      await Promise.all(links.map((l) => l.stop()));
+    }
+  });
+});
 
 describe.skipIf(missing !== null)('claiming a change in Redis', () => {
   const prefix = freshPrefix();
