@@ -192,6 +192,8 @@ export class LivePolicy implements PolicyPort {
     if (e.code === 'policy:refused' && d.type === 'submit' && Array.isArray(d.reasons) && typeof d.reasons[0] === 'string') {
       return this.engine.refused(d as unknown as SubmitEvent, d.reasons[0]).changes;
     }
+    // Held for review where it was decided: an attempt again, never mail that was sent.
+    if (e.code === 'queue:held' && d.type === 'submit') return this.engine.held(d as unknown as SubmitEvent).changes;
     if (d.type === 'sender-refused' && e.account) {
       return this.engine.senderRefused(e.account, e.ts, senderReason(String(d.address ?? ''), d.field === 'MAIL FROM' || d.field === 'Sender header' ? d.field : 'From header'));
     }

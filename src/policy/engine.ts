@@ -94,6 +94,16 @@ export class DetectionEngine {
   }
 
   /**
+   * A submission that was held for review where it was decided (a node's record, read when
+   * warming or learning from another node): judged and counted like any attempt, its score moving
+   * the account's risk, but never accepted, so that it teaches nothing: it was not sent, whatever
+   * this engine would say of it now.
+   */
+  held(event: SubmitEvent, ts = parseTimestamp(event.ts)): EngineOutput {
+    return decideSubmit(event, ts, this.account(event.account), this.org, this.cfg, undefined, true);
+  }
+
+  /**
    * A submission refused for its sender (see `src/policy/identity.ts`): the gateway refused it in
    * the SMTP session, or replay refuses it here. Nothing was sent and nothing is learnt; the
    * attempt adds `scoring.senderRefusedRisk` to the account's risk, so that a run of attempts to

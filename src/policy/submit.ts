@@ -28,8 +28,10 @@ export interface Outcome {
  * `refusedBefore` is set for a message that a policy in front of the engine has already refused
  * (a cluster-wide limit): it is judged and counted like any attempt, and its score moves the
  * account's risk, but it is deferred whatever the engine thinks, so it teaches nothing.
+ * `heldBefore` is set for a message the record shows held for review: never accepted, so it
+ * teaches nothing either.
  */
-export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org: OrgMemory, cfg: DetectionConfig, refusedBefore?: string): Outcome {
+export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org: OrgMemory, cfg: DetectionConfig, refusedBefore?: string, heldBefore = false): Outcome {
   if (Number.isNaN(a.born)) a.born = ts;
   expireProbation(a, ts, cfg.probation);
   a.bulk = a.declaredBulk || a.inCampaign(ts);
@@ -52,8 +54,9 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   // stolen passwords, with a message or two each, which its risk alone would leave on watch.
   const listed = verdict === 'hold' && s.placeAccounts >= SHARED_PLACE_RESTRICT ? cfg.scoring.restrictRisk : 0;
   const changes = a.state === 'restricted' ? NO_CHANGES : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring, hammering + listed);
-  // The message that tips the account over is kept for review rather than sent.
-  if (verdict === 'accept' && a.state === 'restricted') verdict = 'hold';
+  // The message that tips the account over is kept for review rather than sent; so was one held
+  // where it was decided (`DetectionEngine.held`).
+  if (verdict === 'accept' && (a.state === 'restricted' || heldBefore)) verdict = 'hold';
   // Only accepted mail makes its place the account's own, and teaches what is usual.
   if (verdict === 'accept') {
     // Whether it came from a place not yet the account's own is judged before the place is remembered.

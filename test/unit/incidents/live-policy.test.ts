@@ -15,17 +15,20 @@ function recordOf(rows: StoredEvent[]): Store {
 }
 
 /** A live engine warmed with the account's history, then one message to a stranger as the record holds it; and that message's time. */
-async function warmedWith(kind: 'cluster-refused' | 'engine-refused' | 'submit'): Promise<{ policy: LivePolicy; t: number }> {
+async function warmedWith(kind: 'cluster-refused' | 'engine-refused' | 'held' | 'submit'): Promise<{ policy: LivePolicy; t: number }> {
   const policy = new LivePolicy(config(), async () => undefined, createLogger('silent'));
   const t = warmUp(policy.engine, A) + 10 * HOUR;
   const event = submit(A, t, [STRANGER]);
   const data =
     kind === 'submit'
       ? { ...event, verdict: 'accept', score: 0, reasons: [] }
+      : kind === 'held'
+        ? { ...event, verdict: 'hold', score: 80, reasons: ['score 80 reached the hold threshold 70'] }
       : kind === 'engine-refused'
         ? { ...event, verdict: 'defer', score: 0, reasons: ['over limit: 11 messages in a minute (limit 10)'] }
         : { ...event, type: 'cluster-refused', verdict: 'defer', score: 3, reasons: ['cluster over limit: 11 messages in a minute across all nodes (limit 10)'] };
-  const rows: StoredEvent[] = [{ id: 1, ts: new Date().toISOString(), code: kind === 'submit' ? 'queue:accepted' : 'policy:refused', account: A, data }];
+  const code = kind === 'submit' ? 'queue:accepted' : kind === 'held' ? 'queue:held' : 'policy:refused';
+  const rows: StoredEvent[] = [{ id: 1, ts: new Date().toISOString(), code, account: A, data }];
   // Recent enough for the warming window whatever the simulated time of the event.
   expect(await policy.warm(recordOf(rows), 36_500)).toBe(1);
   return { policy, t };
@@ -40,6 +43,12 @@ describe('warming the live engine from the event record', () => {
 
   it('counts a message its engine deferred as an attempt, never as mail sent, whatever the engine would say now', async () => {
     const { policy, t } = await warmedWith('engine-refused');
+    const d = policy.engine.process(submit(A, t + 2 * HOUR, [STRANGER])).decision!;
+    expect(d.reasons.join(' ')).toMatch(/never mailed before/);
+  });
+
+  it('counts a message held for review as an attempt, never as mail sent, whatever the engine would say now', async () => {
+    const { policy, t } = await warmedWith('held');
     const d = policy.engine.process(submit(A, t + 2 * HOUR, [STRANGER])).decision!;
     expect(d.reasons.join(' ')).toMatch(/never mailed before/);
   });
