@@ -99,8 +99,16 @@ export class Pipeline implements SubmissionPorts {
       createdAt: s.receivedAt.toISOString(),
       expiresAt,
     });
-    const recorded = this.deps.store.events.append({ ts: event.ts, code: held ? 'queue:held' : 'queue:accepted', account: s.account, data });
-    await Promise.all([committed, recorded]);
+    const recorded = this.deps.store.events.append({ ts: event.ts, code: held ? 'queue:held' : 'queue:accepted', account: s.account, data }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    // The queue decides the answer: a message it holds is answered 250 (and will be delivered,
+    // bounced or held), one it could not store is refused for the client to retry (a full disk:
+    // 452 4.3.1). A lost record of it is logged, never a reason to have the client send it twice.
+    await committed;
+    const unrecorded = await recorded;
+    if (unrecorded) this.deps.logger.error({ err: unrecorded, queueId: id, account: s.account }, 'message queued, but its event could not be recorded');
     this.deps.logger.info({ queueId: id, account: s.account, rcpts: s.rcpts.length, size: s.raw.length, verdict: decision.verdict }, 'message accepted');
     return { queueId: id, held };
   }

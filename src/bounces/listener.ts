@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
-import { GatewayError } from '../errors/catalogue.js';
+import { GatewayError, isStorageFull } from '../errors/catalogue.js';
 import type { Logger } from '../observability/logger.js';
 import type { BouncesConfig } from './config.js';
 import type { BounceIntake } from './intake.js';
@@ -132,6 +132,6 @@ export class BounceListener {
 
   private internal(err: unknown): GatewayError {
     this.deps.logger.error({ err }, 'bounce could not be stored');
-    return new GatewayError('STORE_UNAVAILABLE');
+    return new GatewayError(isStorageFull(err) ? 'STORAGE_FULL' : 'STORE_UNAVAILABLE');
   }
 }

@@ -141,6 +141,12 @@ export const errors = {
       ja: 'このアカウントの送信上限に達しました。しばらくしてから再試行してください。心当たりがない場合は IT 管理者に連絡してください',
     },
   },
+  STORAGE_FULL: {
+    smtp: 452,
+    enhanced: '4.3.1',
+    http: 507,
+    text: { en: 'Mail system storage is full; the message was not accepted, try again later', ja: 'メールシステムの保存領域が満杯のため受け付けられませんでした。しばらくしてから再試行してください' },
+  },
   STORE_UNAVAILABLE: {
     smtp: 451,
     enhanced: '4.3.0',
@@ -347,4 +353,15 @@ export class ApiError extends Error {
       },
     };
   }
+}
+
+/**
+ * Whether a store's error says that its disk (or database) is full: SQLite's SQLITE_FULL
+ * ("database or disk is full"), PostgreSQL's disk_full (53100), or the system's ENOSPC. Such a
+ * write is answered `STORAGE_FULL` (452 4.3.1), which a client retries, rather than as an
+ * unexpected error.
+ */
+export function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC';
 }

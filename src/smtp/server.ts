@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import type { SMTPServer, SMTPServerOptions } from 'smtp-server';
 import type { Config } from '../config/index.js';
-import { GatewayError } from '../errors/catalogue.js';
+import { GatewayError, isStorageFull } from '../errors/catalogue.js';
 import type { Logger } from '../observability/logger.js';
 import { onData } from './data.js';
 import { ProxyAwareSmtpServer } from './proxy-server.js';
@@ -226,6 +226,10 @@ export class SubmissionService {
   }
 
   private internal(err: unknown): GatewayError {
+    if (isStorageFull(err)) {
+      this.logger.error({ err, alert: true, code: 'store:full' }, 'the store is full: submissions are refused with 452 4.3.1 until space is freed');
+      return new GatewayError('STORAGE_FULL');
+    }
     this.logger.error({ err }, 'submission failed on an unexpected error');
     return new GatewayError('STORE_UNAVAILABLE');
   }
