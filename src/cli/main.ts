@@ -14,6 +14,7 @@ const groups: Record<string, () => Promise<CommandGroup>> = {
   user: () => import('./user.js'),
   queue: () => import('./queue.js'),
   events: () => import('./events.js'),
+  incidents: () => import('./incidents.js'),
   account: () => import('./account.js'),
   password: () => import('./password.js'),
   'app-password': () => import('./app-password.js'),

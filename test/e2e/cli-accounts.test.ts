@@ -147,6 +147,27 @@ describe('accounts from the command line', () => {
     for (const a of named.slice(0, 2)) expect(cli(['account', 'release', a, '--reason', 'checked with the user']).code).toBe(0);
   });
 
+  it('lists and shows the incidents, and takes a note, from the command line', () => {
+    const listed = cli(['incidents', 'list', '--json']).out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ of: 'organisation', incidentId: 'list-1', where: 'country VN', accounts: ['ito@example.co.jp', 'mori@example.co.jp', 'gone@example.co.jp'] })]));
+    const human = cli(['incidents', 'list']);
+    expect(human.code).toBe(0);
+    expect(human.out).toContain('Incidents of the organisation');
+    expect(human.out).toMatch(/list-1 {2}country VN {2}3 {2}0/);
+    expect(cli(['incidents', 'note', 'list-1']).code).toBe(2);
+    const noted = cli(['incidents', 'note', 'list-1', '--text', 'both users reset their passwords']);
+    expect(noted.code).toBe(0);
+    expect(noted.err).toContain('Note added to incident list-1.');
+    const shown = JSON.parse(cli(['incidents', 'show', 'list-1', '--json']).out);
+    expect(shown.members.map((m: { address: string; state: string | null }) => [m.address, m.state])).toEqual([['ito@example.co.jp', 'active'], ['mori@example.co.jp', 'active'], ['gone@example.co.jp', null]]);
+    expect(shown.notes).toEqual([expect.objectContaining({ text: 'both users reset their passwords', by: expect.stringMatching(/^cli:/) })]);
+    const unknown = cli(['incidents', 'show', '999999']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('No incident "999999"');
+    expect(cli(['incidents', 'show']).code).toBe(2);
+    expect(cli(['incidents', '--help']).code).toBe(0);
+  });
+
   it('writes every administrative action of these commands to the audit log, under the user who ran it', () => {
     const entries = cli(['audit', 'list', '--json', '--limit', '1000']).out.trim().split('\n').map((l) => JSON.parse(l));
     const actions = new Set(entries.filter((e) => /^cli:/.test(e.actor)).map((e) => e.action));
