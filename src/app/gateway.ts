@@ -6,6 +6,7 @@ import { startCluster, type Cluster } from '../cluster/index.js';
 import { DeliveryWorker } from '../delivery/worker.js';
 import { Containment } from '../incidents/containment.js';
 import { PlaceAlerts } from '../incidents/place-alerts.js';
+import { RetentionJob } from '../storage/retention.js';
 import { notifierFor } from '../incidents/notify/notifier.js';
 import { DecisionFollower } from '../incidents/follower.js';
 import { startBounceService, type BounceService } from '../bounces/service.js';
@@ -126,6 +127,8 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     },
   });
   delivery.start();
+  const retention = new RetentionJob(store, config.retention, logger);
+  retention.start();
   logger.info({ listeners, warmedEvents: warmed, recoveredLeases: recovered, store: store.backend, node: cluster.node }, 'gateway started');
   return {
     store,
@@ -148,6 +151,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
       places.stop();
       await places.settled();
       await cluster.stop();
+      await retention.stop();
       await store.close();
     },
   };

@@ -150,6 +150,7 @@ export function recordingAs(store: Store, node: string, recorded?: (e: NewEvent)
         if (recorded && LEARNT_CODES.includes(e.code)) recorded(tagged);
       },
       query: (q) => events.query(q),
+      purge: (before, limit) => events.purge(before, limit),
     },
   };
 }

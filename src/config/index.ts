@@ -6,6 +6,7 @@ import { redisConfigSchema } from '../cluster/config.js';
 import { deliveryConfigSchema } from '../delivery/config.js';
 import { notificationsConfigSchema } from '../incidents/notify/config.js';
 import { detectionConfigSchema } from '../policy/config.js';
+import { retentionConfigSchema } from '../storage/retention.js';
 import { baseConfigSchema } from './schema.js';
 
 /**
@@ -21,7 +22,18 @@ export const configSchema = baseConfigSchema
     bounces: bouncesConfigSchema.prefault({}),
     admin: adminConfigSchema.prefault({}),
     redis: redisConfigSchema.prefault({}),
+    retention: retentionConfigSchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const window = c.detection.profile.windowDays;
+    if (c.retention.eventDays > 0 && c.retention.eventDays < window) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retention', 'eventDays'],
+        message: `must be 0 (keep every event) or at least detection.profile.windowDays (${window}): the detection engine learns each account's habits from that many days of events`,
+      });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;

@@ -65,4 +65,15 @@ export function eventsContract(ctx: ContractContext): void {
       expect(page.map((e) => e.ts)).toEqual([at(5)]);
     });
   });
+
+  describe('events: retention', () => {
+    test('purge deletes the oldest events before the cutoff, at most the limit at a time, and nothing after it', async () => {
+      await append();
+      expect(await ctx.store.events.purge(at(3), 2)).toBe(2);
+      expect((await ctx.store.events.query({})).map((e) => e.ts)).toEqual([at(2), at(3), at(4), at(5)]);
+      expect(await ctx.store.events.purge(at(3), 100)).toBe(1);
+      expect(await ctx.store.events.purge(at(3), 100)).toBe(0);
+      expect((await ctx.store.events.query({})).map((e) => e.ts)).toEqual([at(3), at(4), at(5)]);
+    });
+  });
 }

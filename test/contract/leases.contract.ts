@@ -163,4 +163,34 @@ export function leasesContract(ctx: ContractContext): void {
       ]);
     });
   });
+
+  describe('queue: retention', () => {
+    /** A message created `daysAgo` days ago, finished (delivered) when `done`. */
+    const stored = async (daysAgo: number, state: 'done' | 'queued' | 'held') => {
+      const m = message({ createdAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(), state: state === 'held' ? 'held' : 'queued' });
+      await ctx.store.queue.enqueue(m);
+      if (state === 'done') {
+        await ctx.store.queue.claimDue('node-a', new Date(), 100, LEASE_MS);
+        await ctx.store.queue.recordAttempt(m.id, 'node-a', [{ index: 0, status: 'delivered', reply: '250 ok' }, { index: 1, status: 'delivered', reply: '250 ok' }], { nextAttemptAt: null, finished: true });
+      }
+      return m.id;
+    };
+
+    test('purgeDone deletes finished messages older than the cutoff with their bodies, oldest first, and never a queued or held one', async () => {
+      const oldDone = [await stored(30, 'done'), await stored(20, 'done'), await stored(16, 'done')];
+      const youngDone = await stored(2, 'done');
+      const oldQueued = await stored(30, 'queued');
+      const oldHeld = await stored(30, 'held');
+      const cutoff = new Date(Date.now() - 14 * 86_400_000).toISOString();
+      expect(await ctx.store.queue.purgeDone(cutoff, 2)).toBe(2);
+      expect(await ctx.store.queue.get(oldDone[0])).toBeNull();
+      expect(await ctx.store.queue.get(oldDone[1])).toBeNull();
+      expect(await ctx.store.queue.getRaw(oldDone[0])).toBeNull();
+      expect(await ctx.store.queue.get(oldDone[2])).not.toBeNull();
+      expect(await ctx.store.queue.purgeDone(cutoff, 100)).toBe(1);
+      expect(await ctx.store.queue.purgeDone(cutoff, 100)).toBe(0);
+      for (const id of [youngDone, oldQueued, oldHeld]) expect((await ctx.store.queue.get(id))?.recipients).toHaveLength(2);
+      expect((await ctx.store.queue.getRaw(oldHeld))!.length).toBeGreaterThan(0);
+    });
+  });
 }

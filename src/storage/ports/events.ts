@@ -23,4 +23,6 @@ export interface EventQuery {
 export interface EventStore {
   append(event: NewEvent): Promise<void>;
   query(q: EventQuery): Promise<StoredEvent[]>;
+  /** Deletes up to `limit` of the oldest events before `before` (ISO time); returns how many. */
+  purge(before: string, limit: number): Promise<number>;
 }

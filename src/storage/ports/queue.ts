@@ -93,4 +93,9 @@ export interface QueueStore {
   markRecipient(id: string, index: number, status: RcptStatus, reply: string | null): Promise<boolean>;
   /** Messages with this Message-ID header (a bounce without a usable token names only that), oldest first. */
   findByMessageId(messageId: string): Promise<QueuedMessage[]>;
+  /**
+   * Deletes up to `limit` finished messages (state done) created before `before` (ISO time), with
+   * their bodies and recipients; returns how many. Queued and held messages are never touched.
+   */
+  purgeDone(before: string, limit: number): Promise<number>;
 }

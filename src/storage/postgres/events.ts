@@ -43,6 +43,11 @@ export class PostgresEvents implements EventStore {
     return this.commits.flush();
   }
 
+  async purge(before: string, limit: number): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < $1 ORDER BY id LIMIT $2)', [before, limit]);
+    return rowCount ?? 0;
+  }
+
   async query(q: EventQuery): Promise<StoredEvent[]> {
     const where: string[] = [];
     const args: unknown[] = [];

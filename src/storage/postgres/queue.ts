@@ -161,6 +161,14 @@ export class PostgresQueue implements QueueStore {
     return (rowCount ?? 0) > 0;
   }
 
+  async purgeDone(before: string, limit: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE state = 'done' AND created_at < $1 ORDER BY created_at LIMIT $2)`,
+      [before, limit],
+    );
+    return rowCount ?? 0;
+  }
+
   async markRecipient(id: string, index: number, status: RcptStatus, reply: string | null): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       'UPDATE recipients SET status = $3, last_reply = $4, updated_at = $5 WHERE message = $1 AND idx = $2',

@@ -19,6 +19,10 @@ export class SqliteEvents implements EventStore {
     });
   }
 
+  async purge(before: string, limit: number): Promise<number> {
+    return this.db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < ? ORDER BY id LIMIT ?)').run(before, limit).changes;
+  }
+
   async query(q: EventQuery): Promise<StoredEvent[]> {
     const where: string[] = [];
     const args: unknown[] = [];

@@ -140,6 +140,8 @@ const migrations: string[] = [
      ip TEXT NOT NULL
    );
    CREATE INDEX admin_sessions_admin ON admin_sessions(admin_id);`,
+  // Retention deletes finished messages by age (PostgreSQL has had this index from the start).
+  `CREATE INDEX messages_created ON messages(created_at);`,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -190,6 +190,12 @@ export class SqliteQueue implements QueueStore {
     return this.db.prepare('DELETE FROM messages WHERE id = ?').run(id).changes > 0;
   }
 
+  async purgeDone(before: string, limit: number): Promise<number> {
+    return this.db
+      .prepare(`DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE state = 'done' AND created_at < ? ORDER BY created_at LIMIT ?)`)
+      .run(Date.parse(before), limit).changes;
+  }
+
   async counts(): Promise<Record<MessageState, number>> {
     const out: Record<MessageState, number> = { queued: 0, held: 0, done: 0 };
     const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM messages GROUP BY state').all() as {
