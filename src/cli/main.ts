@@ -23,6 +23,7 @@ const groups: Record<string, () => Promise<CommandGroup>> = {
   domain: () => import('./domain.js'),
   dmarc: () => import('./dmarc.js'),
   replay: () => import('./replay.js'),
+  backup: () => import('./backup.js'),
   simulate: () => import('./simulate.js'),
   admin: () => import('./admin.js'),
   audit: () => import('./audit.js'),

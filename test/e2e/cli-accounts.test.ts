@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -168,10 +169,34 @@ describe('accounts from the command line', () => {
     expect(cli(['incidents', '--help']).code).toBe(0);
   });
 
+  it('copies the store while the gateway runs, and never over an earlier copy', async () => {
+    const file = join(dir, 'backup', `mailwarden-${Date.now()}.db`);
+    mkdirSync(join(dir, 'backup'));
+    // The gateway keeps writing during the copy.
+    const sending = send(gw.starttlsPort, 'sato@example.co.jp', 'maple syrup drips slowly in winter').catch(() => undefined);
+    const r = cli(['backup', file]);
+    await sending;
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(`Store copied to ${file}`);
+    const copy = new Database(file, { readonly: true });
+    try {
+      const addresses = (copy.prepare('SELECT address FROM accounts ORDER BY address').all() as { address: string }[]).map((a) => a.address);
+      expect(addresses).toEqual(expect.arrayContaining(['ito@example.co.jp', 'mori@example.co.jp', 'sato@example.co.jp']));
+      expect((copy.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBeGreaterThan(10);
+      expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      copy.close();
+    }
+    const again = cli(['backup', file]);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain('exists already');
+    expect(cli(['backup']).code).toBe(2);
+  });
+
   it('writes every administrative action of these commands to the audit log, under the user who ran it', () => {
     const entries = cli(['audit', 'list', '--json', '--limit', '1000']).out.trim().split('\n').map((l) => JSON.parse(l));
     const actions = new Set(entries.filter((e) => /^cli:/.test(e.actor)).map((e) => e.action));
-    for (const action of ['account.add', 'account.import', 'account.passwd', 'app-password.create', 'account.restrict', 'account.release', 'account.campaign']) expect(actions, action).toContain(action);
+    for (const action of ['account.add', 'account.import', 'account.passwd', 'app-password.create', 'account.restrict', 'account.release', 'account.campaign', 'store.backup']) expect(actions, action).toContain(action);
     expect([...actions].some((a) => a.startsWith('app-password.revoke'))).toBe(true);
     expect(cli(['audit', 'verify']).code).toBe(0);
   });
