@@ -53,8 +53,8 @@ export function PlaceIncidentPage({ id, can }: { id: string; can: (p: string) =>
       <Card title={t('placeReports')} className="wide">
         <table>
           <tbody>
-            {p.reports.map((r) => (
-              <tr key={r.ts}><td>{time(r.ts)}</td><td>{t('placeReport', { n: r.accounts, restricted: r.restricted })}</td></tr>
+            {p.reports.map((r, i) => (
+              <tr key={i}><td>{time(r.ts)}</td><td>{t('placeReport', { n: r.accounts, restricted: r.restricted })}</td></tr>
             ))}
           </tbody>
         </table>
