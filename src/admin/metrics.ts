@@ -21,7 +21,10 @@ export class GatewayMetrics {
   private readonly bounces: Counter;
   private readonly replyLatency: Histogram;
 
-  constructor(private readonly store?: Store) {
+  constructor(
+    private readonly store?: Store,
+    free?: () => Promise<number | null>,
+  ) {
     const r = [this.registry];
     this.messages = new Counter({ name: 'mailwarden_messages_total', help: 'Submitted messages by result (accepted, held, rejected, deferred).', labelNames: ['result'], registers: r });
     this.relayed = new Counter({ name: 'mailwarden_messages_relayed_total', help: 'Recipients delivered to the next hop.', registers: r });
@@ -38,6 +41,19 @@ export class GatewayMetrics {
       registers: r,
     });
     if (store) this.queueGauge(store);
+    if (free) this.freeGauge(free);
+  }
+
+  private freeGauge(free: () => Promise<number | null>): void {
+    new Gauge({
+      name: 'mailwarden_store_free_bytes',
+      help: 'Free space on the file system of the embedded store (SQLite); a full disk makes the gateway refuse mail with 452 4.3.1.',
+      registers: [this.registry],
+      async collect() {
+        const bytes = await free().catch(() => null);
+        if (bytes !== null) this.set(bytes);
+      },
+    });
   }
 
   private queueGauge(store: Store): void {
@@ -94,8 +110,8 @@ export class GatewayMetrics {
 }
 
 /** The composition root's one call: metrics for this gateway, fed by its event record. */
-export function watchEvents(store: Store): GatewayMetrics {
-  const metrics = new GatewayMetrics(store);
+export function watchEvents(store: Store, free?: () => Promise<number | null>): GatewayMetrics {
+  const metrics = new GatewayMetrics(store, free);
   metrics.watch(store);
   return metrics;
 }

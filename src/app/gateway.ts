@@ -6,7 +6,7 @@ import { startCluster, type Cluster } from '../cluster/index.js';
 import { DeliveryWorker } from '../delivery/worker.js';
 import { Containment } from '../incidents/containment.js';
 import { PlaceAlerts } from '../incidents/place-alerts.js';
-import { RetentionJob } from '../storage/retention.js';
+import { freeBytes, RetentionJob } from '../storage/retention.js';
 import { notifierFor } from '../incidents/notify/notifier.js';
 import { DecisionFollower } from '../incidents/follower.js';
 import { startBounceService, type BounceService } from '../bounces/service.js';
@@ -17,7 +17,7 @@ import { loadTls, SubmissionService, type Listener } from '../smtp/server.js';
 import type { Store } from '../storage/ports/index.js';
 import { createAppPasswordVerifier } from './app-passwords.js';
 import { createGuard, credentialOptions, loginSignals } from './guard.js';
-import { openStore } from './open-store.js';
+import { openStore, sqliteDirectory } from './open-store.js';
 import { dkimSigner, returnPaths } from './outbound.js';
 import { Pipeline } from './pipeline.js';
 import { recoverLocalLeases } from './recover-leases.js';
@@ -55,7 +55,9 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   const logger = options.logger ?? createLogger(config.log.level);
   const opened = await openStore(config.store, config.configDir);
   // Counts every event appended, through whichever writer (this node's, the cluster policy's).
-  const metrics = watchEvents(opened);
+  // The embedded store's directory, whose file system's free space is watched (retention.warnFreeMb).
+  const storeDir = sqliteDirectory(config.store, config.configDir);
+  const metrics = watchEvents(opened, storeDir ? () => freeBytes(storeDir) : undefined);
   const tls = loadTls({ key: resolvePath(config, config.tls.key), cert: resolvePath(config, config.tls.cert) });
   const live: { submission?: SubmissionService } = {};
   const cluster = await startCluster({ redis: config.redis, detection: config.detection, guard: config.auth.guard, store: opened, logger });
@@ -127,7 +129,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     },
   });
   delivery.start();
-  const retention = new RetentionJob(store, config.retention, logger);
+  const retention = new RetentionJob(store, config.retention, logger, Date.now, storeDir ? () => freeBytes(storeDir) : undefined);
   retention.start();
   logger.info({ listeners, warmedEvents: warmed, recoveredLeases: recovered, store: store.backend, node: cluster.node }, 'gateway started');
   return {

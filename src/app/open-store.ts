@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Store } from '../storage/ports/index.js';
 import { openSqliteStore } from '../storage/sqlite/index.js';
 
@@ -13,4 +13,11 @@ export async function openStore(url: string, baseDir: string): Promise<Store> {
     return openPostgresStore(url);
   }
   throw new Error(`store "${url}" is not supported: use sqlite:PATH or postgres://...`);
+}
+
+/** The directory of an embedded store's file (`sqlite:PATH`), or null for PostgreSQL and an in-memory store. */
+export function sqliteDirectory(url: string, baseDir: string): string | null {
+  if (!url.startsWith('sqlite:')) return null;
+  const path = url.slice('sqlite:'.length);
+  return path === ':memory:' ? null : dirname(resolve(baseDir, path));
 }

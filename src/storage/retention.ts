@@ -1,8 +1,9 @@
+import { statfs } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from './ports/index.js';
 
-const days = (fallback: number, describe: string) => z.number().int().min(0).default(fallback).describe(describe);
+const whole = (fallback: number, describe: string) => z.number().int().min(0).default(fallback).describe(describe);
 
 /**
  * How long the store keeps what it no longer needs. Without it a gateway's database grows with
@@ -10,16 +11,20 @@ const days = (fallback: number, describe: string) => z.number().int().min(0).def
  */
 export const retentionConfigSchema = z
   .object({
-    deliveredDays: days(
+    deliveredDays: whole(
       14,
       'Finished messages (delivered, or bounced to their sender) are deleted with their bodies this many days after they were received; late bounces are tied to them until then. 0 keeps them. Messages queued or held in quarantine are never deleted.',
     ),
-    eventDays: days(
+    eventDays: whole(
       180,
       'Events (logins, submissions, deliveries, bounces, incidents) older than this many days are deleted; the detection engine warms from the last detection.profile.windowDays of them, so this is at least that. 0 keeps them. The audit log is never deleted.',
     ),
+    warnFreeMb: whole(
+      1024,
+      'With the embedded store (SQLite): when its file system has less free space than this many megabytes, an alert is logged and recorded (event store:low-space) at most once an hour, before a full disk makes the gateway refuse mail (452 4.3.1). The metric mailwarden_store_free_bytes shows the free space. 0: no warning.',
+    ),
   })
-  .describe('Retention of finished messages and of the event record in the store (run on start and every hour).');
+  .describe('Retention of finished messages and of the event record in the store (run on start and every hour), and the warning before its disk is full.');
 
 export type RetentionConfig = z.infer<typeof retentionConfigSchema>;
 
@@ -37,16 +42,29 @@ const DAY = 24 * HOUR;
 export class RetentionJob {
   private timer: NodeJS.Timeout | null = null;
   private first: NodeJS.Timeout | null = null;
+  private diskTimer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** When the last low-space alert was given (ms): at most one an hour. */
+  private warnedAt = -Infinity;
 
+  /**
+   * `free` answers the free bytes of the store's file system (`freeBytes(dir)` for SQLite's
+   * directory; absent for PostgreSQL, whose disk is the database server's).
+   */
   constructor(
     private readonly store: Store,
     private readonly config: RetentionConfig,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    private readonly free?: () => Promise<number | null>,
   ) {}
 
-  start(intervalMs = HOUR, firstAfterMs = 60_000): void {
+  start(intervalMs = HOUR, firstAfterMs = 60_000, diskEveryMs = 5 * 60_000): void {
+    if (this.free && this.config.warnFreeMb > 0) {
+      void this.checkDisk();
+      this.diskTimer = setInterval(() => void this.checkDisk(), diskEveryMs);
+      this.diskTimer.unref();
+    }
     if (this.config.deliveredDays === 0 && this.config.eventDays === 0) return;
     this.first = setTimeout(() => void this.runOnce(), firstAfterMs);
     this.first.unref();
@@ -58,8 +76,24 @@ export class RetentionJob {
   async stop(): Promise<void> {
     if (this.first) clearTimeout(this.first);
     if (this.timer) clearInterval(this.timer);
-    this.first = this.timer = null;
+    if (this.diskTimer) clearInterval(this.diskTimer);
+    this.first = this.timer = this.diskTimer = null;
     await this.running;
+  }
+
+  /**
+   * Warns when the store's file system runs low (`warnFreeMb`): an alert-level log line and a
+   * `store:low-space` event, at most once an hour. Returns the free bytes, or null when unknown.
+   */
+  async checkDisk(): Promise<number | null> {
+    const free = this.free ? await this.free().catch(() => null) : null;
+    const limit = this.config.warnFreeMb * 1024 * 1024;
+    if (free === null || limit === 0 || free >= limit || this.now() - this.warnedAt < HOUR) return free;
+    this.warnedAt = this.now();
+    const freeMb = Math.floor(free / (1024 * 1024));
+    this.logger.error({ alert: true, code: 'store:low-space', freeMb, warnFreeMb: this.config.warnFreeMb }, 'the store\u2019s disk is nearly full: free space, or lower retention.deliveredDays / retention.eventDays, before mail is refused with 452 4.3.1');
+    await this.store.events.append({ ts: new Date(this.now()).toISOString(), code: 'store:low-space', account: null, data: { freeMb, warnFreeMb: this.config.warnFreeMb } }).catch(() => undefined);
+    return free;
   }
 
   /** One run; returns what it deleted. A run already under way is waited for instead. */
@@ -98,5 +132,15 @@ async function batches(step: (limit: number) => Promise<number>): Promise<number
     total += n;
     if (n < BATCH) return total;
     await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** Free bytes for an unprivileged writer on the file system holding `dir`, or null when it cannot be read. */
+export async function freeBytes(dir: string): Promise<number | null> {
+  try {
+    const s = await statfs(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
   }
 }

@@ -14,4 +14,9 @@ describe('gateway metrics', () => {
     expect(text).toContain('mailwarden_messages_total{result="deferred"} 1');
     expect(text).toContain('mailwarden_messages_total{result="rejected"} 2');
   });
+
+  it('shows the free space of the embedded store\'s file system, when there is one to watch', async () => {
+    expect(await new GatewayMetrics(undefined, async () => 123_456_789).text()).toMatch(/^mailwarden_store_free_bytes 123456789$/m);
+    expect(await new GatewayMetrics().text()).not.toContain('mailwarden_store_free_bytes');
+  });
 });

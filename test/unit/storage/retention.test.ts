@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { openSqliteStore } from '../../../src/storage/sqlite/index.js';
-import { RetentionJob, retentionConfigSchema } from '../../../src/storage/retention.js';
+import { freeBytes, RetentionJob, retentionConfigSchema } from '../../../src/storage/retention.js';
+import { tmpdir } from 'node:os';
 
 const DAY = 86_400_000;
 const silent = createLogger('silent');
@@ -60,6 +61,33 @@ describe('retention of finished messages and old events', () => {
   it('refuses to forget events the detection engine learns from', () => {
     expect(() => parseConfig({ retention: { eventDays: 7 } })).toThrow(/retention\.eventDays.*at least detection\.profile\.windowDays \(28\)/s);
     expect(parseConfig({ retention: { eventDays: 0 } }).retention.eventDays).toBe(0);
-    expect(parseConfig({}).retention).toEqual({ deliveredDays: 14, eventDays: 180 });
+    expect(parseConfig({}).retention).toEqual({ deliveredDays: 14, eventDays: 180, warnFreeMb: 1024 });
+  });
+
+  it('warns once an hour while the store\'s disk is nearly full, and not when there is room', async () => {
+    const store = openSqliteStore(':memory:');
+    let free = 300 * 1024 * 1024;
+    let now = Date.parse('2026-11-30T10:00:00Z');
+    const logged: string[] = [];
+    const logger = { ...silent, error: (o: { code?: string }) => void logged.push(String(o.code)) } as unknown as typeof silent;
+    const job = new RetentionJob(store, retentionConfigSchema.parse({}), logger, () => now, async () => free);
+    expect(await job.checkDisk()).toBe(free);
+    await job.checkDisk();
+    now += 30 * 60_000;
+    await job.checkDisk();
+    expect(logged).toEqual(['store:low-space']);
+    now += 31 * 60_000;
+    await job.checkDisk();
+    free = 5 * 1024 * 1024 * 1024;
+    now += 2 * 3_600_000;
+    await job.checkDisk();
+    const events = await store.events.query({ codes: ['store:low-space'] });
+    expect(events.map((e) => e.data)).toEqual([{ freeMb: 300, warnFreeMb: 1024 }, { freeMb: 300, warnFreeMb: 1024 }]);
+    await store.close();
+  });
+
+  it('reads the free space of a real file system', async () => {
+    expect(await freeBytes(tmpdir())).toBeGreaterThan(0);
+    expect(await freeBytes('/no/such/directory/at/all')).toBeNull();
   });
 });
