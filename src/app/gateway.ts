@@ -129,7 +129,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     },
   });
   delivery.start();
-  const retention = new RetentionJob(store, config.retention, logger, Date.now, storeDir ? () => freeBytes(storeDir) : undefined);
+  const retention = new RetentionJob(store, config.retention, logger, Date.now, storeDir ? () => freeBytes(storeDir) : undefined, (f) => notifier.heldExpired(f));
   retention.start();
   logger.info({ listeners, warmedEvents: warmed, recoveredLeases: recovered, store: store.backend, node: cluster.node }, 'gateway started');
   return {

@@ -1,5 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import { z } from 'zod';
+import type { HeldExpiredFacts } from '../incidents/notify/texts.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from './ports/index.js';
 
@@ -18,6 +19,10 @@ export const retentionConfigSchema = z
     eventDays: whole(
       180,
       'Events (logins, submissions, deliveries, bounces, incidents) older than this many days are deleted; the detection engine warms from the last detection.profile.windowDays of them, so this is at least that. 0 keeps them. The audit log is never deleted.',
+    ),
+    heldDays: whole(
+      30,
+      'Messages held in quarantine and not released by an administrator within this many days are deleted; each account\'s owner gets one notice listing its messages (never one mail each). 0 keeps the quarantine for ever.',
     ),
     warnFreeMb: whole(
       1024,
@@ -57,6 +62,8 @@ export class RetentionJob {
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
     private readonly free?: () => Promise<number | null>,
+    /** Tells an account's owner of its messages deleted from quarantine (`Notifier.heldExpired`). */
+    private readonly tell?: (f: HeldExpiredFacts) => Promise<void>,
   ) {}
 
   start(intervalMs = HOUR, firstAfterMs = 60_000, diskEveryMs = 5 * 60_000): void {
@@ -65,7 +72,7 @@ export class RetentionJob {
       this.diskTimer = setInterval(() => void this.checkDisk(), diskEveryMs);
       this.diskTimer.unref();
     }
-    if (this.config.deliveredDays === 0 && this.config.eventDays === 0) return;
+    if (this.config.deliveredDays === 0 && this.config.eventDays === 0 && this.config.heldDays === 0) return;
     this.first = setTimeout(() => void this.runOnce(), firstAfterMs);
     this.first.unref();
     this.timer = setInterval(() => void this.runOnce(), intervalMs);
@@ -97,26 +104,49 @@ export class RetentionJob {
   }
 
   /** One run; returns what it deleted. A run already under way is waited for instead. */
-  async runOnce(): Promise<{ messages: number; events: number }> {
+  async runOnce(): Promise<{ messages: number; events: number; held: number }> {
     if (this.running) {
       await this.running;
-      return { messages: 0, events: 0 };
+      return { messages: 0, events: 0, held: 0 };
     }
-    const out = { messages: 0, events: 0 };
+    const out = { messages: 0, events: 0, held: 0 };
     this.running = this.purge(out).catch((err: unknown) => this.logger.error({ err }, 'retention: could not delete old messages and events; tried again within the hour'));
     try {
       await this.running;
     } finally {
       this.running = null;
     }
-    if (out.messages + out.events > 0) this.logger.info(out, 'retention: deleted finished messages and old events');
+    if (out.messages + out.events + out.held > 0) this.logger.info(out, 'retention: deleted finished messages, old events and unreleased quarantine');
     return out;
   }
 
-  private async purge(out: { messages: number; events: number }): Promise<void> {
-    const { deliveredDays, eventDays } = this.config;
+  private async purge(out: { messages: number; events: number; held: number }): Promise<void> {
+    const { deliveredDays, eventDays, heldDays } = this.config;
     if (deliveredDays > 0) out.messages = await batches((limit) => this.store.queue.purgeDone(this.before(deliveredDays), limit));
     if (eventDays > 0) out.events = await batches((limit) => this.store.events.purge(this.before(eventDays), limit));
+    if (heldDays > 0) out.held = await this.expireHeld(heldDays);
+  }
+
+  /**
+   * Deletes the messages held longer than `days`, account by account: the owner is told first
+   * (one notice listing them), then each deletion is recorded (`queue:held-expired`), so that no
+   * message leaves the quarantine unaccounted for.
+   */
+  private async expireHeld(days: number): Promise<number> {
+    const before = Date.parse(this.before(days));
+    const old = (await this.store.queue.list({ state: 'held', limit: 100_000 })).filter((m) => Date.parse(m.createdAt) < before);
+    const byAccount = new Map<string, typeof old>();
+    for (const m of old) byAccount.set(m.account, [...(byAccount.get(m.account) ?? []), m]);
+    let deleted = 0;
+    for (const [account, messages] of byAccount) {
+      if (account && this.tell) await this.tell({ account, days, messages: messages.map((m) => ({ messageId: m.messageId, createdAt: m.createdAt, recipients: m.recipients.length })) });
+      for (const m of messages) {
+        if (!(await this.store.queue.delete(m.id))) continue;
+        deleted++;
+        await this.store.events.append({ ts: new Date(this.now()).toISOString(), code: 'queue:held-expired', account: account || null, data: { queueId: m.id, messageId: m.messageId, heldSince: m.createdAt, reason: m.reason, days } });
+      }
+    }
+    return deleted;
   }
 
   private before(keepDays: number): string {

@@ -5,7 +5,7 @@ import type { StateChange } from '../../events/replay.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Store } from '../../storage/ports/index.js';
 import type { NotificationsConfig } from './config.js';
-import { adminBody, campaignBody, campaignSubject, placeBody, placeSubject, subject, userBody, type CampaignFacts, type IncidentFacts, type PlaceFacts } from './texts.js';
+import { adminBody, campaignBody, campaignSubject, heldExpiredBody, heldExpiredSubject, placeBody, placeSubject, subject, userBody, type CampaignFacts, type HeldExpiredFacts, type IncidentFacts, type PlaceFacts } from './texts.js';
 import { campaignPayloadFor, deliverWebhook, payloadFor, placePayloadFor } from './webhook.js';
 
 export interface NotifierOptions {
@@ -115,6 +115,16 @@ export class Notifier {
     const base = this.o.consoleUrl;
     if (!base) return {};
     return { console: `${base.replace(/#.*$/, '').replace(/\/*$/, '/')}#/${route}` };
+  }
+
+  /**
+   * Tells an account's owner, in one mail, of its messages deleted from quarantine unreleased
+   * (`RetentionJob`): one notice per account and run, however many messages, never one each.
+   */
+  async heldExpired(f: HeldExpiredFacts): Promise<void> {
+    const other = this.o.lang === 'ja' ? 'en' : 'ja';
+    const body = `${heldExpiredBody(f, this.o.lang)}\n\n----\n\n${heldExpiredBody(f, other)}`;
+    await this.enqueue([f.account], heldExpiredSubject(f, this.o.lang), body, { account: f.account, header: 'X-Mailwarden-Notice: held-expired', data: { heldExpired: f.messages.length } });
   }
 
   private async mailAdmins(f: IncidentFacts): Promise<void> {

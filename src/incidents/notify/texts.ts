@@ -166,3 +166,39 @@ export function placeBody(f: PlaceFacts, lang: Lang): string {
 export function placeSummary(f: PlaceFacts): string {
   return `${placeSubject(f, 'en')}\n${placeSubject(f, 'ja')}`;
 }
+
+/** Messages of one account deleted from quarantine after `days` days without a release. */
+export interface HeldExpiredFacts {
+  account: string;
+  days: number;
+  messages: { messageId: string; createdAt: string; recipients: number }[];
+}
+
+const h = {
+  subject: { en: '[Mailwarden] {n} message(s) held for review were not sent', ja: '[Mailwarden] 確認のため保留された {n} 通は送信されませんでした' },
+  lead: {
+    en: 'These messages from {account} were held for review and not released within {days} days. They were not sent, and have now been deleted:',
+    ja: '{account} からの以下のメールは確認のため保留され、{days} 日以内に解放されませんでした。送信されずに削除されました:',
+  },
+  line: { en: '  - {at}  {messageId}  ({n} recipient(s))', ja: '  - {at}  {messageId}  (宛先 {n} 件)' },
+  more: { en: '  … and {n} more', ja: '  … ほか {n} 通' },
+  next: {
+    en: 'If you sent them, send them again; if you did not, your password may have been stolen: contact your IT administrator.',
+    ja: 'ご自身が送ったものであれば、もう一度送信してください。心当たりがない場合はパスワードが盗まれた可能性があります。IT 管理者に連絡してください。',
+  },
+} satisfies Record<string, Text>;
+
+/** At most this many messages are listed one by one in the notice. */
+const LISTED = 20;
+
+export function heldExpiredSubject(f: HeldExpiredFacts, lang: Lang): string {
+  return say(h.subject, { n: f.messages.length }, lang);
+}
+
+export function heldExpiredBody(f: HeldExpiredFacts, lang: Lang): string {
+  const lines = [say(h.lead, { account: f.account, days: f.days }, lang), ''];
+  for (const m of f.messages.slice(0, LISTED)) lines.push(say(h.line, { at: m.createdAt, messageId: m.messageId, n: m.recipients }, lang));
+  if (f.messages.length > LISTED) lines.push(say(h.more, { n: f.messages.length - LISTED }, lang));
+  lines.push('', say(h.next, {}, lang));
+  return lines.join('\n');
+}

@@ -3,6 +3,10 @@ import { parseConfig } from '../../../src/config/load.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { openSqliteStore } from '../../../src/storage/sqlite/index.js';
 import { freeBytes, RetentionJob, retentionConfigSchema } from '../../../src/storage/retention.js';
+import { simpleParser } from 'mailparser';
+import { notificationsConfigSchema } from '../../../src/incidents/notify/config.js';
+import { Notifier } from '../../../src/incidents/notify/notifier.js';
+import { heldExpiredBody, heldExpiredSubject, type HeldExpiredFacts } from '../../../src/incidents/notify/texts.js';
 import { tmpdir } from 'node:os';
 
 const DAY = 86_400_000;
@@ -30,20 +34,23 @@ async function storeWithHistory() {
 describe('retention of finished messages and old events', () => {
   it('deletes finished messages past their days and events past theirs, in batches, and nothing else', async () => {
     const { store, ids } = await storeWithHistory();
-    const job = new RetentionJob(store, retentionConfigSchema.parse({}), silent);
-    expect(await job.runOnce()).toEqual({ messages: 1, events: 2500 });
+    const told: HeldExpiredFacts[] = [];
+    const job = new RetentionJob(store, retentionConfigSchema.parse({ heldDays: 60 }), silent, Date.now, undefined, async (f) => void told.push(f));
+    expect(await job.runOnce()).toEqual({ messages: 1, events: 2500, held: 0 });
     expect(await store.queue.get(ids.oldDone)).toBeNull();
     for (const keep of [ids.youngDone, ids.oldQueued, ids.oldHeld]) expect(await store.queue.get(keep)).not.toBeNull();
     expect((await store.events.query({ limit: 10_000 })).map((e) => e.code)).toEqual(['smtp:auth-ok', 'smtp:auth-ok', 'smtp:auth-ok']);
-    expect(await job.runOnce()).toEqual({ messages: 0, events: 0 });
+    expect(await job.runOnce()).toEqual({ messages: 0, events: 0, held: 0 });
+    expect(told).toEqual([]);
     await store.close();
   });
 
   it('keeps everything of a kind set to 0 days', async () => {
     const { store, ids } = await storeWithHistory();
-    const job = new RetentionJob(store, retentionConfigSchema.parse({ deliveredDays: 0, eventDays: 0 }), silent);
-    expect(await job.runOnce()).toEqual({ messages: 0, events: 0 });
+    const job = new RetentionJob(store, retentionConfigSchema.parse({ deliveredDays: 0, eventDays: 0, heldDays: 0 }), silent);
+    expect(await job.runOnce()).toEqual({ messages: 0, events: 0, held: 0 });
     expect(await store.queue.get(ids.oldDone)).not.toBeNull();
+    expect(await store.queue.get(ids.oldHeld)).not.toBeNull();
     expect(await store.events.query({ limit: 10_000 })).toHaveLength(2503);
     await store.close();
   });
@@ -61,7 +68,7 @@ describe('retention of finished messages and old events', () => {
   it('refuses to forget events the detection engine learns from', () => {
     expect(() => parseConfig({ retention: { eventDays: 7 } })).toThrow(/retention\.eventDays.*at least detection\.profile\.windowDays \(28\)/s);
     expect(parseConfig({ retention: { eventDays: 0 } }).retention.eventDays).toBe(0);
-    expect(parseConfig({}).retention).toEqual({ deliveredDays: 14, eventDays: 180, warnFreeMb: 1024 });
+    expect(parseConfig({}).retention).toEqual({ deliveredDays: 14, eventDays: 180, heldDays: 30, warnFreeMb: 1024 });
   });
 
   it('warns once an hour while the store\'s disk is nearly full, and not when there is room', async () => {
@@ -89,5 +96,45 @@ describe('retention of finished messages and old events', () => {
   it('reads the free space of a real file system', async () => {
     expect(await freeBytes(tmpdir())).toBeGreaterThan(0);
     expect(await freeBytes('/no/such/directory/at/all')).toBeNull();
+  });
+
+  it('deletes what sat in quarantine past its days unreleased, each recorded, its owner told once however many', async () => {
+    const store = openSqliteStore(':memory:');
+    const now = Date.now();
+    const held = (id: string, account: string, daysAgo: number) =>
+      store.queue.enqueue({ id, account, mailFrom: account, messageId: `<${id}@x>`, rcpts: ['b@example.net', 'c@example.net'], raw: Buffer.from('Subject: x\r\n\r\nx\r\n'), state: 'held', reason: 'score 90 reached the hold threshold 70', createdAt: new Date(now - daysAgo * DAY).toISOString(), expiresAt: new Date(now + DAY).toISOString() });
+    for (let i = 0; i < 25; i++) await held(`spam${i}`, 'victim@example.co.jp', 31 + i / 100);
+    await held('honest', 'sato@example.co.jp', 45);
+    await held('recent', 'sato@example.co.jp', 2);
+    const told: HeldExpiredFacts[] = [];
+    const job = new RetentionJob(store, retentionConfigSchema.parse({}), silent, Date.now, undefined, async (f) => void told.push(f));
+    expect((await job.runOnce()).held).toBe(26);
+    told.sort((a, b) => b.messages.length - a.messages.length);
+    expect(told.map((f) => [f.account, f.messages.length, f.days])).toEqual([['victim@example.co.jp', 25, 30], ['sato@example.co.jp', 1, 30]]);
+    expect(await store.queue.get('recent')).not.toBeNull();
+    expect(await store.queue.get('honest')).toBeNull();
+    const recorded = await store.events.query({ codes: ['queue:held-expired'], limit: 100 });
+    expect(recorded).toHaveLength(26);
+    expect(recorded.find((e) => e.data.queueId === 'honest')).toMatchObject({ account: 'sato@example.co.jp', data: { messageId: '<honest@x>', reason: 'score 90 reached the hold threshold 70', days: 30 } });
+    // One notice, in both languages, listing twenty and counting the rest.
+    const en = heldExpiredBody(told[0], 'en');
+    expect(en).toContain('were held for review and not released within 30 days');
+    expect(en.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(20);
+    expect(en).toContain('… and 5 more');
+    expect(heldExpiredBody(told[0], 'ja')).toContain('ほか 5 通');
+    expect(heldExpiredSubject(told[0], 'en')).toBe('[Mailwarden] 25 message(s) held for review were not sent');
+    await store.close();
+  });
+
+  it('mails the owner the notice through the gateway\'s own queue', async () => {
+    const store = openSqliteStore(':memory:');
+    const notifier = new Notifier({ config: notificationsConfigSchema.parse({}), store, logger: silent, hostname: 'mw.example.co.jp', lang: 'ja', lifetimeHours: 24 });
+    await notifier.heldExpired({ account: 'sato@example.co.jp', days: 30, messages: [{ messageId: '<a@x>', createdAt: '2026-10-01T00:00:00.000Z', recipients: 2 }] });
+    const [mail] = await store.queue.list({ state: 'queued', limit: 10 });
+    expect(mail.recipients.map((r) => r.address)).toEqual(['sato@example.co.jp']);
+    const text = (await simpleParser((await store.queue.getRaw(mail.id))!)).text ?? '';
+    expect(text).toContain('日以内に解放されませんでした');
+    expect(text).toContain('were held for review and not released within 30 days');
+    await store.close();
   });
 });
