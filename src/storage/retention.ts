@@ -128,9 +128,10 @@ export class RetentionJob {
   }
 
   /**
-   * Deletes the messages held longer than `days`, account by account: the owner is told first
-   * (one notice listing them), then each deletion is recorded (`queue:held-expired`), so that no
-   * message leaves the quarantine unaccounted for.
+   * Deletes the messages held longer than `days`, account by account: each deletion is recorded
+   * (`queue:held-expired`), so that no message leaves the quarantine unaccounted for, and the
+   * owner is told in one notice of those this run deleted (in a cluster, two nodes running at the
+   * same moment each delete, and tell of, their own share; none is told twice).
    */
   private async expireHeld(days: number): Promise<number> {
     const before = Date.parse(this.before(days));
@@ -139,11 +140,15 @@ export class RetentionJob {
     for (const m of old) byAccount.set(m.account, [...(byAccount.get(m.account) ?? []), m]);
     let deleted = 0;
     for (const [account, messages] of byAccount) {
-      if (account && this.tell) await this.tell({ account, days, messages: messages.map((m) => ({ messageId: m.messageId, createdAt: m.createdAt, recipients: m.recipients.length })) });
+      const gone: typeof messages = [];
       for (const m of messages) {
         if (!(await this.store.queue.delete(m.id))) continue;
-        deleted++;
+        gone.push(m);
         await this.store.events.append({ ts: new Date(this.now()).toISOString(), code: 'queue:held-expired', account: account || null, data: { queueId: m.id, messageId: m.messageId, heldSince: m.createdAt, reason: m.reason, days } });
+      }
+      deleted += gone.length;
+      if (account && gone.length > 0 && this.tell) {
+        await this.tell({ account, days, messages: gone.map((m) => ({ messageId: m.messageId, createdAt: m.createdAt, recipients: m.recipients.length })) }).catch((err: unknown) => this.logger.error({ err, account }, 'retention: the owner could not be told of the messages deleted from quarantine'));
       }
     }
     return deleted;
