@@ -77,7 +77,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
     logger,
     (change) => void store.events.append({ ts: change.ts, code: `incident:shadow-${change.state}`, account: change.account, data: { reasons: change.reasons } }),
     cluster.claim,
-    (finding) => places.found(finding),
+    (finding, learnt) => (learnt ? places.noted(finding) : places.found(finding)),
   );
   const warmed = await policy.warm(store, config.detection.profile.windowDays);
   const localGuard = createGuard(config, (e) => (cluster.shareBan(e), void store.events.append({ ts: new Date(e.ts).toISOString(), code: e.code, account: e.account ?? null, data: { ...e } })));

@@ -54,8 +54,11 @@ export class LivePolicy implements PolicyPort {
     private readonly logger: Logger,
     private readonly onShadow?: (change: StateChange) => void,
     private readonly claim?: ClaimChange,
-    /** Many accounts mailing strangers from one new place, found by one of this node's decisions (see `PlaceAlerts`). */
-    private readonly onPlace?: (finding: PlaceFinding) => void,
+    /**
+     * Many accounts mailing strangers from one new place (see `PlaceAlerts`), found by one of this
+     * node's decisions or (`learnt`) from another node's submission.
+     */
+    private readonly onPlace?: (finding: PlaceFinding, learnt: boolean) => void,
   ) {
     this.engine = new DetectionEngine(config);
     this.shadow = config.shadow;
@@ -94,7 +97,7 @@ export class LivePolicy implements PolicyPort {
     const out = this.engine.process(event);
     // The place first: a restriction decided with it is folded into its incident.
     const place = this.engine.takePlaceFinding();
-    if (place) this.onPlace?.(place);
+    if (place) this.onPlace?.(place, false);
     this.dispatch(out.changes);
     const d = out.decision!;
     return { verdict: d.verdict, score: d.score, reasons: d.reasons };
@@ -104,7 +107,7 @@ export class LivePolicy implements PolicyPort {
   refused(event: SubmitEvent, reason: string): { verdict: Verdict; score: number; reasons: string[] } {
     const out = this.engine.refused(event, reason);
     const place = this.engine.takePlaceFinding();
-    if (place) this.onPlace?.(place);
+    if (place) this.onPlace?.(place, false);
     this.dispatch(out.changes);
     const d = out.decision!;
     return { verdict: d.verdict, score: d.score, reasons: d.reasons };
@@ -139,10 +142,10 @@ export class LivePolicy implements PolicyPort {
     const changes = this.replayStored(e);
     // What this engine finds about a place from another node's input opens the place's incident
     // here too, before the changes it decides with it, so that a restriction decided here for
-    // the place is folded into it; the report itself goes out once in the cluster (the first
-    // node to claim its level, as a rule the one that decided the submission).
+    // the place is folded into it; the report itself goes out from the node that decided the
+    // submission.
     const place = this.engine.takePlaceFinding();
-    if (place) this.onPlace?.(place);
+    if (place) this.onPlace?.(place, true);
     if (changes === null) return false;
     this.dispatch(changes);
     return true;

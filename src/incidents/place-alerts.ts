@@ -80,6 +80,16 @@ export class PlaceAlerts {
     this.pending = this.pending.then(() => report()).catch((err: unknown) => this.deps.logger.error({ err, place: f.where }, 'alert for accounts at one new place failed'));
   }
 
+  /**
+   * A finding this node's engine made from another node's submission (`LivePolicy.learn`): the
+   * incident is opened or updated here, so that a restriction decided here for the place folds
+   * into it, but never reported from here: the node that decided the submission reports it
+   * (without Redis every node would, since the level's claim then fails open).
+   */
+  noted(f: PlaceFinding): void {
+    this.record(f);
+  }
+
   /** Waits for the reports already started (tests, shutdown). */
   settled(): Promise<void> {
     return this.pending;

@@ -52,7 +52,7 @@ describe('learning the other nodes\u2019 engine inputs from the event record', (
   it('opens here the incident of a place found from other nodes\' submissions, and takes their reports of it', async () => {
     const store = openSqliteStore(':memory:');
     const found: PlaceFinding[] = [];
-    const policy = new LivePolicy(config(), async () => undefined, silent, undefined, undefined, (f) => void found.push(f));
+    const policy = new LivePolicy(config(), async () => undefined, silent, undefined, undefined, (f, learnt) => void (learnt && found.push(f)));
     const staff = Array.from({ length: 5 }, (_, i) => `staff${i}@example.co.jp`);
     // A week of office mail for each account, in this engine's own history.
     for (let d = 0; d < 7; d++)

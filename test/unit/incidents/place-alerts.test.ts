@@ -183,6 +183,24 @@ describe('the alert for many accounts at one new place', () => {
     await store.close();
   });
 
+  it('opens, but never reports, an incident found from another node\'s submission; folds into it all the same', async () => {
+    const { a, sent, store } = alerts();
+    a.noted(finding(4));
+    a.noted(finding(8));
+    await a.settled();
+    expect(sent).toEqual([]);
+    expect(a.fold(restriction(staff[9], 'country VN'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    await a.settled();
+    expect(sent.map((f) => [f.accounts.length, f.restricted])).toEqual([[9, [staff[9]]]]);
+    // The level was noted: this node's own finding at that level reports nothing more.
+    a.found(finding(8));
+    await a.settled();
+    expect(sent).toHaveLength(1);
+    a.stop();
+    await store.close();
+  });
+
   it('folds nothing in shadow mode', async () => {
     const { a, store } = alerts({ shadow: true });
     a.found(finding(4));
