@@ -25,6 +25,8 @@ export interface AdminDeps {
   logger: Logger;
   policy?: LiveControls;
   metrics?: GatewayMetrics;
+  /** Free bytes on the embedded store's file system (absent for PostgreSQL). */
+  storeFree?: () => Promise<number | null>;
   sessions: SessionStore;
   signIn: SignIn;
   api: OpenApiCollector;

@@ -35,6 +35,8 @@ export interface AdminServerOptions {
   metrics?: GatewayMetrics;
   /** Readiness beyond the store (listeners up, not draining). */
   ready?: () => boolean;
+  /** Free bytes on the embedded store's file system (absent for PostgreSQL): the dashboard warns when low. */
+  storeFree?: () => Promise<number | null>;
 }
 
 export interface AdminServer {

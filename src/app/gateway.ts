@@ -106,7 +106,7 @@ export async function startGateway(config: LoadedConfig, options: GatewayOptions
   await follower.start();
   await cluster.follow({ policy, closeSessionsOf: (a) => submission.closeSessionsOf(a) });
   await cluster.learnFromPeers(policy, { logins, guard: localGuard, places });
-  const admin = await startAdminIfEnabled({ config, store, logger, policy, metrics });
+  const admin = await startAdminIfEnabled({ config, store, logger, policy, metrics, storeFree: storeDir ? () => freeBytes(storeDir) : undefined });
   const owner = options.nodeId ?? `${osHostname()}:${process.pid}`;
   const recovered = await recoverLocalLeases(store, owner);
   const delivery = new DeliveryWorker({

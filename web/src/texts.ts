@@ -56,6 +56,10 @@ export const texts = {
   },
   placeIncidentsAll: { en: 'Incidents of the organisation: many accounts from one new place', ja: '組織のインシデント: 同じ新しい送信元からの複数アカウント' },
   noPlaceIncidentsAll: { en: 'No group of accounts has mailed strangers from one new place.', ja: '同じ新しい送信元から初めての宛先へ送信したアカウント群はありません。' },
+  diskLow: {
+    en: 'The store\'s disk has {free} MB free (warning below {warn} MB). When it is full the gateway refuses all mail (452 4.3.1): free space, or shorten retention (retention.deliveredDays, eventDays, heldDays).',
+    ja: 'ストアのディスクの空きが {free} MB です ({warn} MB 未満で警告)。満杯になるとゲートウェイはすべてのメールを拒否します (452 4.3.1)。空き容量を増やすか、保存期間 (retention.deliveredDays、eventDays、heldDays) を短くしてください。',
+  },
   placeIncident: { en: 'Incident of the organisation: many accounts from one new place', ja: '組織のインシデント: 同じ新しい送信元からの複数アカウント' },
   placeDetails: { en: 'Details and actions', ja: '詳細と対応' },
   lastReport: { en: 'last report', ja: '最新の報告' },

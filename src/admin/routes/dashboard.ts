@@ -23,7 +23,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: AdminDeps): void {
       const { store } = deps;
       const since = new Date(now - 24 * HOUR).toISOString();
       const weekAgo = new Date(now - 8 * 24 * HOUR).toISOString();
-      const [sent, usual, auth, bounces, incidents, counts, campaigns, places] = await Promise.all([
+      const [sent, usual, auth, bounces, incidents, counts, campaigns, places, free] = await Promise.all([
         store.events.query({ codes: ['queue:accepted', 'queue:held'], since, limit: 200_000 }),
         store.events.query({ codes: ['queue:accepted', 'queue:held'], since: weekAgo, limit: 200_000 }),
         store.events.query({ codes: ['smtp:auth-failed', 'auth:source-banned', 'auth:pair-banned', 'auth:account-locked'], since, limit: 100_000 }),
@@ -32,6 +32,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: AdminDeps): void {
         store.queue.counts(),
         runningCampaigns(store, now),
         listPlaceIncidents(store, since, 20),
+        deps.storeFree ? deps.storeFree().catch(() => null) : Promise.resolve(null),
       ]);
       const perSender = new Map<string, number>();
       let recipients = 0;
@@ -53,6 +54,8 @@ export function dashboardRoutes(app: FastifyInstance, deps: AdminDeps): void {
         bounceRate: recipients ? bounces.length / recipients : 0,
         campaigns,
         placeIncidents: places,
+        // The embedded store's disk: the console warns below retention.warnFreeMb (a full disk refuses mail).
+        storeDisk: free === null ? null : { freeMb: Math.floor(free / (1024 * 1024)), warnFreeMb: deps.config.retention.warnFreeMb, low: free < deps.config.retention.warnFreeMb * 1024 * 1024 },
       };
     } });
 }

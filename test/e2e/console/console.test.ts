@@ -56,7 +56,8 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     // The next hop defers everything, so the attack's mail is still queued when containment holds it.
     hop = await startNextHop({ rcptReply: () => '451 4.7.1 Try again later' });
-    gw = await startTestGateway({ nextHopPort: hop.port, accounts: [{ address: VICTIM }], config: { admin: { port: 0, secureCookies: false } } });
+    // A warning level no disk reaches (100 TB), so that the dashboard shows its low-disk warning.
+    gw = await startTestGateway({ nextHopPort: hop.port, accounts: [{ address: VICTIM }], config: { admin: { port: 0, secureCookies: false }, retention: { warnFreeMb: 100_000_000 } } });
     base = `http://127.0.0.1:${gw.gateway.adminPort}`;
     const r = await createAdmin(gw.gateway.store, { username: 'sato', role: 'admin', password: ADMIN_PASSWORD, issuer: 'Mailwarden' }, adminSeal(gw.config));
     if (!r.ok) throw new Error('admin refused');
@@ -181,6 +182,17 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
     await page.getByText('2 アカウントを停止し、0 通を隔離しました。 名前の挙がったアカウントはすべて停止済みです。').waitFor();
     expect(await page.locator('table.place-members').innerText()).toContain('送信停止中');
     await shot('place-incident-ja');
+    await page.getByRole('button', { name: 'English' }).click();
+  });
+
+  it('warns on the dashboard when the store\'s disk runs low, in both languages', { timeout: 60_000 }, async () => {
+    await go('dashboard', 'Messages per hour');
+    const warning = page.locator('.disk-low');
+    await warning.waitFor();
+    expect(await warning.innerText()).toMatch(/^The store's disk has \d+ MB free \(warning below 100000000 MB\)\. When it is full the gateway refuses all mail \(452 4\.3\.1\)/);
+    await page.screenshot({ path: `${ARTIFACTS}/dashboard-disk-low.png`, clip: { x: 0, y: 0, width: 1280, height: 260 } });
+    await page.getByRole('button', { name: '日本語' }).click();
+    expect(await page.locator('.disk-low').innerText()).toContain('満杯になるとゲートウェイはすべてのメールを拒否します');
     await page.getByRole('button', { name: 'English' }).click();
   });
 

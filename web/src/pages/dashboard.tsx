@@ -17,6 +17,8 @@ interface Dashboard {
   bounces: number;
   campaigns: { account: string; until: string; reason: string; by: string }[];
   placeIncidents: PlaceIncidentRow[];
+  /** The embedded store's disk (null for PostgreSQL). */
+  storeDisk: { freeMb: number; warnFreeMb: number; low: boolean } | null;
 }
 
 export function DashboardPage() {
@@ -27,6 +29,7 @@ export function DashboardPage() {
   const total = data.perHour.reduce((n, h) => n + h.count, 0);
   return (
     <div className="grid">
+      {data.storeDisk?.low ? <div className="warn disk-low">{t('diskLow', { free: data.storeDisk.freeMb, warn: data.storeDisk.warnFreeMb })}</div> : null}
       <Card title={t('messagesPerHour')} className="wide">
         {total === 0 ? <Empty>{t('noSending')}</Empty> : null}
         <HourChart series={data.perHour} usual={data.usualPerHour} labels={[t('today'), t('usual')]} />
