@@ -147,6 +147,13 @@ export class RetentionJob {
         await this.store.events.append({ ts: new Date(this.now()).toISOString(), code: 'queue:held-expired', account: account || null, data: { queueId: m.id, messageId: m.messageId, heldSince: m.createdAt, reason: m.reason, days } });
       }
       deleted += gone.length;
+      // The administrators' record: the quarantine is theirs to review, and what left it unreviewed is said there.
+      if (gone.length > 0) {
+        const entry = { ts: new Date(this.now()).toISOString(), actor: 'system:retention', action: 'quarantine.expire', target: account, reason: `held longer than ${days} days without a release`, data: { count: gone.length, queueIds: gone.map((m) => m.id) } };
+        await this.store.audit.append(entry).catch((err: unknown) =>
+          this.logger.error({ err, account }, 'retention: the deletion from quarantine could not be audited'),
+        );
+      }
       if (account && gone.length > 0 && this.tell) {
         await this.tell({ account, days, messages: gone.map((m) => ({ messageId: m.messageId, createdAt: m.createdAt, recipients: m.recipients.length })) }).catch((err: unknown) => this.logger.error({ err, account }, 'retention: the owner could not be told of the messages deleted from quarantine'));
       }

@@ -116,6 +116,9 @@ describe('retention of finished messages and old events', () => {
     const recorded = await store.events.query({ codes: ['queue:held-expired'], limit: 100 });
     expect(recorded).toHaveLength(26);
     expect(recorded.find((e) => e.data.queueId === 'honest')).toMatchObject({ account: 'sato@example.co.jp', data: { messageId: '<honest@x>', reason: 'score 90 reached the hold threshold 70', days: 30 } });
+    // And in the administrators' audit log, one entry per account.
+    const audited = await store.audit.query({ action: 'quarantine.expire' });
+    expect(audited.map((a) => [a.actor, a.target, (a.data as { count: number }).count]).sort()).toEqual([['system:retention', 'sato@example.co.jp', 1], ['system:retention', 'victim@example.co.jp', 25]]);
     // One notice, in both languages, listing twenty and counting the rest.
     const en = heldExpiredBody(told[0], 'en');
     expect(en).toContain('were held for review and not released within 30 days');
