@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { sqlitePath } from '../app/open-store.js';
 import { say, type Text } from '../core/i18n.js';
 import { fail, parseCommand } from './args.js';
 import { auditCli, loadForCommand, withStore } from './context.js';
@@ -45,9 +46,9 @@ export async function run(args: string[]): Promise<number> {
   if (existsSync(file)) return fail(t.exists, { file }, 2);
   const config = loadForCommand(v.config);
   if (!config) return 2;
-  if (!config.store.startsWith('sqlite:')) return fail(t.postgres, { store: config.store.replace(/\/\/[^@/]*@/, '//…@') }, 2);
-  const path = resolve(config.configDir, config.store.slice('sqlite:'.length));
-  if (!existsSync(path)) return fail(t.missing, { path });
+  const path = sqlitePath(config.store, config.configDir);
+  if (path === null) return fail(t.postgres, { store: config.store.replace(/\/\/[^@/]*@/, '//…@') }, 2);
+  if (path === ':memory:' || !existsSync(path)) return fail(t.missing, { path });
   // A connection of its own, reading only: the running gateway keeps writing meanwhile.
   const db = new Database(path, { readonly: true, fileMustExist: true });
   let pages: number;

@@ -14,7 +14,7 @@ export const retentionConfigSchema = z
   .object({
     deliveredDays: whole(
       14,
-      'Finished messages (delivered, or bounced to their sender) are deleted with their bodies this many days after they were received; late bounces are tied to them until then. 0 keeps them. Messages queued or held in quarantine are never deleted.',
+      'Finished messages (delivered, or bounced to their sender) are deleted with their bodies this many days after they were received; late bounces are tied to them until then. 0 keeps them. Queued messages are never deleted (for the quarantine see heldDays).',
     ),
     eventDays: whole(
       180,
@@ -29,7 +29,7 @@ export const retentionConfigSchema = z
       'With the embedded store (SQLite): when its file system has less free space than this many megabytes, an alert is logged and recorded (event store:low-space) at most once an hour, before a full disk makes the gateway refuse mail (452 4.3.1). The metric mailwarden_store_free_bytes shows the free space. 0: no warning.',
     ),
   })
-  .describe('Retention of finished messages and of the event record in the store (run on start and every hour), and the warning before its disk is full.');
+  .describe('Retention of finished messages, the event record and the quarantine in the store (run a minute after start and every hour), and the warning before its disk is full.');
 
 export type RetentionConfig = z.infer<typeof retentionConfigSchema>;
 
@@ -98,7 +98,7 @@ export class RetentionJob {
     if (free === null || limit === 0 || free >= limit || this.now() - this.warnedAt < HOUR) return free;
     this.warnedAt = this.now();
     const freeMb = Math.floor(free / (1024 * 1024));
-    this.logger.error({ alert: true, code: 'store:low-space', freeMb, warnFreeMb: this.config.warnFreeMb }, 'the store\u2019s disk is nearly full: free space, or lower retention.deliveredDays / retention.eventDays, before mail is refused with 452 4.3.1');
+    this.logger.error({ alert: true, code: 'store:low-space', freeMb, warnFreeMb: this.config.warnFreeMb }, 'the store\u2019s disk is nearly full: free space, or lower retention.deliveredDays / eventDays / heldDays, before mail is refused with 452 4.3.1');
     await this.store.events.append({ ts: new Date(this.now()).toISOString(), code: 'store:low-space', account: null, data: { freeMb, warnFreeMb: this.config.warnFreeMb } }).catch(() => undefined);
     return free;
   }
@@ -137,12 +137,17 @@ export class RetentionJob {
     const before = Date.parse(this.before(days));
     const old = (await this.store.queue.list({ state: 'held', limit: 100_000 })).filter((m) => Date.parse(m.createdAt) < before);
     const byAccount = new Map<string, typeof old>();
-    for (const m of old) byAccount.set(m.account, [...(byAccount.get(m.account) ?? []), m]);
+    for (const m of old) {
+      const list = byAccount.get(m.account);
+      if (list) list.push(m);
+      else byAccount.set(m.account, [m]);
+    }
     let deleted = 0;
     for (const [account, messages] of byAccount) {
       const gone: typeof messages = [];
       for (const m of messages) {
-        if (!(await this.store.queue.delete(m.id))) continue;
+        // Only while still held: one an administrator released meanwhile is queued, and stays.
+        if (!(await this.store.queue.delete(m.id, 'held'))) continue;
         gone.push(m);
         await this.store.events.append({ ts: new Date(this.now()).toISOString(), code: 'queue:held-expired', account: account || null, data: { queueId: m.id, messageId: m.messageId, heldSince: m.createdAt, reason: m.reason, days } });
       }

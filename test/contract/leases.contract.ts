@@ -176,6 +176,16 @@ export function leasesContract(ctx: ContractContext): void {
       return m.id;
     };
 
+    test('delete with a state deletes a message only while it is in that state', async () => {
+      const queued = await stored(31, 'queued');
+      const held = await stored(31, 'held');
+      expect(await ctx.store.queue.delete(queued, 'held')).toBe(false);
+      expect(await ctx.store.queue.get(queued)).not.toBeNull();
+      expect(await ctx.store.queue.delete(held, 'held')).toBe(true);
+      expect(await ctx.store.queue.get(held)).toBeNull();
+      expect(await ctx.store.queue.getRaw(held)).toBeNull();
+    });
+
     test('purgeDone deletes finished messages older than the cutoff with their bodies, oldest first, and never a queued or held one', async () => {
       const oldDone = [await stored(30, 'done'), await stored(20, 'done'), await stored(16, 'done')];
       const youngDone = await stored(2, 'done');

@@ -87,7 +87,8 @@ export interface QueueStore {
   /** Quarantine -> queue, due now. */
   release(id: string): Promise<boolean>;
   retryNow(id: string): Promise<boolean>;
-  delete(id: string): Promise<boolean>;
+  /** Deletes the message with its body and recipients; with `onlyIf`, only while it is in that state. */
+  delete(id: string, onlyIf?: MessageState): Promise<boolean>;
   counts(): Promise<Record<MessageState, number>>;
   /** Sets one recipient's status after the fact (a bounce or complaint); false when there is none. */
   markRecipient(id: string, index: number, status: RcptStatus, reply: string | null): Promise<boolean>;

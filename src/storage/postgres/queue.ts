@@ -156,8 +156,8 @@ export class PostgresQueue implements QueueStore {
     return (rowCount ?? 0) > 0;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('DELETE FROM messages WHERE id = $1', [id]);
+  async delete(id: string, onlyIf?: MessageState): Promise<boolean> {
+    const { rowCount } = await this.pool.query('DELETE FROM messages WHERE id = $1 AND ($2::text IS NULL OR state = $2)', [id, onlyIf ?? null]);
     return (rowCount ?? 0) > 0;
   }
 

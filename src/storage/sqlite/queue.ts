@@ -186,7 +186,8 @@ export class SqliteQueue implements QueueStore {
     );
   }
 
-  async delete(id: string): Promise<boolean> {
+  async delete(id: string, onlyIf?: MessageState): Promise<boolean> {
+    if (onlyIf) return this.db.prepare('DELETE FROM messages WHERE id = ? AND state = ?').run(id, onlyIf).changes > 0;
     return this.db.prepare('DELETE FROM messages WHERE id = ?').run(id).changes > 0;
   }
 

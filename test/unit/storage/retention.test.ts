@@ -140,4 +140,25 @@ describe('retention of finished messages and old events', () => {
     expect(text).toContain('were held for review and not released within 30 days');
     await store.close();
   });
+
+  it('leaves a message an administrator released while the run was under way', async () => {
+    const inner = openSqliteStore(':memory:');
+    const now = Date.now();
+    for (const id of ['released', 'expired'])
+      await inner.queue.enqueue({ id, account: 'sato@example.co.jp', mailFrom: 'sato@example.co.jp', messageId: `<${id}@x>`, rcpts: ['b@example.net'], raw: Buffer.from('Subject: x\r\n\r\nx\r\n'), state: 'held', createdAt: new Date(now - 40 * DAY).toISOString(), expiresAt: new Date(now + DAY).toISOString() });
+    // The release lands between the run's reading of the quarantine and its deletions.
+    const queue = Object.create(inner.queue) as typeof inner.queue;
+    queue.list = async (f) => {
+      const listed = await inner.queue.list(f);
+      await inner.queue.release('released');
+      return listed;
+    };
+    const told: HeldExpiredFacts[] = [];
+    const job = new RetentionJob({ ...inner, queue }, retentionConfigSchema.parse({ deliveredDays: 0, eventDays: 0 }), silent, Date.now, undefined, async (f) => void told.push(f));
+    expect((await job.runOnce()).held).toBe(1);
+    expect((await inner.queue.get('released'))?.state).toBe('queued');
+    expect(await inner.queue.get('expired')).toBeNull();
+    expect(told.map((f) => f.messages.map((m) => m.messageId))).toEqual([['<expired@x>']]);
+    await inner.close();
+  });
 });
