@@ -22,7 +22,7 @@ export const retentionConfigSchema = z
     ),
     heldDays: whole(
       30,
-      'Messages held in quarantine and not released by an administrator within this many days are deleted; each account\'s owner gets one notice listing its messages (never one mail each). 0 keeps the quarantine for ever.',
+      'Messages held in quarantine and not released by an administrator within this many days are deleted; each account\'s owner gets one notice listing its messages (never one mail each). The held mail of an account still restricted is kept whatever its age (the evidence of an incident nobody has closed yet), and counts its days again from the account\'s release. 0 keeps the quarantine for ever.',
     ),
     warnFreeMb: whole(
       1024,
@@ -128,7 +128,8 @@ export class RetentionJob {
   }
 
   /**
-   * Deletes the messages held longer than `days`, account by account: each deletion is recorded
+   * Deletes the messages held longer than `days`, account by account, but none of an account
+   * still restricted or released within `days` (see `mayExpire`): each deletion is recorded
    * (`queue:held-expired`), so that no message leaves the quarantine unaccounted for, and the
    * owner is told in one notice of those this run deleted (in a cluster, two nodes running at the
    * same moment each delete, and tell of, their own share; none is told twice).
@@ -144,6 +145,7 @@ export class RetentionJob {
     }
     let deleted = 0;
     for (const [account, messages] of byAccount) {
+      if (account && !(await this.mayExpire(account, before))) continue;
       const gone: typeof messages = [];
       for (const m of messages) {
         // Only while still held: one an administrator released meanwhile is queued, and stays.
@@ -164,6 +166,18 @@ export class RetentionJob {
       }
     }
     return deleted;
+  }
+
+  /**
+   * Whether the held mail of `account` may leave the quarantine now. Not while the account is
+   * restricted: that mail is the evidence of an incident nobody has closed yet, and the account's
+   * mailbox may be read by whoever stole its password. Nor within `heldDays` of the account's last
+   * release: the administrator who released it has that long to review what it held, however old.
+   */
+  private async mayExpire(account: string, before: number): Promise<boolean> {
+    if ((await this.store.accounts.get(account))?.state === 'restricted') return false;
+    const [release] = await this.store.events.query({ account, codes: ['account:released'], newestFirst: true, limit: 1 });
+    return release === undefined || Date.parse(release.ts) < before;
   }
 
   private before(keepDays: number): string {

@@ -129,6 +129,39 @@ describe('retention of finished messages and old events', () => {
     await store.close();
   });
 
+  it('keeps the held mail of an account still restricted, and gives a released account\'s its days again from the release', async () => {
+    const store = openSqliteStore(':memory:');
+    const now = Date.now();
+    const held = (id: string, account: string, daysAgo: number) =>
+      store.queue.enqueue({ id, account, mailFrom: account, messageId: `<${id}@x>`, rcpts: ['b@example.net'], raw: Buffer.from('Subject: x\r\n\r\nx\r\n'), state: 'held', createdAt: new Date(now - daysAgo * DAY).toISOString(), expiresAt: new Date(now + DAY).toISOString() });
+    for (const address of ['open@example.co.jp', 'fresh@example.co.jp', 'stale@example.co.jp', 'never@example.co.jp']) await store.accounts.create({ address, name: address, passwordHash: 'x' });
+    await store.accounts.update('open@example.co.jp', { state: 'restricted' });
+    const released = (account: string, daysAgo: number) => store.events.append({ ts: new Date(now - daysAgo * DAY).toISOString(), code: 'account:released', account, data: { reason: 'checked' } });
+    await released('fresh@example.co.jp', 2);
+    await released('stale@example.co.jp', 35);
+    await held('open', 'open@example.co.jp', 90);
+    await held('fresh', 'fresh@example.co.jp', 90);
+    await held('stale', 'stale@example.co.jp', 90);
+    await held('never', 'never@example.co.jp', 90);
+    const told: HeldExpiredFacts[] = [];
+    const job = new RetentionJob(store, retentionConfigSchema.parse({ deliveredDays: 0, eventDays: 0 }), silent, Date.now, undefined, async (f) => void told.push(f));
+    expect((await job.runOnce()).held).toBe(2);
+    expect(await store.queue.get('open')).not.toBeNull();
+    expect(await store.queue.get('fresh')).not.toBeNull();
+    expect(await store.queue.get('stale')).toBeNull();
+    expect(await store.queue.get('never')).toBeNull();
+    expect(told.map((f) => f.account).sort()).toEqual(['never@example.co.jp', 'stale@example.co.jp']);
+    // Released at last: its days count from now.
+    await store.accounts.update('open@example.co.jp', { state: 'active' });
+    await released('open@example.co.jp', 0);
+    expect((await job.runOnce()).held).toBe(0);
+    expect(await store.queue.get('open')).not.toBeNull();
+    const later = new RetentionJob(store, retentionConfigSchema.parse({ deliveredDays: 0, eventDays: 0 }), silent, () => now + 31 * DAY);
+    expect((await later.runOnce()).held).toBe(2);
+    expect(await store.queue.get('open')).toBeNull();
+    await store.close();
+  });
+
   it('mails the owner the notice through the gateway\'s own queue', async () => {
     const store = openSqliteStore(':memory:');
     const notifier = new Notifier({ config: notificationsConfigSchema.parse({}), store, logger: silent, hostname: 'mw.example.co.jp', lang: 'ja', lifetimeHours: 24 });
