@@ -64,6 +64,7 @@ const RULES: Rule[] = [
   [/^(\d+) messages within a day only to people never mailed before, from places not yet usual for this account$/, (m) =>
     `このアカウントがまだ使い慣れていない場所から、1 日以内に初めての宛先だけへのメール ${m[1]} 通`],
   [/^same body from (\d+) accounts of the organisation within 6 hours, to people they never mailed$/, (m) => `6 時間以内に組織の ${m[1]} 個のアカウントから同じ本文 (それぞれ初めての宛先へ)`],
+  [/^same body from (\d+) accounts within 6 hours, each from a network, country or IP not its own$/, (m) => `6 時間以内に ${m[1]} 個のアカウントから同じ本文 (それぞれ普段と異なるネットワーク・国・IP から)`],
   [/^sending at an hour this account has never sent at \(one text to many recipients\)$/, () => 'このアカウントが一度も送信したことのない時間帯の送信 (同じ本文を多数の宛先へ)'],
   [/^sending at an hour this account has never sent at \((\d+)% of recipients new\)$/, (m) => `このアカウントが一度も送信したことのない時間帯の送信 (宛先の ${m[1]}% が初めての宛先)`],
   [/^(\d+) recipient domains in the last hour; usual maximum is (\d+)$/, (m) => `直近 1 時間の宛先ドメイン ${m[1]} 件 (通常の上限 ${m[2]} 件)`],

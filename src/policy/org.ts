@@ -53,6 +53,8 @@ export class OrgMemory {
    * ([start, accounts] per key): one text from many stolen passwords at once.
    */
   readonly sharedBodies: ContentCounts;
+  /** The same, counting only accounts that sent the body from a place not their own (`isAway`). */
+  readonly awayBodies: ContentCounts;
   readonly domains: Set<string>;
   /** The same domains in a list, and their `domainKey`s beside them. */
   private readonly domainNames: string[];
@@ -66,6 +68,7 @@ export class OrgMemory {
     this.networks = new BoundedMap(m.orgFooting);
     this.countries = new BoundedMap(m.orgFooting);
     this.sharedBodies = new ContentCounts(m.orgFooting);
+    this.awayBodies = new ContentCounts(m.orgFooting);
     this.clients = new BoundedMap(m.orgFooting);
     this.failedIps = new BoundedMap(m.orgFooting);
     this.freshIps = new BoundedMap(m.orgFooting);
@@ -111,11 +114,10 @@ export class OrgMemory {
   /**
    * Counts an account's first message of a body within its day (`firstForAccount`) when it goes to
    * people the account never mailed, and answers how many accounts sent that body so within the
-   * window. The body's
-   * fingerprint is `FP` as the account's own content count left it (the same key and kind).
+   * window (in `awayBodies`: only the accounts that sent it from a place not their own). The
+   * body's fingerprint is `FP` as the account's own content count left it (the same key and kind).
    */
-  sharedBody(a: number, b: number, firstForAccount: boolean, ts: number): number {
-    const t = this.sharedBodies;
+  sharedBody(a: number, b: number, firstForAccount: boolean, ts: number, t = this.sharedBodies): number {
     const i = t.findFingerprint(a, b);
     if (i < 0) {
       if (!firstForAccount) return 0;

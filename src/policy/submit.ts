@@ -7,8 +7,8 @@ import type { OrgMemory } from './org.js';
 import { expireProbation, isOrdinary, overProbationBudget, probationWhy, progressProbation, startProbation } from './probation.js';
 import { scoreBounces } from './signals/bounce.rate.js';
 import { Score, type SubmitContext } from './signals/context.js';
-import { scoreSameContent } from './signals/submit.content.js';
-import { isAway, locate, offFooting, onlyStrangers, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, scoreSharedPlace, scoreStrangersAway, SHARED_PLACE_RESTRICT, type Origin } from './signals/submit.origin.js';
+import { scoreSameContent, SHARED_BODY_RESTRICT } from './signals/submit.content.js';
+import { isAway, isAwayOrNewIp, locate, offFooting, onlyStrangers, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, scoreSharedPlace, scoreStrangersAway, SHARED_PLACE_RESTRICT, type Origin } from './signals/submit.origin.js';
 import { scoreRestless, scoreUnusualHour } from './signals/submit.hour.js';
 import { analyseRecipients, recordAttempt, scoreDayVolume, scoreDomainSpread, scoreNovelBurst, scoreNovelDay, scoreNovelty } from './signals/submit.recipients.js';
 import { scoreMachinePace, scoreVolume } from './signals/submit.volume.js';
@@ -50,9 +50,10 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
   }
   // A limit says "later"; a client that keeps submitting through it, minute after minute, is not a person.
   const hammering = overLimit || refusedBefore !== undefined ? cfg.scoring.limitDeferralRisk : 0;
-  // A message held while many accounts mail strangers from the same new place: one of a list of
-  // stolen passwords, with a message or two each, which its risk alone would leave on watch.
-  const listed = verdict === 'hold' && s.placeAccounts >= SHARED_PLACE_RESTRICT ? cfg.scoring.restrictRisk : 0;
+  // A message held while many accounts mail strangers from the same new place, or send one text
+  // each from a place not its own: one of a list of stolen passwords, with a message or two each,
+  // which its risk alone would leave on watch.
+  const listed = verdict === 'hold' && (s.placeAccounts >= SHARED_PLACE_RESTRICT || s.textAccounts >= SHARED_BODY_RESTRICT) ? cfg.scoring.restrictRisk : 0;
   const changes = a.state === 'restricted' ? NO_CHANGES : addScoreToRisk(a, ts, ev.ts, score, s.reasons, cfg.scoring, hammering + listed);
   // The message that tips the account over is kept for review rather than sent; so was one held
   // where it was decided (`DetectionEngine.held`).
@@ -90,7 +91,8 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreNovelBurst(c, s);
   scoreNovelDay(c, s, share);
   scoreDomainSpread(c, s, damp, share);
-  const repeated = scoreSameContent(c, s, damp, atHome(c, origin) && !c.acct.profile.unusualHourAt(c.ts)) && !c.acct.bulk;
+  const away = hasHome(c.acct, c.ts, c.cfg.network) && isAwayOrNewIp(c, origin);
+  const repeated = scoreSameContent(c, s, damp, atHome(c, origin) && !c.acct.profile.unusualHourAt(c.ts), away) && !c.acct.bulk;
   scoreBounces(c.acct, c.ts, c.cfg.bounces, s);
   scoreFooting(c, origin, s);
   scoreParallel(c, s);

@@ -49,6 +49,8 @@ export class Score {
   /** The place of `placeAccounts` as the organisation's memory keys it, and as the reason names it. */
   place = '';
   placeWhere = '';
+  /** Accounts that sent this body to new people, each from a place not its own (`scoreSameContent`), when it scored. */
+  textAccounts = 0;
 
   addContent(points: number, reason: string): void {
     if (points <= 0) return;

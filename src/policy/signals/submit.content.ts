@@ -18,16 +18,21 @@ const KNOWN_WEIGHT = 0.25;
  * body had points and went out in an earlier message too (one text, message after message),
  * which the unusual-hour signal reads.
  */
-export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHome: boolean): boolean {
+export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHome: boolean, away: boolean): boolean {
   const known = atHome ? KNOWN_WEIGHT : 1;
   const weight = c.novelWeight + (c.external - c.novelAccount) * known;
   let body = 0;
   let subject = 0;
   let accounts = 0;
+  let awayAccounts = 0;
   if (c.ev.bodyHash) {
     body = bump(c, BODY, c.ev.bodyHash, weight);
-    // The body's fingerprint is still in FP: the organisation's count uses the same key.
-    if (c.novelAccount > 0) accounts = c.org.sharedBody(FP.a, FP.b, bumpedNew, c.ts);
+    // The body's fingerprint is still in FP: the organisation's counts use the same key. Colleagues
+    // never written to count as new people: a list of stolen passwords phishes inside as well.
+    if (c.novelAccount > 0 || c.novelInternal > 0) {
+      accounts = c.org.sharedBody(FP.a, FP.b, bumpedNew, c.ts);
+      if (away) awayAccounts = c.org.sharedBody(FP.a, FP.b, bumpedNew, c.ts, c.org.awayBodies);
+    }
   }
   // A shared subject is normal for a run of personal mails (invoices, invitations); only new recipients count.
   if (c.ev.subject) subject = bump(c, SUBJECT, c.ev.subject, c.novelWeight);
@@ -42,12 +47,28 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHom
   // One body from several accounts to people they never mailed: stolen passwords used together.
   const sharedPoints = overBy(accounts, SHARED_BODY_ACCOUNTS, 15, 30);
   if (sharedPoints * damp >= 1) s.addContent(sharedPoints * damp, `same body from ${accounts} accounts of the organisation within 6 hours, to people they never mailed`);
+  // ...each of them from a place not its own: not colleagues passing a text round, but a list of
+  // stolen passwords used from wherever the attacker is, whatever recipients each account knows.
+  if (awayAccounts >= SHARED_BODY_AWAY) {
+    s.textAccounts = awayAccounts;
+    s.addOrigin(Math.min(30, 15 + 5 * (awayAccounts - SHARED_BODY_AWAY)), `same body from ${awayAccounts} accounts within 6 hours, each from a network, country or IP not its own`);
+  }
   // One message to many is an announcement; the same text again in another message is a run.
   return bodyPoints > 0 && body > weight;
 }
 
 /** Accounts sending one body to new people within the window before it counts (the third is the first). */
 const SHARED_BODY_ACCOUNTS = 2;
+
+/** Accounts sending one body to new people, each from a place not its own, before it counts as a list. */
+const SHARED_BODY_AWAY = 3;
+/**
+ * ...and before a message it helped to hold restricts its account (see `SHARED_PLACE_RESTRICT`):
+ * five accounts away from home sending one text to people they never mailed within six hours.
+ * Colleagues passing a text round write it each in a message of their own (a signature, a quote,
+ * the client's own MIME boundaries): the very same body from five places is one sender's.
+ */
+export const SHARED_BODY_RESTRICT = 5;
 
 /** Whether the last `bump` met the key for the first time within the account's day. */
 let bumpedNew = false;

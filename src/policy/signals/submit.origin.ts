@@ -110,6 +110,11 @@ export function isAway(c: SubmitContext, o: Origin): boolean {
   return !established(o.networkFooting, c.ts, n) || (o.country !== undefined && !established(o.countryFooting, c.ts, n));
 }
 
+/** `isAway`, or from an IP the account first used within the hour (a pool's fresh exit in the account's own provider). */
+export function isAwayOrNewIp(c: SubmitContext, o: Origin): boolean {
+  return isAway(c, o) || freshness(o.ipFooting, c.ts, c.cfg.network) === 'new';
+}
+
 /** Whether every recipient of the submission is someone the account never mailed, one of them outside. */
 export function onlyStrangers(c: SubmitContext): boolean {
   return c.external > 0 && c.unknown.length === c.rcptCount;

@@ -82,6 +82,34 @@ function moreShape(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng
       const texts = { subject: () => `Re: ${rng.hex(6)}`, body: () => rng.hex(16) };
       return { ...common, ...texts, place: (i) => places[who(i)], account: (i) => accounts[who(i)], gap: () => rng.int(50, 70) * SECOND, count: 2 * accounts.length, rcpts: () => rng.int(1, 2), client: undefined };
     }
+    // Lateral phishing with a list of twenty stolen passwords, through a residential proxy in
+    // Japan (a fresh exit for each account): two messages from each, one a minute, one lure for
+    // all, each to a colleague the account writes to and one it never did. Nothing goes outside,
+    // and every message carries someone the account knows.
+    case 'lateral': {
+      const accounts = [v, ...plan.accomplices];
+      const exits = residentialExits(rng, v);
+      const staff = org.people.map((p) => p.address);
+      let current = v;
+      const recipients = (): string[] => {
+        const known = current.colleagues.length > 0 ? rng.pick(current.colleagues) : null;
+        const strangers = staff.filter((a) => a !== current.address && !current.colleagues.includes(a));
+        return known === null ? [rng.pick(strangers)] : [known, rng.pick(strangers)];
+      };
+      return {
+        ...common,
+        place: (i) => exits[Math.floor(i / 2) % exits.length],
+        account: (i) => (current = accounts[Math.floor(i / 2) % accounts.length]),
+        gap: () => rng.int(50, 70) * SECOND,
+        count: 2 * accounts.length,
+        rcpts: () => 2,
+        recipients,
+        subject: () => '共有ドキュメント: 第3四半期の確認',
+        body: () => bodies[0],
+        client: undefined,
+        invalidShare: 0,
+      };
+    }
     // The victim's usual IP and client, each message to real contacts and to harvested addresses.
     case 'mixed':
       return { ...common, place: () => v.office, gap: () => rng.int(10, 30) * SECOND, count: 500, rcpts: () => rng.int(2, 4), recipients: (n) => mixedRecipients(rng, v, n), harvested: (r) => !v.book.includes(r) };

@@ -49,10 +49,11 @@ const ATTACK_HOUR: Record<AttackKind, number> = {
   sleeper: 13.5,
   trickle: 12.5,
   list: 11,
+  lateral: 14,
 };
 
 /** Accounts the attacker uses besides the victim (one IP or one provider, several stolen passwords). */
-const ACCOMPLICES: Partial<Record<AttackKind, number>> = { multi: 4, list: 19 };
+const ACCOMPLICES: Partial<Record<AttackKind, number>> = { multi: 4, list: 19, lateral: 19 };
 
 export function isAttackKind(s: string): s is AttackKind {
   return (ATTACKS as readonly string[]).includes(s);

@@ -80,6 +80,40 @@ describe('several accounts mailing strangers from one place new to each of them'
     expect(reasons.some((r) => /accounts mailing people never mailed before from country VN/.test(r))).toBe(true);
   });
 
+  it('restricts a list of stolen passwords sending one lure to colleagues, known and new, from a domestic provider', () => {
+    const e = engine();
+    let t = office(e) + 10 * HOUR;
+    const verdicts: string[] = [];
+    const reasons: string[] = [];
+    staff.forEach((a, i) => {
+      // One provider, a fresh IP for each account; each lure to a colleague the account writes to and one it never did.
+      const place = { ip: `203.0.113.${60 + i}`, asn: 64_950, country: 'JP' };
+      e.process(auth(a, t, place));
+      for (let k = 0; k < 2; k++) {
+        t += MIN;
+        const lure = { ...place, bodyHash: 'shared-document-lure', subject: 'Shared document: Q3 review' };
+        const d = e.process(submit(a, t, [`colleague${9 + ((i + k) % 8)}@example.co.jp`, staff[(i + 5 + k) % 12]], lure)).decision!;
+        verdicts.push(d.verdict);
+        reasons.push(...d.reasons);
+      }
+    });
+    // Before: all 24 accepted (a known colleague takes each account out of the place count).
+    expect(verdicts.filter((v) => v === 'accept').length).toBeLessThanOrEqual(10);
+    expect(reasons).toContain('same body from 5 accounts within 6 hours, each from a network, country or IP not its own');
+    expect(staff.slice(5).every((a) => e.stateOf(a) === 'restricted')).toBe(true);
+  });
+
+  it('leaves colleagues alone who pass one text round from the office to colleagues new to them', () => {
+    const e = engine();
+    let t = office(e) + 10 * HOUR;
+    const verdicts: string[] = [];
+    staff.forEach((a, i) => {
+      t += MIN;
+      verdicts.push(e.process(submit(a, t, [staff[(i + 5) % 12], staff[(i + 7) % 12]], { bodyHash: 'party-invitation' })).decision!.verdict);
+    });
+    expect(verdicts.filter((v) => v !== 'accept')).toEqual([]);
+  });
+
   it('leaves a team abroad alone that writes to the people it knows as well as to new ones', () => {
     const e = engine();
     let t = office(e) + 10 * HOUR;

@@ -77,6 +77,19 @@ describe('detection targets on a simulated organisation', () => {
     expect(a.accepted).toBeLessThanOrEqual(Math.ceil(a.messages / 3));
   });
 
+  it('holds lateral phishing with a list of stolen passwords, one lure to known and new colleagues, once a few accounts have sent it', () => {
+    // Twenty accounts: an organisation of its own, as large as the target's. Every message carries
+    // a colleague the account writes to, from a provider home to colleagues: all 40 passed before
+    // the organisation counted the accounts sending one body from places, or IPs, not theirs.
+    const sim = simulate({ accounts: 200, days: 30, seed: 1, attacks: ['lateral'], start: DEFAULT_START });
+    const lateral = measure(sim, detectionConfigSchema.parse(simulationConfig(sim.org).detection));
+    const a = lateral.attacks[0];
+    expect(a.messages).toBe(40);
+    expect(a.accepted).toBeLessThanOrEqual(10);
+    expect(lateral.legit.restrictedAccounts).toEqual([]);
+    expect(lateral.legit.deferred + lateral.legit.held).toBe(0);
+  });
+
   it('restricts no honest account and defers or holds fewer than 1 in 10,000 honest messages', () => {
     expect(m.legit.restrictedAccounts).toEqual([]);
     expect(m.legit.submits).toBeGreaterThan(2000);
@@ -106,8 +119,8 @@ describe('detection targets on a stream with only the fields the replay contract
     expect(kindOf('blast').secondsToRestriction!).toBeLessThanOrEqual(2);
     // A list of stolen passwords used from one provider, a fresh IP per account, is seen only by
     // the network and country that GeoIP gives; without them each account is on its own (a known
-    // limit, docs/detection.md).
-    for (const a of bare.attacks.filter((x) => x.kind !== 'list')) {
+    // limit, docs/detection.md). So is lateral phishing with one lure, seen by its body hash.
+    for (const a of bare.attacks.filter((x) => x.kind !== 'list' && x.kind !== 'lateral')) {
       expect(a.untilRestricted, a.kind).not.toBeNull();
       expect(a.untilRestricted!, a.kind).toBeLessThanOrEqual(50);
       expect(a.acceptedAfter, a.kind).toBe(0);
