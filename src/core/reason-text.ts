@@ -64,7 +64,7 @@ const RULES: Rule[] = [
   [/^(\d+) messages within a day only to people never mailed before, from places not yet usual for this account$/, (m) =>
     `このアカウントがまだ使い慣れていない場所から、1 日以内に初めての宛先だけへのメール ${m[1]} 通`],
   [/^same body from (\d+) accounts of the organisation within 6 hours, to people they never mailed$/, (m) => `6 時間以内に組織の ${m[1]} 個のアカウントから同じ本文 (それぞれ初めての宛先へ)`],
-  [/^same body from (\d+) accounts within 6 hours, each from a network, country or IP not its own$/, (m) => `6 時間以内に ${m[1]} 個のアカウントから同じ本文 (それぞれ普段と異なるネットワーク・国・IP から)`],
+  [/^same body (\S+) from (\d+) accounts within 6 hours, each from a network, country or IP not its own$/, (m) => `6 時間以内に ${m[2]} 個のアカウントから同じ本文 "${m[1]}" (それぞれ普段と異なるネットワーク・国・IP から)`],
   [/^sending at an hour this account has never sent at \(one text to many recipients\)$/, () => 'このアカウントが一度も送信したことのない時間帯の送信 (同じ本文を多数の宛先へ)'],
   [/^sending at an hour this account has never sent at \((\d+)% of recipients new\)$/, (m) => `このアカウントが一度も送信したことのない時間帯の送信 (宛先の ${m[1]}% が初めての宛先)`],
   [/^(\d+) recipient domains in the last hour; usual maximum is (\d+)$/, (m) => `直近 1 時間の宛先ドメイン ${m[1]} 件 (通常の上限 ${m[2]} 件)`],
@@ -142,8 +142,9 @@ export function reasonListText(joined: string, lang: ReasonLang): string {
   return out.join('; ');
 }
 
-/** A place as the engine names it (`network X`, `country XX`) in the reader's language. */
+/** A place as the engine names it (`network X`, `country XX`, or one text: `body TAG`) in the reader's language. */
 export function placeText(where: string, lang: ReasonLang): string {
+  if (where.startsWith('body ')) return lang === 'ja' ? `同一本文 (本文 ${where.slice(5)})` : `one text (body ${where.slice(5)})`;
   if (lang !== 'ja') return where;
   return where.replace(/^network /, 'ネットワーク ').replace(/^country /, '国 ');
 }

@@ -12,8 +12,17 @@ export const PLACE_INCIDENT_MS = 6 * 3_600_000;
 const FIRST = 4;
 /** Restrictions of the incident's accounts are told in one update at most this often. */
 export const RESTRICTED_UPDATE_MS = 10 * 60_000;
-/** The engine's reason of the signal (`scoreSharedPlace`): its place is the incident's `where`. */
+/** The engine's reasons of the signals (`scoreSharedPlace`, and one text: `scoreSameContent`): their place is the incident's `where`. */
 const PLACE_REASON = /^\d+ accounts mailing people never mailed before from ((?:network|country) \S+), new to each of them, within 6 hours$/;
+const TEXT_REASON = /^same body (\S+) from \d+ accounts within 6 hours, each from a network, country or IP not its own$/;
+
+/** The incident's `where` a reason names, if it is one of the two signals'. */
+function whereOf(reason: string): string | undefined {
+  const place = PLACE_REASON.exec(reason);
+  if (place) return place[1];
+  const text = TEXT_REASON.exec(reason);
+  return text ? `body ${text[1]}` : undefined;
+}
 
 interface OpenPlace {
   id: string;
@@ -102,7 +111,7 @@ export class PlaceAlerts {
    */
   fold(f: IncidentFacts): boolean {
     if (f.state !== 'restricted' || this.deps.shadow) return false;
-    const where = f.reasons.map((r) => PLACE_REASON.exec(r)?.[1]).find((w) => w !== undefined);
+    const where = f.reasons.map(whereOf).find((w) => w !== undefined);
     const o = where === undefined ? undefined : this.open.get(where);
     if (!o) return false;
     if (!o.restricted.includes(f.account)) o.restricted.push(f.account);
@@ -202,8 +211,9 @@ function levelOf(accounts: number): number {
   return Math.max(0, Math.floor(Math.log2(accounts / FIRST)));
 }
 
-/** The engine's key of a place from its name in reasons (`scoreSharedPlace`): "network X" is X, "country C" is "country:C". */
+/** The engine's key of a place from its name in reasons: "network X" is X, "country C" is "country:C", "body T" is "body:T". */
 function placeOf(where: string): string {
   if (where.startsWith('country ')) return `country:${where.slice('country '.length)}`;
+  if (where.startsWith('body ')) return `body:${where.slice('body '.length)}`;
   return where.startsWith('network ') ? where.slice('network '.length) : where;
 }

@@ -53,8 +53,6 @@ export class OrgMemory {
    * ([start, accounts] per key): one text from many stolen passwords at once.
    */
   readonly sharedBodies: ContentCounts;
-  /** The same, counting only accounts that sent the body from a place not their own (`isAway`). */
-  readonly awayBodies: ContentCounts;
   readonly domains: Set<string>;
   /** The same domains in a list, and their `domainKey`s beside them. */
   private readonly domainNames: string[];
@@ -68,7 +66,6 @@ export class OrgMemory {
     this.networks = new BoundedMap(m.orgFooting);
     this.countries = new BoundedMap(m.orgFooting);
     this.sharedBodies = new ContentCounts(m.orgFooting);
-    this.awayBodies = new ContentCounts(m.orgFooting);
     this.clients = new BoundedMap(m.orgFooting);
     this.failedIps = new BoundedMap(m.orgFooting);
     this.freshIps = new BoundedMap(m.orgFooting);
@@ -114,10 +111,11 @@ export class OrgMemory {
   /**
    * Counts an account's first message of a body within its day (`firstForAccount`) when it goes to
    * people the account never mailed, and answers how many accounts sent that body so within the
-   * window (in `awayBodies`: only the accounts that sent it from a place not their own). The
-   * body's fingerprint is `FP` as the account's own content count left it (the same key and kind).
+   * window. The body's
+   * fingerprint is `FP` as the account's own content count left it (the same key and kind).
    */
-  sharedBody(a: number, b: number, firstForAccount: boolean, ts: number, t = this.sharedBodies): number {
+  sharedBody(a: number, b: number, firstForAccount: boolean, ts: number): number {
+    const t = this.sharedBodies;
     const i = t.findFingerprint(a, b);
     if (i < 0) {
       if (!firstForAccount) return 0;
@@ -201,15 +199,24 @@ export class OrgMemory {
 
 /**
  * Several accounts mailing only people they never mailed, each from one place new to it (see
- * `scoreSharedPlace`): the mark of a list of stolen passwords, whose accounts one by one look
- * like travellers. An incident of the organisation, not of one account.
+ * `scoreSharedPlace`), or sending one text each from a place not its own (`scoreSameContent`):
+ * the mark of a list of stolen passwords, whose accounts one by one look like travellers. An
+ * incident of the organisation, not of one account.
  */
 export interface PlaceFinding {
   ts: string;
-  /** The place as the engine keys it: a network, or `country:XX`. */
+  /** The place as the engine keys it: a network, `country:XX`, or `body:…` for one text. */
   place: string;
-  /** The place as the reasons name it: `network …` or `country XX`. */
+  /** The place as the reasons name it: `network …`, `country XX` or `body …` (see `bodyTag`). */
   where: string;
   /** The accounts counted there within the window, first to join first. */
   accounts: string[];
+}
+
+/**
+ * How reasons and incidents name a message body: the first 12 characters of its hash (all of a
+ * shorter one), anything but printable ASCII replaced, so that the name is one word.
+ */
+export function bodyTag(bodyHash: string): string {
+  return bodyHash.slice(0, 12).replace(/[^\x21-\x7e]/g, '_');
 }

@@ -66,6 +66,7 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
     learnAccepted(c, s.content, score, homeGround);
   }
   if (s.placeAccounts > 0) org.placeFinding = { ts: ev.ts, place: s.place, where: s.placeWhere, accounts: org.placeMembers(s.place, ts) };
+  else if (s.textAccounts > 0) org.placeFinding = { ts: ev.ts, place: s.textPlace, where: s.textWhere, accounts: org.placeMembers(s.textPlace, ts) };
   const decision: SubmitDecision = { ts: ev.ts, account: ev.account, messageId: ev.messageId, verdict, score, reasons: s.reasons };
   if (cfg.shadow && refusedBefore === undefined) shadowed(decision, c);
   return { decision, changes };

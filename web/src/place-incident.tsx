@@ -12,12 +12,17 @@ export interface PlaceIncidentRow {
   shadow: boolean;
 }
 
+/** The line that says what an incident of the organisation is: accounts at one new place, or one text from many places (`body TAG`). */
+export function rowText(p: PlaceIncidentRow): 'placeRow' | 'textRow' {
+  return p.where.startsWith('body ') ? 'textRow' : 'placeRow';
+}
+
 /** One incident of the organisation: when, where, how many, and each account as a link, those restricted marked. */
 export function PlaceIncidentItem({ p }: { p: PlaceIncidentRow }) {
   const { t, time, lang } = useT();
   return (
     <li className="place-incident">
-      <span className="muted">{time(p.lastAt)}</span> {t('placeRow', { n: p.accounts.length, where: placeText(p.where, lang) })}
+      <span className="muted">{time(p.lastAt)}</span> {t(rowText(p), { n: p.accounts.length, where: placeText(p.where, lang) })}
       {p.shadow ? <span className="muted"> {t('shadowOnly')}</span> : null}
       {' '}<a className="place-details" href={`#/incidents/place/${encodeURIComponent(p.incidentId)}`}>{t('placeDetails')}</a>
       <div>

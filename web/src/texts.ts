@@ -54,6 +54,10 @@ export const texts = {
     en: '{n} accounts mailing only people they never mailed, from {where} (new to each): a list of stolen passwords? Ask each user; reset the passwords of those who are not there.',
     ja: '{n} アカウントが {where} (それぞれにとって初めての送信元) から、初めての相手だけに送信: パスワード流出の疑い。各利用者に確認し、心当たりのない利用者のパスワードを再設定してください。',
   },
+  textRow: {
+    en: '{n} accounts sending {where} to people they never mailed, each from a place or IP not its own: a list of stolen passwords? Reset their passwords; the held messages are in the quarantine.',
+    ja: '{n} アカウントが、それぞれ普段と異なる送信元・IP から、{where} を初めての相手へ送信: パスワード流出の疑い。パスワードを再設定してください。保留されたメールは隔離にあります。',
+  },
   placeIncidentsAll: { en: 'Incidents of the organisation: many accounts from one new place', ja: '組織のインシデント: 同じ新しい送信元からの複数アカウント' },
   noPlaceIncidentsAll: { en: 'No group of accounts has mailed strangers from one new place.', ja: '同じ新しい送信元から初めての宛先へ送信したアカウント群はありません。' },
   diskLow: {

@@ -119,7 +119,7 @@ export function campaignSummary(f: CampaignFacts): string {
 export interface PlaceFacts {
   incidentId: string;
   ts: string;
-  /** The place as the engine's reasons name it: `network …` or `country XX`. */
+  /** The place as the engine's reasons name it: `network …` or `country XX`; or one text, `body TAG`. */
   where: string;
   accounts: string[];
   /** Accounts of the incident restricted so far (their own alerts folded into this incident's updates). */
@@ -151,15 +151,38 @@ const p = {
   },
 } satisfies Record<string, Text>;
 
+/** The same, for one text sent by many accounts each from a place not its own (`where` is `body TAG`). */
+const oneText = {
+  subject: { en: '[Mailwarden] {n} accounts sending one text from places not their own: stolen passwords?', ja: '[Mailwarden] {n} アカウントが普段と異なる送信元から同一本文を送信 (パスワード流出の疑い)' },
+  lead: {
+    en: 'At {ts}, {n} accounts had sent {where} to people they never mailed before within 6 hours, each from a network, country or IP not its own: the very same message body from every one of them. People write a text each in a message of their own; the same body from many accounts is one sender working through a list of stolen passwords.',
+    ja: '{ts} の時点で、6 時間以内に {n} 個のアカウントが、それぞれ普段と異なるネットワーク・国・IP から、{where} をこれまで送ったことのない相手へ送信しています (どれもまったく同じ本文)。人が書くメールは一通ごとに異なります。多数のアカウントから同じ本文が送られるのは、盗まれたパスワードの一覧を使う一人の送信者の特徴です。',
+  },
+  done: {
+    en: 'Each account\'s mail with this text is scored with this finding: held once the score says so; from five accounts on, an account whose message is held is restricted. The held messages are in the quarantine.',
+    ja: 'この本文を含む各アカウントの送信はこの検知を加えて評価され、スコアに応じて保留されます。5 アカウント以上になると、送信が保留されたアカウントは停止されます。保留されたメールは隔離にあります。',
+  },
+  next: {
+    en: 'Next steps: reset the passwords of these accounts and restrict them in the console or with "mailwarden account restrict ADDRESS --reason TEXT"; the incident\'s page in the console (Incidents) and "mailwarden account restrict --place-incident ID --reason TEXT" restrict every account named at once. Warn the recipients: the text may be phishing.',
+    ja: '次の対応: これらのアカウントのパスワードを再設定し、管理画面または "mailwarden account restrict アドレス --reason 理由" で送信を停止してください。管理画面のインシデントのページと "mailwarden account restrict --place-incident ID --reason 理由" では、名前の挙がったアカウントをまとめて停止できます。受信者にも注意を呼びかけてください (フィッシングの可能性があります)。',
+  },
+} satisfies Record<string, Text>;
+
+/** The texts of an incident's kind: one place, or one text (`body TAG`). */
+function kindOf(f: PlaceFacts): typeof oneText {
+  return f.where.startsWith('body ') ? oneText : p;
+}
+
 export function placeSubject(f: PlaceFacts, lang: Lang): string {
-  return say(p.subject, { n: f.accounts.length, where: placeText(f.where, lang) }, lang);
+  return say(kindOf(f).subject, { n: f.accounts.length, where: placeText(f.where, lang) }, lang);
 }
 
 export function placeBody(f: PlaceFacts, lang: Lang): string {
+  const k = kindOf(f);
   const params = { ts: f.ts, n: f.accounts.length, where: placeText(f.where, lang) };
-  const lines = [...(f.update ? [say(p.update, {}, lang), ''] : []), say(p.lead, params, lang), '', say(p.accounts, {}, lang), ...f.accounts.map((a) => `  - ${a}`)];
+  const lines = [...(f.update ? [say(p.update, {}, lang), ''] : []), say(k.lead, params, lang), '', say(p.accounts, {}, lang), ...f.accounts.map((a) => `  - ${a}`)];
   if (f.restricted.length > 0) lines.push('', say(p.restricted, {}, lang), ...f.restricted.map((a) => `  - ${a}`));
-  lines.push('', say(p.done, {}, lang), '', say(p.next, {}, lang), '', ...consoleLine(f.console, lang), `incident: ${f.incidentId}`);
+  lines.push('', say(k.done, {}, lang), '', say(k.next, {}, lang), '', ...consoleLine(f.console, lang), `incident: ${f.incidentId}`);
   return lines.join('\n');
 }
 

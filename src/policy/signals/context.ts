@@ -51,6 +51,9 @@ export class Score {
   placeWhere = '';
   /** Accounts that sent this body to new people, each from a place not its own (`scoreSameContent`), when it scored. */
   textAccounts = 0;
+  /** The body of `textAccounts` as the organisation's memory keys it (`body:TAG`), and as reasons name it (`body TAG`). */
+  textPlace = '';
+  textWhere = '';
 
   addContent(points: number, reason: string): void {
     if (points <= 0) return;

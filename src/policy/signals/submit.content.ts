@@ -1,4 +1,5 @@
 import { FP } from '../fingerprint.js';
+import { bodyTag } from '../org.js';
 import { overBy, type Score, type SubmitContext } from './context.js';
 
 const DAY = 86_400_000;
@@ -25,13 +26,18 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHom
   let subject = 0;
   let accounts = 0;
   let awayAccounts = 0;
+  let tag = '';
   if (c.ev.bodyHash) {
     body = bump(c, BODY, c.ev.bodyHash, weight);
-    // The body's fingerprint is still in FP: the organisation's counts use the same key. Colleagues
+    // The body's fingerprint is still in FP: the organisation's count uses the same key. Colleagues
     // never written to count as new people: a list of stolen passwords phishes inside as well.
     if (c.novelAccount > 0 || c.novelInternal > 0) {
       accounts = c.org.sharedBody(FP.a, FP.b, bumpedNew, c.ts);
-      if (away) awayAccounts = c.org.sharedBody(FP.a, FP.b, bumpedNew, c.ts, c.org.awayBodies);
+      // Counted like the accounts at one new place, and named like one: `body TAG`.
+      if (away) {
+        tag = bodyTag(c.ev.bodyHash);
+        awayAccounts = c.org.sharePlace(`body:${tag}`, c.acct.name, 1, c.ts);
+      }
     }
   }
   // A shared subject is normal for a run of personal mails (invoices, invitations); only new recipients count.
@@ -51,7 +57,9 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHom
   // stolen passwords used from wherever the attacker is, whatever recipients each account knows.
   if (awayAccounts >= SHARED_BODY_AWAY) {
     s.textAccounts = awayAccounts;
-    s.addOrigin(Math.min(30, 15 + 5 * (awayAccounts - SHARED_BODY_AWAY)), `same body from ${awayAccounts} accounts within 6 hours, each from a network, country or IP not its own`);
+    s.textPlace = `body:${tag}`;
+    s.textWhere = `body ${tag}`;
+    s.addOrigin(Math.min(30, 15 + 5 * (awayAccounts - SHARED_BODY_AWAY)), `same body ${tag} from ${awayAccounts} accounts within 6 hours, each from a network, country or IP not its own`);
   }
   // One message to many is an announcement; the same text again in another message is a run.
   return bodyPoints > 0 && body > weight;

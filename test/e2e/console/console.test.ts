@@ -185,6 +185,20 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
     await page.getByRole('button', { name: 'English' }).click();
   });
 
+  it('says of an incident of one text from many places what it is, in both languages', { timeout: 60_000 }, async () => {
+    const accounts = ['abe@example.co.jp', 'endo@example.co.jp', 'fujii@example.co.jp'];
+    const ts = new Date().toISOString();
+    await gw.gateway.store.events.append({ ts, code: 'incident:shared-place', account: null, data: { incidentId: 'text-1', ts, where: 'body 9f2c1ab37d40', accounts, restricted: [], update: false } });
+    await go('incidents', 'Incidents of the organisation');
+    const row = page.locator('li.place-incident', { hasText: 'abe@example.co.jp' });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('3 accounts sending one text (body 9f2c1ab37d40) to people they never mailed, each from a place or IP not its own');
+    await page.getByRole('button', { name: '日本語' }).click();
+    await expect.poll(() => row.innerText()).toContain('3 アカウントが、それぞれ普段と異なる送信元・IP から、同一本文 (本文 9f2c1ab37d40) を初めての相手へ送信');
+    await row.screenshot({ path: `${ARTIFACTS}/incidents-text-ja.png` });
+    await page.getByRole('button', { name: 'English' }).click();
+  });
+
   it('warns on the dashboard when the store\'s disk runs low, in both languages', { timeout: 60_000 }, async () => {
     await go('dashboard', 'Messages per hour');
     const warning = page.locator('.disk-low');

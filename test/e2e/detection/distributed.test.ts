@@ -115,6 +115,45 @@ describe('attacks spread over many addresses', () => {
     for (const a of restricted) expect(hop.messages.some((m) => m.rcpts.includes(a) && text(m).includes('was suspended'))).toBe(true);
   });
 
+  it('restricts the accounts of a list of stolen passwords sending one lure to colleagues, known and new, from a domestic provider', async () => {
+    ctx = await setup({ notifications: { adminEmails: ['it@example.co.jp'], retries: 0 } });
+    const { gw, hop } = ctx;
+    const listed = COLLEAGUES.slice(0, 8);
+    // Each writes to the next colleague every day, and never to the one after.
+    for (const [i, account] of listed.entries()) feedHistory(gw.gateway.policy, { account, ip: `192.0.2.${20 + i}`, client: 'Thunderbird 128', days: 21, contacts: [COLLEAGUES[(i + 1) % 14], ...CONTACTS.slice(0, 6)] });
+    const codes: number[] = [];
+    for (const [i, account] of listed.entries()) {
+      // A fresh exit of one Japanese consumer provider for each account; the same text from all.
+      const t = proxiedTransport(gw.starttlsPort, `126.33.${10 + i}.7`, { user: account, pass: PASSWORD });
+      for (let k = 0; k < 2; k++) {
+        const lure = { from: account, to: [COLLEAGUES[(i + 1) % 14], COLLEAGUES[(i + 2 + k) % 14]], subject: '共有ドキュメント: 第3四半期の確認', text: '資料を共有しました。こちらから確認してください: http://docs-share.example/q3\n' };
+        codes.push(await t.sendMail(lure).then(() => 250, (e: { responseCode?: number }) => e.responseCode ?? 0));
+      }
+      t.close();
+    }
+    await gw.gateway.policy.settled();
+    // Each message carries a colleague the account writes to: before, all sixteen went out.
+    expect(codes.filter((c) => c === 250).length).toBeLessThanOrEqual(8);
+    const states = await Promise.all(listed.map(async (a) => (await gw.gateway.store.accounts.get(a))?.state));
+    expect(states.slice(5)).toEqual(['restricted', 'restricted', 'restricted']);
+    // The lure that tipped each over is in quarantine; the administrators are told.
+    const held = await gw.gateway.store.queue.list({ state: 'held', limit: 100 });
+    const heldFor = new Set(held.map((m) => m.account));
+    for (const [i, a] of listed.entries()) if (states[i] === 'restricted') expect(heldFor.has(a), a).toBe(true);
+    const [decision] = await gw.gateway.store.events.query({ codes: ['queue:held'], account: listed[5], limit: 1 });
+    expect(JSON.stringify(decision.data)).toMatch(/same body [0-9a-f]{12} from \d+ accounts within 6 hours, each from a network, country or IP not its own/);
+    // One incident of the organisation, named by the text, and its updates: no alert per account.
+    const text = (m: { raw: Buffer }) => Buffer.from(m.raw.toString().split('\r\n\r\n')[1].replace(/\r\n/g, ''), 'base64').toString('utf8');
+    const toAdmins = () => hop.messages.filter((m) => m.rcpts.includes('it@example.co.jp')).map(text);
+    expect(await waitUntil(() => toAdmins().some((b) => b.includes('Restricted so far')), 5000)).toBe(true);
+    const admin = toAdmins();
+    expect(admin[0]).toMatch(/^At .+, 3 accounts had sent one text \(body [0-9a-f]{12}\) to people they never mailed before within 6 hours/m);
+    for (const a of listed.slice(0, 3)) expect(admin[0]).toContain(`  - ${a}`);
+    expect(admin.filter((b) => /^At .+ Mailwarden restricted the account/m.test(b))).toEqual([]);
+    const restricted = listed.filter((_, i) => states[i] === 'restricted');
+    for (const a of restricted) expect(hop.messages.some((m) => m.rcpts.includes(a) && text(m).includes('was suspended'))).toBe(true);
+  });
+
   it('keeps a password sprayer that then sends from reaching volume', { timeout: 180_000 }, async () => {
     // Progressive delays are off so the test runs in seconds; bans and spray detection stay on.
     ctx = await setup({ auth: { guard: { delayAfterFailures: 1000 } } });

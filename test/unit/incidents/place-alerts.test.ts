@@ -221,6 +221,34 @@ describe('the alert for many accounts at one new place', () => {
     await store.close();
   });
 
+  it('opens one incident for one text sent from many places, and folds its accounts\' restrictions into it', async () => {
+    const { a, sent, store } = alerts();
+    const text = (n: number): PlaceFinding => ({ ts: new Date(T0 + n * 60_000).toISOString(), place: 'body:9f2c1ab37d40', where: 'body 9f2c1ab37d40', accounts: staff.slice(0, n) });
+    a.found(text(3));
+    a.found(text(4));
+    await a.settled();
+    expect(sent.map((f) => [f.where, f.accounts.length])).toEqual([['body 9f2c1ab37d40', 3]]);
+    const reasons = ['risk 260 reached the restriction threshold 250', 'same body 9f2c1ab37d40 from 5 accounts within 6 hours, each from a network, country or IP not its own'];
+    expect(a.fold({ ...restriction(staff[4], null), reasons })).toBe(true);
+    // Another text, or a place, is another incident.
+    expect(a.fold({ ...restriction(staff[5], null), reasons: [reasons[0], reasons[1].replace('9f2c1ab37d40', '000000000000')] })).toBe(false);
+    await new Promise((r) => setTimeout(r, 50));
+    await a.settled();
+    expect(sent.map((f) => f.restricted)).toEqual([[], [staff[4]]]);
+    expect(new Set(sent.map((f) => f.incidentId)).size).toBe(1);
+    const [mail] = sent;
+    expect(placeSubject(mail, 'en')).toBe('[Mailwarden] 3 accounts sending one text from places not their own: stolen passwords?');
+    expect(placeSubject(mail, 'ja')).toBe('[Mailwarden] 3 アカウントが普段と異なる送信元から同一本文を送信 (パスワード流出の疑い)');
+    expect(placeBody(mail, 'en')).toContain('3 accounts had sent one text (body 9f2c1ab37d40) to people they never mailed before within 6 hours');
+    expect(placeBody(mail, 'ja')).toContain('同一本文 (本文 9f2c1ab37d40) をこれまで送ったことのない相手へ送信しています');
+    expect(placeBody(mail, 'en')).toContain('from five accounts on');
+    // The console's list of the organisation's incidents.
+    const [listed] = await listPlaceIncidents(store, new Date(T0 - 60_000).toISOString());
+    expect(listed).toMatchObject({ where: 'body 9f2c1ab37d40', restricted: [staff[4]] });
+    a.stop();
+    await store.close();
+  });
+
   it('names the place and every account, in English and Japanese, in mail and webhooks', () => {
     const f: PlaceFacts = { incidentId: 'inc-1', ts: '2026-03-02T10:04:00.000Z', where: 'country VN', accounts: staff.slice(0, 4), restricted: [], update: false };
     expect(placeSubject(f, 'en')).toBe('[Mailwarden] 4 accounts mailing strangers from country VN: stolen passwords?');

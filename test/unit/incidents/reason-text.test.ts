@@ -28,7 +28,7 @@ describe('detection reasons in Japanese', () => {
     keep(senderReason('ceo@example.co.jp', 'Sender header'));
     keep('sending at an hour this account has never sent at (one text to many recipients)');
     keep('same body from 5 accounts of the organisation within 6 hours, to people they never mailed');
-    keep('same body from 5 accounts within 6 hours, each from a network, country or IP not its own');
+    keep('same body 9f2c1ab37d40 from 5 accounts within 6 hours, each from a network, country or IP not its own');
     keep('5 messages in a row to people never mailed before, each within 3 seconds of the last');
     keep('7 messages within a day only to people never mailed before, from places not yet usual for this account');
     keep('6 accounts mailing people never mailed before from network AS64999, new to each of them, within 6 hours');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectionEngine } from '../../../src/policy/engine.js';
+import type { PlaceFinding } from '../../../src/policy/org.js';
 import { auth, contacts, DAY, engine, HOUR, MIN, submit } from './events.js';
 
 const staff = Array.from({ length: 12 }, (_, i) => `staff${i}@example.co.jp`);
@@ -85,6 +86,7 @@ describe('several accounts mailing strangers from one place new to each of them'
     let t = office(e) + 10 * HOUR;
     const verdicts: string[] = [];
     const reasons: string[] = [];
+    const findings: PlaceFinding[] = [];
     staff.forEach((a, i) => {
       // One provider, a fresh IP for each account; each lure to a colleague the account writes to and one it never did.
       const place = { ip: `203.0.113.${60 + i}`, asn: 64_950, country: 'JP' };
@@ -95,11 +97,16 @@ describe('several accounts mailing strangers from one place new to each of them'
         const d = e.process(submit(a, t, [`colleague${9 + ((i + k) % 8)}@example.co.jp`, staff[(i + 5 + k) % 12]], lure)).decision!;
         verdicts.push(d.verdict);
         reasons.push(...d.reasons);
+        const f = e.takePlaceFinding();
+        if (f) findings.push(f);
       }
     });
+    // An incident of the organisation from the third account, named by the text, naming the accounts.
+    expect(findings[0]).toMatchObject({ place: 'body:shared-docum', where: 'body shared-docum', accounts: staff.slice(0, 3) });
+    expect(findings.at(-1)!.accounts).toEqual(staff);
     // Before: all 24 accepted (a known colleague takes each account out of the place count).
     expect(verdicts.filter((v) => v === 'accept').length).toBeLessThanOrEqual(10);
-    expect(reasons).toContain('same body from 5 accounts within 6 hours, each from a network, country or IP not its own');
+    expect(reasons).toContain('same body shared-docum from 5 accounts within 6 hours, each from a network, country or IP not its own');
     expect(staff.slice(5).every((a) => e.stateOf(a) === 'restricted')).toBe(true);
   });
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { enc, get, post } from '../api.js';
 import { placeText } from '../../../src/core/reason-text.js';
 import { useT } from '../i18n.js';
-import type { PlaceIncidentRow } from '../place-incident.js';
+import { rowText, type PlaceIncidentRow } from '../place-incident.js';
 import { Card, ErrorBox, Loading, StateBadge, useAction, useLoad } from '../ui.js';
 import { Checklist, Notes } from './incident.js';
 
@@ -30,7 +30,7 @@ export function PlaceIncidentPage({ id, can }: { id: string; can: (p: string) =>
     <div className="grid">
       <Card title={t('placeIncident')} className="wide">
         <p>
-          {t('placeRow', { n: p.accounts.length, where: placeText(p.where, lang) })}
+          {t(rowText(p), { n: p.accounts.length, where: placeText(p.where, lang) })}
           {p.shadow ? <span className="muted"> {t('shadowOnly')}</span> : null}
         </p>
         <p className="muted">{t('opened')} {time(p.openedAt)} · {t('lastReport')} {time(p.lastAt)}</p>
