@@ -8,7 +8,7 @@ import { expireProbation, isOrdinary, overProbationBudget, probationWhy, progres
 import { scoreBounces } from './signals/bounce.rate.js';
 import { Score, type SubmitContext } from './signals/context.js';
 import { scoreSameContent, SHARED_BODY_RESTRICT } from './signals/submit.content.js';
-import { isAway, isAwayOrNewIp, locate, offFooting, onlyStrangers, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, scoreSharedPlace, scoreStrangersAway, SHARED_PLACE_RESTRICT, type Origin } from './signals/submit.origin.js';
+import { isAway, locate, offFooting, onlyStrangers, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, scoreSharedPlace, scoreStrangersAway, SHARED_PLACE_RESTRICT, type Origin } from './signals/submit.origin.js';
 import { scoreRestless, scoreUnusualHour } from './signals/submit.hour.js';
 import { analyseRecipients, recordAttempt, scoreDayVolume, scoreDomainSpread, scoreNovelBurst, scoreNovelDay, scoreNovelty } from './signals/submit.recipients.js';
 import { scoreMachinePace, scoreVolume } from './signals/submit.volume.js';
@@ -92,8 +92,7 @@ function scoreSignals(c: SubmitContext, origin: Origin): Score {
   scoreNovelBurst(c, s);
   scoreNovelDay(c, s, share);
   scoreDomainSpread(c, s, damp, share);
-  const away = hasHome(c.acct, c.ts, c.cfg.network) && isAwayOrNewIp(c, origin);
-  const repeated = scoreSameContent(c, s, damp, atHome(c, origin) && !c.acct.profile.unusualHourAt(c.ts), away) && !c.acct.bulk;
+  const repeated = scoreSameContent(c, s, damp, atHome(c, origin) && !c.acct.profile.unusualHourAt(c.ts), origin) && !c.acct.bulk;
   scoreBounces(c.acct, c.ts, c.cfg.bounces, s);
   scoreFooting(c, origin, s);
   scoreParallel(c, s);

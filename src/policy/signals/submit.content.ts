@@ -1,5 +1,7 @@
 import { FP } from '../fingerprint.js';
+import { hasHome } from '../footing.js';
 import { bodyTag } from '../org.js';
+import { isAwayOrNewIp, type Origin } from './submit.origin.js';
 import { overBy, type Score, type SubmitContext } from './context.js';
 
 const DAY = 86_400_000;
@@ -17,9 +19,10 @@ const KNOWN_WEIGHT = 0.25;
  * first list a stolen mailbox is used against, and the usual contacts earn no trust for a text
  * sent from a place, or at a time, the account has not shown to be its own. Answers whether the
  * body had points and went out in an earlier message too (one text, message after message),
- * which the unusual-hour signal reads.
+ * which the unusual-hour signal reads. `origin` tells a body sent from a place or IP not the
+ * account's own, which the organisation counts across accounts (one text from many places).
  */
-export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHome: boolean, away: boolean): boolean {
+export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHome: boolean, origin: Origin): boolean {
   const known = atHome ? KNOWN_WEIGHT : 1;
   const weight = c.novelWeight + (c.external - c.novelAccount) * known;
   let body = 0;
@@ -33,8 +36,9 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHom
     // never written to count as new people: a list of stolen passwords phishes inside as well.
     if (c.novelAccount > 0 || c.novelInternal > 0) {
       accounts = c.org.sharedBody(FP.a, FP.b, bumpedNew, c.ts);
-      // Counted like the accounts at one new place, and named like one: `body TAG`.
-      if (away) {
+      // From a place or IP not the account's own (read only here: few messages get this far),
+      // counted like the accounts at one new place, and named like one: `body TAG`.
+      if (hasHome(c.acct, c.ts, c.cfg.network) && isAwayOrNewIp(c, origin)) {
         tag = bodyTag(c.ev.bodyHash);
         awayAccounts = c.org.sharePlace(`body:${tag}`, c.acct.name, 1, c.ts);
       }
