@@ -76,8 +76,10 @@ export class LivePolicy implements PolicyPort {
       this.engine.takePlaceFinding();
       afterId = batch[batch.length - 1].id;
     }
-    // The stored account state is the record of truth (an administrator may have acted).
+    // The stored account state is the record of truth (an administrator may have acted), and an
+    // account is as old as the store says, not as its first event in the window.
     for (const a of await store.accounts.list()) {
+      this.engine.knownSince(a.address, Date.parse(a.createdAt));
       const now = new Date().toISOString();
       if (a.state === 'restricted') this.engine.restrict(a.address, now, 'restricted before restart');
       else if (this.engine.stateOf(a.address) === 'restricted') this.engine.release(a.address, now, 'released before restart');

@@ -46,6 +46,8 @@ export class DetectionEngine {
   private readonly aliases: Map<string, string[]> | null;
   /** How much each account and the organisation remember (`memory`, or the configuration's). */
   private readonly memory: DetectionConfig['memory'];
+  /** When accounts the engine has not met yet were created (`knownSince`), by account. */
+  private readonly bornHints = new Map<string, number>();
 
   /**
    * A complete configuration: parsed by `detectionConfigSchema` (which fills every default) or
@@ -179,11 +181,31 @@ export class DetectionEngine {
     return [change(a, ts, 'restricted', [reason])];
   }
 
+  /**
+   * The account has existed since `ms` (its creation, from the gateway's store): the engine's own
+   * memory starts with the events of its warm-up window, and would take a mailbox that neither
+   * logged in nor sent within it for a new member of staff, for a week (see `scoreFooting`), after
+   * every restart. The earlier of the two times counts. Replay has no store and never calls it.
+   */
+  knownSince(account: string, ms: number): void {
+    if (!Number.isFinite(ms)) return;
+    const a = this.accounts.get(account);
+    if (a === undefined) this.bornHints.set(account, ms);
+    else if (Number.isNaN(a.born) || ms < a.born) a.born = ms;
+  }
+
   private account(name: string): AccountRecord {
     let a = this.accounts.get(name);
     if (!a) {
       a = new AccountRecord(name, this.accounts.size, this.cfg, this.org, this.memory);
       this.accounts.set(name, a);
+      if (this.bornHints.size > 0) {
+        const hint = this.bornHints.get(name);
+        if (hint !== undefined) {
+          a.born = hint;
+          this.bornHints.delete(name);
+        }
+      }
     }
     return a;
   }

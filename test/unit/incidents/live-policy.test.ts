@@ -35,6 +35,16 @@ async function warmedWith(kind: 'cluster-refused' | 'engine-refused' | 'held' | 
 }
 
 describe('warming the live engine from the event record', () => {
+  it('tells the engine how long each stored account has existed', async () => {
+    const policy = new LivePolicy(config(), async () => undefined, createLogger('silent'));
+    const seen: [string, number][] = [];
+    policy.engine.knownSince = (account: string, ms: number) => void seen.push([account, ms]);
+    const accounts = [{ address: A, state: 'active', createdAt: '2025-06-01T00:00:00.000Z' }];
+    await policy.warm({ ...recordOf([]), accounts: { list: async () => accounts } } as unknown as Store, 30);
+    expect(seen).toEqual([[A, Date.parse('2025-06-01T00:00:00.000Z')]]);
+  });
+
+
   it('counts a message the cluster refused as an attempt, never as mail sent: its recipient stays new', async () => {
     const { policy, t } = await warmedWith('cluster-refused');
     const d = policy.engine.process(submit(A, t + 2 * HOUR, [STRANGER])).decision!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auth, DAY, engine, HOUR, MIN, submit } from './events.js';
+import { auth, DAY, engine, HOUR, MIN, submit, T0 } from './events.js';
 
 const NEW = 'newcomer@example.co.jp';
 const colleagues = Array.from({ length: 20 }, (_, i) => `staff${i}@example.co.jp`);
@@ -35,6 +35,28 @@ describe('a new member of staff at the office', () => {
     const outs = introduce(e, dormant, 10 * DAY + HOUR);
     expect(outs[0].decision!.reasons).toContain('first use of IP 198.51.100.10 (JP, AS64500)');
     expect(outs.at(-1)!.decision!.score).toBeGreaterThan(introduce(newcomerEngine(), NEW, 10 * DAY + HOUR).at(-1)!.decision!.score);
+  });
+});
+
+describe('a mailbox the gateway has had for long, after a restart', () => {
+  it('is judged by where it sends from, as if the engine had known it all along', () => {
+    // The restarted engine's window holds none of its events; the store says when it was created.
+    const dormant = 'shared@example.co.jp';
+    const e = engine();
+    e.knownSince(dormant, T0 - 90 * DAY);
+    e.knownSince(NEW, T0 + 10 * DAY - 2 * HOUR);
+    office(e, 10);
+    const old = introduce(e, dormant, 10 * DAY + HOUR);
+    expect(old[0].decision!.reasons).toContain('first use of IP 198.51.100.10 (JP, AS64500)');
+    // An account created just now is still a new member of staff.
+    const fresh = introduce(e, NEW, 10 * DAY + 2 * HOUR);
+    expect(fresh.flatMap((o) => o.decision!.reasons).filter((r) => /IP|network|country/.test(r))).toEqual([]);
+    // An account the engine has already seen keeps the earlier of the two times.
+    const seen = engine();
+    seen.process(auth(dormant, 0));
+    seen.knownSince(dormant, 5 * DAY + T0);
+    office(seen, 10);
+    expect(introduce(seen, dormant, 10 * DAY + HOUR)[0].decision!.reasons).toContain('first use of IP 198.51.100.10 (JP, AS64500)');
   });
 });
 
