@@ -43,7 +43,11 @@ export interface LoginTrace {
  */
 export class AccountRecord {
   state: AccountState = 'active';
-  /** When the engine first saw the account log in or submit (NaN: not yet; set by the first of either). */
+  /**
+   * When the engine first saw the account log in or submit, or when the gateway's store says it was
+   * created if that is earlier (`DetectionEngine.knownSince`); NaN: not yet. Each login and
+   * submission moves it back to its own time if earlier (`!(born <= ts)`, which NaN also fails).
+   */
   born = NaN;
   risk = FRACTIONAL_ZERO;
   riskTs = FRACTIONAL_ZERO;

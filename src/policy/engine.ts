@@ -221,7 +221,7 @@ export class DetectionEngine {
       return NO_CHANGES;
     }
     const a = this.account(ev.account);
-    if (Number.isNaN(a.born)) a.born = ts;
+    if (!(a.born <= ts)) a.born = ts;
     const origin = locate(a, this.org, ev.ip, networkOf(ev.ip, ev.asn, this.cfg.network), ev.country);
     this.org.forgiveFailedLogin(ev.ip, ev.account);
     const why = offFooting(a, this.org, origin, ts, this.cfg);

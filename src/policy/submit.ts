@@ -32,7 +32,7 @@ export interface Outcome {
  * teaches nothing either.
  */
 export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org: OrgMemory, cfg: DetectionConfig, refusedBefore?: string, heldBefore = false): Outcome {
-  if (Number.isNaN(a.born)) a.born = ts;
+  if (!(a.born <= ts)) a.born = ts;
   expireProbation(a, ts, cfg.probation);
   a.bulk = a.declaredBulk || a.inCampaign(ts);
   const origin = locate(a, org, ev.ip, networkOf(ev.ip, ev.asn, cfg.network), ev.country, ev.client);

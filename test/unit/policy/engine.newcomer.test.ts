@@ -57,6 +57,12 @@ describe('a mailbox the gateway has had for long, after a restart', () => {
     seen.knownSince(dormant, 5 * DAY + T0);
     office(seen, 10);
     expect(introduce(seen, dormant, 10 * DAY + HOUR)[0].decision!.reasons).toContain('first use of IP 198.51.100.10 (JP, AS64500)');
+    // ...and so does one whose history, fed after the hint, goes back further than its creation.
+    const fed = engine();
+    fed.knownSince(dormant, T0 + 10 * DAY);
+    fed.process(auth(dormant, 0));
+    office(fed, 10);
+    expect(introduce(fed, dormant, 10 * DAY + HOUR)[0].decision!.reasons).toContain('first use of IP 198.51.100.10 (JP, AS64500)');
   });
 });
 
