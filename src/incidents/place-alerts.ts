@@ -41,6 +41,8 @@ interface OpenPlace {
   /** When restrictions were last told (ms, wall clock), and the update waiting for its turn. */
   toldAt: number;
   timer: NodeJS.Timeout | null;
+  /** The highest level another node's report told this node of (-1: none). */
+  heard: number;
 }
 
 export interface PlaceAlertsDeps {
@@ -56,7 +58,16 @@ export interface PlaceAlertsDeps {
   shadow: boolean;
   /** At most one update telling restrictions this often (`RESTRICTED_UPDATE_MS`; tests shorten it). */
   restrictedUpdateMs?: number;
+  /** How long a level noted from another node's submission waits for that node's report (`NOTED_REPORT_MS`). */
+  notedReportMs?: number;
 }
+
+/**
+ * A level of an incident this node noted from another node's submission is reported from here if
+ * no node's report of it has arrived within this time: the node that decided the submission may
+ * have stopped between its decision and its report. Peers' reports arrive within a second.
+ */
+export const NOTED_REPORT_MS = 10_000;
 
 /**
  * The administrators' alert for a list of stolen passwords: many accounts mailing only people they
@@ -76,6 +87,8 @@ export class PlaceAlerts {
   /** The open incidents by their place's name (`where`, one to one with the engine's key). */
   private readonly open = new Map<string, OpenPlace>();
   private pending: Promise<void> = Promise.resolve();
+  /** Reports of noted levels waiting to see whether their node reports them (`noted`). */
+  private readonly backstops = new Set<NodeJS.Timeout>();
 
   constructor(private readonly deps: PlaceAlertsDeps) {}
 
@@ -92,11 +105,23 @@ export class PlaceAlerts {
   /**
    * A finding this node's engine made from another node's submission (`LivePolicy.learn`): the
    * incident is opened or updated here, so that a restriction decided here for the place folds
-   * into it, but never reported from here: the node that decided the submission reports it
-   * (without Redis every node would, since the level's claim then fails open).
+   * into it, but not reported from here at once: the node that decided the submission reports it
+   * (without Redis every node would, since the level's claim then fails open). Only if no node's
+   * report of that level has arrived after `NOTED_REPORT_MS` (that node stopped in between) does
+   * this node report it, through the same claim, so that still only one node does.
    */
   noted(f: PlaceFinding): void {
-    this.record(f);
+    const report = this.record(f);
+    if (!report) return;
+    const level = levelOf(f.accounts.length);
+    const timer = setTimeout(() => {
+      this.backstops.delete(timer);
+      const o = this.open.get(f.where);
+      if (o !== undefined && o.heard >= level) return;
+      this.pending = this.pending.then(() => report()).catch((err: unknown) => this.deps.logger.error({ err, place: f.where }, 'alert for accounts at one new place failed'));
+    }, this.deps.notedReportMs ?? NOTED_REPORT_MS);
+    timer.unref();
+    this.backstops.add(timer);
   }
 
   /** Waits for the reports already started (tests, shutdown). */
@@ -138,9 +163,10 @@ export class PlaceAlerts {
     const level = levelOf(r.accounts.length);
     let o = this.open.get(r.where);
     if (!o) {
-      o = { id: r.incidentId, place: placeOf(r.where), where: r.where, level, last: now, accounts: [], restricted: [], told: 0, shared: true, toldAt: -Infinity, timer: null };
+      o = { id: r.incidentId, place: placeOf(r.where), where: r.where, level, last: now, accounts: [], restricted: [], told: 0, shared: true, toldAt: -Infinity, timer: null, heard: level };
       this.open.set(r.where, o);
     }
+    o.heard = Math.max(o.heard, level);
     if (!o.shared) {
       o.id = r.incidentId;
       o.shared = true;
@@ -157,6 +183,8 @@ export class PlaceAlerts {
   /** Stops the updates waiting for their turn (shutdown): the record and the console keep the restrictions. */
   stop(): void {
     for (const o of this.open.values()) if (o.timer) clearTimeout(o.timer);
+    for (const t of this.backstops) clearTimeout(t);
+    this.backstops.clear();
   }
 
   /** Updates the open incidents with a finding; returns the report to make, if the finding reaches a new level. */
@@ -170,7 +198,7 @@ export class PlaceAlerts {
       for (const a of f.accounts) if (!known.accounts.includes(a)) known.accounts.push(a);
     }
     if (known && level <= known.level) return null;
-    const o: OpenPlace = known ?? { id: randomUUID(), place: f.place, where: f.where, level, last: now, accounts: [...f.accounts], restricted: [], told: 0, shared: false, toldAt: -Infinity, timer: null };
+    const o: OpenPlace = known ?? { id: randomUUID(), place: f.place, where: f.where, level, last: now, accounts: [...f.accounts], restricted: [], told: 0, shared: false, toldAt: -Infinity, timer: null, heard: -1 };
     o.level = level;
     this.open.set(f.where, o);
     // The report names the accounts as the finding left them, whatever comes before it is told.

@@ -20,10 +20,10 @@ const finding = (n: number, minutes = n, place = 'country:VN'): PlaceFinding => 
   accounts: staff.slice(0, n),
 });
 
-function alerts(o: { shadow?: boolean; claim?: (s: string, level: number) => Promise<boolean> } = {}) {
+function alerts(o: { shadow?: boolean; claim?: (s: string, level: number) => Promise<boolean>; notedReportMs?: number } = {}) {
   const store = openSqliteStore(':memory:');
   const sent: PlaceFacts[] = [];
-  const a = new PlaceAlerts({ store, logger: createLogger('silent'), notify: async (f) => void sent.push(f), claim: o.claim, shadow: o.shadow ?? false, restrictedUpdateMs: 300 });
+  const a = new PlaceAlerts({ store, logger: createLogger('silent'), notify: async (f) => void sent.push(f), claim: o.claim, shadow: o.shadow ?? false, restrictedUpdateMs: 300, notedReportMs: o.notedReportMs });
   return { a, sent, store };
 }
 
@@ -183,7 +183,7 @@ describe('the alert for many accounts at one new place', () => {
     await store.close();
   });
 
-  it('opens, but never reports, an incident found from another node\'s submission; folds into it all the same', async () => {
+  it('opens, but does not report at once, an incident found from another node\'s submission; folds into it all the same', async () => {
     const { a, sent, store } = alerts();
     a.noted(finding(4));
     a.noted(finding(8));
@@ -199,6 +199,36 @@ describe('the alert for many accounts at one new place', () => {
     expect(sent).toHaveLength(1);
     a.stop();
     await store.close();
+  });
+
+  it('reports a level noted from another node\'s submission when no node\'s report of it comes (that node stopped), through the same claim', async () => {
+    const wait = async (ms: number) => {
+      await new Promise((r) => setTimeout(r, ms));
+      await a.settled();
+    };
+    const claimed: [string, number][] = [];
+    const { a, sent, store } = alerts({ notedReportMs: 100, claim: async (subject, level) => (claimed.push([subject, level]), true) });
+    a.noted(finding(4));
+    await wait(30);
+    expect(sent).toEqual([]);
+    await wait(150);
+    expect(sent.map((f) => [f.accounts.length, f.update])).toEqual([[4, false]]);
+    expect(claimed).toEqual([['place:country:VN', 0]]);
+    // The next level noted, and the deciding node's report of it arriving in time: nothing more from here.
+    a.noted(finding(8));
+    a.learnt({ incidentId: sent[0].incidentId, ts: new Date(T0 + 8 * 60_000).toISOString(), where: 'country VN', accounts: staff.slice(0, 8), restricted: [], update: true });
+    await wait(200);
+    expect(sent).toHaveLength(1);
+    // Another node claimed the level first (it reported, its report not yet read here): not reported twice.
+    const other = alerts({ notedReportMs: 50, claim: async () => false });
+    other.a.noted(finding(4));
+    await new Promise((r) => setTimeout(r, 120));
+    await other.a.settled();
+    expect(other.sent).toEqual([]);
+    a.stop();
+    other.a.stop();
+    await store.close();
+    await other.store.close();
   });
 
   it('folds nothing in shadow mode', async () => {
