@@ -19,6 +19,7 @@ const all: Record<string, string[]> = {
   auth: ['bench/auth.ts'],
   cluster: ['bench/cluster.ts'],
   split: ['bench/split.ts'],
+  follower: ['bench/follower.ts'],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
