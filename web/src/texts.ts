@@ -127,6 +127,11 @@ export const texts = {
   to: { en: 'Recipients', ja: '宛先' },
   subject: { en: 'Subject', ja: '件名' },
   size: { en: 'Size', ja: 'サイズ' },
+  heldKept: {
+    en: 'What nobody releases is deleted {days} days after it was held, its owner told in one notice; never while its account is restricted, and not within {days} days of the account\'s release.',
+    ja: '解放されないメールは、保留から {days} 日後に削除され、利用者に 1 通で通知されます。アカウントが送信停止中の間は削除されず、停止解除から {days} 日間も保持されます。',
+  },
+  heldKeptForever: { en: 'Held mail is kept until it is released or deleted (retention.heldDays is 0).', ja: '保留されたメールは、解放または削除されるまで保持されます (retention.heldDays が 0)。' },
   noHeld: { en: 'Nothing in quarantine. Mail held by the detection engine or by a restriction shows up here.', ja: '隔離中のメールはありません。検知エンジンや送信停止で保留されたメールがここに表示されます。' },
   releaseSelected: { en: 'Release selected', ja: '選択したものを解放' },
   deleteSelected: { en: 'Delete selected', ja: '選択したものを削除' },

@@ -14,7 +14,8 @@ export function quarantineRoutes(app: FastifyInstance, deps: AdminDeps): void {
     querystring: obj({ account: str({ maxLength: 320 }), limit: { type: 'integer', minimum: 1, maximum: 10_000 } }), summary: 'List held messages', summaryJa: '隔離中のメッセージ一覧',
     handler: async (req) => {
       const q = req.query as { account?: string; limit?: number };
-      return { messages: await store.queue.list({ state: 'held', account: q.account, limit: q.limit ?? 500 }) };
+      // How long unreleased mail stays (retention.heldDays; 0: for ever), never while its account is restricted.
+      return { messages: await store.queue.list({ state: 'held', account: q.account, limit: q.limit ?? 500 }), heldDays: deps.config.retention.heldDays };
     } });
 
   route(app, deps, { method: 'GET', url: '/api/quarantine/:id', permission: 'read-content', tag: 'quarantine', params: idParam,

@@ -115,6 +115,8 @@ describe.skipIf(whyNot !== null)('console in a browser', () => {
   it('releases one held message from quarantine, reading it as plain text first', { timeout: 60_000 }, async () => {
     const before = (await gw.gateway.store.queue.list({ state: 'held' })).length;
     await go('quarantine', 'Quarantine');
+    // How long unreleased mail stays, from the configuration (retention.heldDays).
+    expect(await page.locator('.held-kept').innerText()).toBe('What nobody releases is deleted 30 days after it was held, its owner told in one notice; never while its account is restricted, and not within 30 days of the account\'s release.');
     await page.getByRole('button', { name: 'View' }).first().click();
     await page.getByText('Plain-text view').waitFor();
     expect(await page.locator('pre.body').innerText()).toContain('Pay now');

@@ -27,7 +27,7 @@ interface Content {
 
 export function QuarantinePage({ can, account }: { can: (p: string) => boolean; account?: string }) {
   const { t, time, lang } = useT();
-  const { data, error, reload } = useLoad(() => get<{ messages: Msg[] }>(`/api/quarantine${account ? `?account=${enc(account)}` : ''}`), [account]);
+  const { data, error, reload } = useLoad(() => get<{ messages: Msg[]; heldDays: number }>(`/api/quarantine${account ? `?account=${enc(account)}` : ''}`), [account]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [reason, setReason] = useState('');
   const [open, setOpen] = useState<string | null>(null);
@@ -65,6 +65,7 @@ export function QuarantinePage({ can, account }: { can: (p: string) => boolean; 
           </div>
         ) : null}
         <ErrorBox error={action.error} />
+        <p className="muted held-kept">{data.heldDays > 0 ? t('heldKept', { days: data.heldDays }) : t('heldKeptForever')}</p>
       </Card>
       {open ? <MessageContent id={open} /> : null}
     </>
