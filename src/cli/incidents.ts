@@ -1,5 +1,5 @@
 import { lang, say, type Text } from '../core/i18n.js';
-import { reasonText } from '../core/reason-text.js';
+import { placeText, reasonText } from '../core/reason-text.js';
 import { incidentDetail, listIncidents, listPlaceIncidents, placeIncidentDetail } from '../admin/incidents.js';
 import type { Store } from '../storage/ports/index.js';
 import { fail, parseCommand, printJsonLine } from './args.js';
@@ -101,7 +101,7 @@ async function list(store: Store, openOnly: boolean, json: boolean): Promise<num
   }
   if (places.length > 0) {
     process.stdout.write(`${say(t.places)}\n`);
-    for (const p of places) process.stdout.write(`  ${p.incidentId}  ${p.where}  ${p.accounts.length}  ${p.restricted.length}  ${p.lastAt}\n`);
+    for (const p of places) process.stdout.write(`  ${p.incidentId}  ${placeText(p.where, lang())}  ${p.accounts.length}  ${p.restricted.length}  ${p.lastAt}\n`);
   }
   return 0;
 }
