@@ -2,7 +2,7 @@ import type { DetectionConfig } from './config.js';
 import { ContentCounts } from './content-counts.js';
 import { domainKey, isDomainAt } from './limits.js';
 import { OrgProfile } from './profile.js';
-import { FingerprintIntMap, FingerprintSet } from './fingerprint.js';
+import { FingerprintIntMap, FingerprintSet, keyOf } from './fingerprint.js';
 import { BoundedMap, SmallRecentSet } from './window.js';
 
 const HOUR = 3_600_000;
@@ -214,9 +214,14 @@ export interface PlaceFinding {
 }
 
 /**
- * How reasons and incidents name a message body: the first 12 characters of its hash (all of a
- * shorter one), anything but printable ASCII replaced, so that the name is one word.
+ * How the organisation's count, reasons and incidents name a message body, as one word: a body
+ * hash of up to 16 printable ASCII characters as it is; a longer one (the gateway's, 32 hex
+ * digits), or one with other characters, as its first 6 printable characters, `~`, and 52 bits of
+ * its fingerprint, so that two bodies whose hashes share a beginning (a replay stream may name
+ * bodies "campaign-2026-01-a" and "campaign-2026-01-b") are never counted as one. Leaves `FP`
+ * changed.
  */
 export function bodyTag(bodyHash: string): string {
-  return bodyHash.slice(0, 12).replace(/[^\x21-\x7e]/g, '_');
+  if (bodyHash.length <= 16 && /^[\x21-\x7e]+$/.test(bodyHash)) return bodyHash;
+  return `${bodyHash.replace(/[^\x21-\x7e]/g, '').slice(0, 6)}~${keyOf(bodyHash).toString(36)}`;
 }

@@ -37,7 +37,8 @@ export function scoreSameContent(c: SubmitContext, s: Score, damp: number, atHom
     if (c.novelAccount > 0 || c.novelInternal > 0) {
       accounts = c.org.sharedBody(FP.a, FP.b, bumpedNew, c.ts);
       // From a place or IP not the account's own (read only here: few messages get this far),
-      // counted like the accounts at one new place, and named like one: `body TAG`.
+      // counted like the accounts at one new place, and named like one: `body TAG` (bodyTag
+      // changes FP, read by the organisation's count just above).
       if (hasHome(c.acct, c.ts, c.cfg.network) && isAwayOrNewIp(c, origin)) {
         tag = bodyTag(c.ev.bodyHash);
         awayAccounts = c.org.sharePlace(`body:${tag}`, c.acct.name, 1, c.ts);

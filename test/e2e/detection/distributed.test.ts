@@ -141,13 +141,13 @@ describe('attacks spread over many addresses', () => {
     const heldFor = new Set(held.map((m) => m.account));
     for (const [i, a] of listed.entries()) if (states[i] === 'restricted') expect(heldFor.has(a), a).toBe(true);
     const [decision] = await gw.gateway.store.events.query({ codes: ['queue:held'], account: listed[5], limit: 1 });
-    expect(JSON.stringify(decision.data)).toMatch(/same body [0-9a-f]{12} from \d+ accounts within 6 hours, each from a network, country or IP not its own/);
+    expect(JSON.stringify(decision.data)).toMatch(/same body [0-9a-f]{6}~[0-9a-z]+ from \d+ accounts within 6 hours, each from a network, country or IP not its own/);
     // One incident of the organisation, named by the text, and its updates: no alert per account.
     const text = (m: { raw: Buffer }) => Buffer.from(m.raw.toString().split('\r\n\r\n')[1].replace(/\r\n/g, ''), 'base64').toString('utf8');
     const toAdmins = () => hop.messages.filter((m) => m.rcpts.includes('it@example.co.jp')).map(text);
     expect(await waitUntil(() => toAdmins().some((b) => b.includes('Restricted so far')), 5000)).toBe(true);
     const admin = toAdmins();
-    expect(admin[0]).toMatch(/^At .+, 3 accounts had sent one text \(body [0-9a-f]{12}\) to people they never mailed before within 6 hours/m);
+    expect(admin[0]).toMatch(/^At .+, 3 accounts had sent one text \(body [0-9a-f]{6}~[0-9a-z]+\) to people they never mailed before within 6 hours/m);
     for (const a of listed.slice(0, 3)) expect(admin[0]).toContain(`  - ${a}`);
     expect(admin.filter((b) => /^At .+ Mailwarden restricted the account/m.test(b))).toEqual([]);
     const restricted = listed.filter((_, i) => states[i] === 'restricted');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectionEngine } from '../../../src/policy/engine.js';
-import type { PlaceFinding } from '../../../src/policy/org.js';
+import { bodyTag, type PlaceFinding } from '../../../src/policy/org.js';
 import { auth, contacts, DAY, engine, HOUR, MIN, submit } from './events.js';
 
 const staff = Array.from({ length: 12 }, (_, i) => `staff${i}@example.co.jp`);
@@ -102,12 +102,41 @@ describe('several accounts mailing strangers from one place new to each of them'
       }
     });
     // An incident of the organisation from the third account, named by the text, naming the accounts.
-    expect(findings[0]).toMatchObject({ place: 'body:shared-docum', where: 'body shared-docum', accounts: staff.slice(0, 3) });
+    const tag = bodyTag('shared-document-lure');
+    expect(findings[0]).toMatchObject({ place: `body:${tag}`, where: `body ${tag}`, accounts: staff.slice(0, 3) });
     expect(findings.at(-1)!.accounts).toEqual(staff);
     // Before: all 24 accepted (a known colleague takes each account out of the place count).
     expect(verdicts.filter((v) => v === 'accept').length).toBeLessThanOrEqual(10);
-    expect(reasons).toContain('same body shared-docum from 5 accounts within 6 hours, each from a network, country or IP not its own');
+    expect(reasons).toContain(`same body ${tag} from 5 accounts within 6 hours, each from a network, country or IP not its own`);
     expect(staff.slice(5).every((a) => e.stateOf(a) === 'restricted')).toBe(true);
+  });
+
+  it('names a body by one word that two bodies never share', () => {
+    expect(bodyTag('9f2c1ab37d40')).toBe('9f2c1ab37d40');
+    expect(bodyTag('shared-document-lure')).toMatch(/^shared~[0-9a-z]+$/);
+    // Hashes with a common beginning, or of characters a word cannot hold, stay apart.
+    expect(bodyTag('campaign-2026-01-a')).not.toBe(bodyTag('campaign-2026-01-b'));
+    expect(bodyTag('日本')).not.toBe(bodyTag('中国'));
+    expect(bodyTag('ab cd')).toMatch(/^\S+$/);
+    const gateway = '9f2c1ab37d40aa11bb22cc33dd44ee55';
+    expect(bodyTag(gateway)).toMatch(/^9f2c1a~[0-9a-z]+$/);
+    expect(bodyTag(gateway)).not.toBe(bodyTag(`${gateway.slice(0, 31)}6`));
+  });
+
+  it('keeps the counts of two bodies whose hashes share a beginning apart', () => {
+    const e = engine();
+    let t = office(e) + 10 * HOUR;
+    const reasons: string[] = [];
+    staff.slice(0, 6).forEach((a, i) => {
+      const place = { ip: `203.0.113.${80 + i}`, asn: 64_960, country: 'JP' };
+      e.process(auth(a, t, place));
+      t += MIN;
+      // Two campaigns' bodies, three accounts each: neither reaches five.
+      const body = { ...place, bodyHash: `campaign-2026-01-${i % 2 === 0 ? 'a' : 'b'}` };
+      reasons.push(...e.process(submit(a, t, [`colleague${9 + (i % 8)}@example.co.jp`, staff[(i + 5) % 12]], body)).decision!.reasons);
+    });
+    const counts = reasons.map((r) => /^same body \S+ from (\d+) accounts within 6 hours, each/.exec(r)?.[1]).filter((n) => n !== undefined);
+    expect(counts).toEqual(['3', '3']);
   });
 
   it('leaves colleagues alone who pass one text round from the office to colleagues new to them', () => {
