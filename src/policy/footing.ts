@@ -15,10 +15,31 @@ export interface Footing {
   uses: number;
   /** Whether the organisation counts this account at the place (see `rememberOrigin`). */
   taught: boolean;
+  /** Hard bounces that came back while the place was still unfamiliar (see `blameUnfamiliar`). */
+  bounced: number;
 }
 
+/**
+ * Used over `establishHours`, at least twice, and its mail does not bounce: a place where the
+ * account's mail keeps hitting addresses that do not exist is where a harvested list is worked
+ * from, however long it has been used (an attacker pacing a stolen password over days).
+ */
 export function established(f: Footing | undefined, ts: number, cfg: DetectionConfig['network']): boolean {
-  return f !== undefined && f.uses >= 2 && ts - f.first >= cfg.establishHours * HOUR;
+  return f !== undefined && f.uses >= 2 && ts - f.first >= cfg.establishHours * HOUR && !bouncesTooMuch(f);
+}
+
+/** Two hard bounces or more, one for every ten messages or fewer: not a typo on a trip. */
+function bouncesTooMuch(f: Footing): boolean {
+  return f.bounced >= 2 && f.bounced * 10 > f.uses;
+}
+
+/**
+ * A hard bounce of the account's mail counts against every place it used within the last
+ * `establishHours` that is not yet established, since the bounce does not say which place sent
+ * the message. An established place is left alone: one typo at the office must not unsettle home.
+ */
+export function blameUnfamiliar(map: BoundedMap<Footing>, ts: number, cfg: DetectionConfig['network']): void {
+  for (const f of map.values()) if (ts - f.last <= cfg.establishHours * HOUR && !established(f, ts, cfg)) f.bounced++;
 }
 
 /**

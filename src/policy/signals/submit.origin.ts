@@ -282,7 +282,7 @@ function touch(map: BoundedMap<Footing>, key: string, seen: Footing | undefined,
     seen.uses++;
     return seen;
   }
-  const f = { first: ts, last: ts, uses: 1, taught: false };
+  const f = { first: ts, last: ts, uses: 1, taught: false, bounced: 0 };
   map.set(key, f);
   return f;
 }
