@@ -40,14 +40,20 @@ describe('a place whose mail bounces does not become the account\'s own', () => 
     }
   });
 
-  it('leaves the established office alone when mail sent from it bounces', () => {
+  it('leaves an established place alone when mail sent from it bounces', () => {
     const e = engine();
-    const start = warmUp(e, A) + DAY + 10 * HOUR;
-    for (let i = 0; i < 3; i++) {
-      const out = e.process(submit(A, start + i * 10 * MIN, [`gone${i}@customer${i}.example`]));
-      e.process(bounce(A, start + i * 10 * MIN + MIN, out.decision!.messageId, `gone${i}@customer${i}.example`));
+    const HOME = { ip: '192.0.2.20', asn: 64777, country: 'JP' };
+    const start = warmUp(e, A) + DAY + 19 * HOUR;
+    // Home becomes the account's own: mail to known people on two evenings, 20 hours and more apart.
+    e.process(auth(A, start - MIN, HOME));
+    for (let i = 0; i < 3; i++) e.process(submit(A, start + i * 10 * MIN, [contacts[i]], HOME));
+    const later = start + DAY;
+    expect(e.process(submit(A, later, [contacts[3]], HOME)).decision!.reasons.join(' | ')).not.toMatch(/not yet usual/);
+    for (let i = 0; i < 2; i++) {
+      const out = e.process(submit(A, later + (i + 1) * 10 * MIN, [`gone${i}@customer${i}.example`], HOME));
+      e.process(bounce(A, later + (i + 1) * 10 * MIN + MIN, out.decision!.messageId, `gone${i}@customer${i}.example`));
     }
-    const reasons = e.process(submit(A, start + HOUR, [contacts[2]])).decision!.reasons.join(' | ');
-    expect(reasons).not.toMatch(/not yet usual|new network|probation/);
+    const reasons = e.process(submit(A, later + HOUR, [contacts[2]], HOME)).decision!.reasons.join(' | ');
+    expect(reasons).not.toMatch(/not yet usual/);
   });
 });
