@@ -19,7 +19,7 @@ an organisation of N accounts (default 200) over D days (default 30) with workin
 books, a newsletter sender, month-end invoice runs, a recruiting campaign, travel and password
 changes. --attack (repeatable) injects: blast, lowslow, hijack, spray, blast-usual, blast-slow,
 internal, bcc, drip, proxy, night, multi, mixed, random, contacts, contacts-proxy, sleeper,
-trickle, list, lateral, none. Attack messages have message ids starting with "<atk-". --write-config writes the
+trickle, list, lateral, threads, ramp, none. Attack messages have message ids starting with "<atk-". --write-config writes the
 matching detection configuration (YAML) to FILE.`,
   ja: `使い方: mailwarden simulate [--accounts N] [--days D] [--seed S] [--attack 種類 ...] [--start ISO] [--write-config ファイル]
 
@@ -27,7 +27,7 @@ matching detection configuration (YAML) to FILE.`,
 D 日間 (既定 30)、勤務時間、アドレス帳、ニュースレター、月末の請求書送付、採用活動、出張、
 パスワード変更を含みます。--attack (複数可) で攻撃を注入します: blast, lowslow, hijack, spray,
 blast-usual, blast-slow, internal, bcc, drip, proxy, night, multi, mixed, random, contacts, contacts-proxy,
-sleeper, trickle, list, lateral, none。攻撃メッセージの ID は "<atk-" で始まります。--write-config は対応する検知設定 (YAML) を
+sleeper, trickle, list, lateral, threads, ramp, none。攻撃メッセージの ID は "<atk-" で始まります。--write-config は対応する検知設定 (YAML) を
 ファイルに書きます。`,
 };
 

@@ -61,6 +61,8 @@ const RULES: Rule[] = [
   [/^(\d+) recipients never mailed before within 24 hours \(usual: up to (\d+) a day\)$/, (m) => `24 時間以内に初めての宛先 ${m[1]} 件 (通常は 1 日に新規 ${m[2]} 件まで)`],
   [/^mail in (\d+) of the last 24 hours \(usual: mail at (\d+) hours of the day\)$/, (m) => `直近 24 時間のうち ${m[1]} 時間にわたって送信 (通常は 1 日のうち ${m[2]} 時間帯のみ)`],
   [/^(\d+) messages in a row to people never mailed before, each within (\d+) seconds of the last$/, (m) => `初めての宛先へのメールが ${m[1]} 通連続、それぞれ前の送信から ${m[2]} 秒以内`],
+  [/^(\d+) messages in an hour, each on a subject of its own: more conversations than a person answers in an hour$/, (m) =>
+    `1 時間に ${m[1]} 通、それぞれ別の件名: 人が 1 時間に返信できる数を超える会話`],
   [/^(\d+) messages within a day only to people never mailed before, from places not yet usual for this account$/, (m) =>
     `このアカウントがまだ使い慣れていない場所から、1 日以内に初めての宛先だけへのメール ${m[1]} 通`],
   [/^same body from (\d+) accounts of the organisation within 6 hours, to people they never mailed$/, (m) => `6 時間以内に組織の ${m[1]} 個のアカウントから同じ本文 (それぞれ初めての宛先へ)`],

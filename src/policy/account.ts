@@ -11,7 +11,7 @@ import { ActiveHours, BoundedMap, FRACTIONAL_ZERO, halve, Recall, RecentSet, Rol
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** Slots of the account's own counters below, with each one's state (the limit counters add LIMIT_SLOTS). */
-const OWN_SLOTS = 12 + 20 + 30 + 24 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48 + 24 + 24 + 17 * STATE + 24;
+const OWN_SLOTS = 12 + 20 + 30 + 24 + 20 + 30 + 30 + 30 + 30 + 20 + 20 + 12 + 48 + 48 + 48 + 24 + 24 + 30 + 18 * STATE + 24;
 
 /** The small budget an account sends under after a change of footing (see probation.ts). */
 export interface Probation {
@@ -85,6 +85,8 @@ export class AccountRecord {
   readonly novel5m = new RollingCounter(5 * MINUTE, 20, this.bank);
   /** New recipients (weighted as `novel60m`) within 24 hours. */
   readonly novelDay = new RollingCounter(24 * HOUR, 48, this.bank);
+  /** Attempts within the hour whose subject the account had not used that day: threads of their own. */
+  readonly threads60m = new RollingCounter(HOUR, 30, this.bank);
   /** The hours (by number since 1970) of the last 24 that had a submission. */
   readonly activeHours = new ActiveHours(this.bank);
   /** External recipient domains (by `domainKey`) attempted within the hour. */
@@ -160,7 +162,7 @@ export class AccountRecord {
    * short windows of attempts and content start afresh (accepted-mail limits and history stay).
    */
   forgetRecentAttempts(): void {
-    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.tries120m, this.rcpts10m, this.rcpts60m, this.judged60m, this.colleagues60m, this.novel60m, this.novelTries5m, this.novel5m, this.novelDay, this.failedLogins, this.strangersAway, this.knownAway])
+    for (const c of [this.tries1m, this.tries10m, this.tries60m, this.tries120m, this.rcpts10m, this.rcpts60m, this.judged60m, this.colleagues60m, this.novel60m, this.novelTries5m, this.novel5m, this.novelDay, this.threads60m, this.failedLogins, this.strangersAway, this.knownAway])
       c.reset();
     this.domains60m.clear();
     this.activeHours.clear();

@@ -10,7 +10,7 @@ import type {
 } from '../events/replay.js';
 import { AccountRecord } from './account.js';
 import type { DetectionConfig } from './config.js';
-import { blameUnfamiliar, networkOf } from './footing.js';
+import { blameYoung, networkOf } from './footing.js';
 import { senderRefusal } from './identity.js';
 import { OrgMemory, type PlaceFinding } from './org.js';
 import { startProbation } from './probation.js';
@@ -239,8 +239,8 @@ export class DetectionEngine {
     const a = this.accounts.get(ev.account);
     if (a === undefined || this.org.accepted.get(ev.messageId) !== a.id || !isHardBounce(ev)) return NO_CHANGES;
     a.hardDay.add(ts);
-    blameUnfamiliar(a.networks, ts, this.cfg.network);
-    blameUnfamiliar(a.countries, ts, this.cfg.network);
+    const young = this.org.sentYoung.get(ev.messageId);
+    if (young > 0) blameYoung(a.networks, a.countries, young, ts, this.cfg.network);
     const points = bouncePoints(a, ts, this.cfg.bounces);
     if (points < 20) return NO_CHANGES;
     return addRisk(a, ts, ev.ts, points / 4, [bounceReason(a, ts, this.cfg.bounces)], this.cfg.scoring);

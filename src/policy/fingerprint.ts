@@ -46,6 +46,20 @@ export function fingerprint(s: string, seed = 0): void {
   FP.b = second(a, b);
 }
 
+/** `fingerprint(s.slice(from, to), seed)` without making the slice. */
+export function fingerprintRange(s: string, from: number, to: number, seed: number): void {
+  let a = 0x811c9dc5 ^ seed;
+  let b = 0x9e3779b9 ^ Math.imul(seed + 1, 0x85ebca6b) ^ (to - from);
+  for (let i = from; i < to; i++) {
+    const c = charCodeAt.call(s, i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0xcc9e2d51);
+    b = (b << 15) | (b >>> 17);
+  }
+  FP.a = a | 0;
+  FP.b = second(a, b);
+}
+
 /** The second half of a fingerprint from its running state; (0, 0) marks a free slot in the tables below. */
 function second(a: number, b: number): number {
   b ^= b >>> 16;

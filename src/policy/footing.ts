@@ -1,4 +1,5 @@
 import type { DetectionConfig } from './config.js';
+import { keyOf } from './fingerprint.js';
 import type { BoundedMap } from './window.js';
 
 const HOUR = 3_600_000;
@@ -15,8 +16,15 @@ export interface Footing {
   uses: number;
   /** Whether the organisation counts this account at the place (see `rememberOrigin`). */
   taught: boolean;
-  /** Hard bounces that came back while the place was still unfamiliar (see `blameUnfamiliar`). */
+  /** Hard bounces of mail sent from the place while it was young (see `youngTag`). */
   bounced: number;
+  /** 15 bits of the place's key, 1-32767: the place of an accepted message, for its bounces (`youngTag`). */
+  tag: number;
+}
+
+/** The `tag` of a place's key. */
+export function placeTag(key: string): number {
+  return (keyOf(key) % 0x7fff) + 1;
 }
 
 /**
@@ -25,21 +33,39 @@ export interface Footing {
  * from, however long it has been used (an attacker pacing a stolen password over days).
  */
 export function established(f: Footing | undefined, ts: number, cfg: DetectionConfig['network']): boolean {
-  return f !== undefined && f.uses >= 2 && ts - f.first >= cfg.establishHours * HOUR && !bouncesTooMuch(f);
-}
-
-/** Two hard bounces or more, one for every ten messages or fewer: not a typo on a trip. */
-function bouncesTooMuch(f: Footing): boolean {
-  return f.bounced >= 2 && f.bounced * 10 > f.uses;
+  // Bounces: fewer than two, or fewer than one for every ten messages (a typo on a trip).
+  return f !== undefined && f.uses >= 2 && ts - f.first >= cfg.establishHours * HOUR && (f.bounced < 2 || f.bounced * 10 <= f.uses);
 }
 
 /**
- * A hard bounce of the account's mail counts against every place it used within the last
- * `establishHours` that is not yet established, since the bounce does not say which place sent
- * the message. An established place is left alone: one typo at the office must not unsettle home.
+ * Not yet established, or first used within the last week: a place whose bounces count against it.
+ * A place of longer standing is left alone: a few typos at the office must not unsettle home.
  */
-export function blameUnfamiliar(map: BoundedMap<Footing>, ts: number, cfg: DetectionConfig['network']): void {
-  for (const f of map.values()) if (ts - f.last <= cfg.establishHours * HOUR && !established(f, ts, cfg)) f.bounced++;
+function young(f: Footing, ts: number, cfg: DetectionConfig['network']): boolean {
+  return ts - f.first < YOUNG_MS || !established(f, ts, cfg);
+}
+
+const YOUNG_MS = 7 * 24 * HOUR;
+
+/**
+ * The network and country of an accepted message, as one number to remember it by for its bounces
+ * (network tag in the low 16 bits, country tag in the high ones, each 0 for a place of long
+ * standing), or 0 when both are of long standing, the usual case, which nothing need remember.
+ */
+export function youngTag(net: Footing, country: Footing | undefined, ts: number, cfg: DetectionConfig['network']): number {
+  return (young(net, ts, cfg) ? net.tag : 0) | (country !== undefined && young(country, ts, cfg) ? country.tag << 16 : 0);
+}
+
+/**
+ * A hard bounce of a message sent from a young place (`youngTag`) counts against that network and
+ * country: a place that became "usual" on the second day of a list paced up slowly is unsettled
+ * again by the bounces that follow.
+ */
+export function blameYoung(networks: BoundedMap<Footing>, countries: BoundedMap<Footing>, tag: number, ts: number, cfg: DetectionConfig['network']): void {
+  const net = tag & 0xffff;
+  const country = tag >>> 16;
+  if (net !== 0) for (const f of networks.values()) if (f.tag === net && young(f, ts, cfg)) f.bounced++;
+  if (country !== 0) for (const f of countries.values()) if (f.tag === country && young(f, ts, cfg)) f.bounced++;
 }
 
 /**

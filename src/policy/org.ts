@@ -47,6 +47,8 @@ export class OrgMemory {
   readonly strangerPlaces: BoundedMap<SmallRecentSet>;
   /** Accepted message id -> the `id` of the account that sent it. */
   readonly accepted: FingerprintIntMap;
+  /** Accepted message id -> where it was sent from, for a message sent from a young place (`youngTag`). */
+  readonly sentYoung: FingerprintIntMap;
   readonly profile = new OrgProfile();
   /**
    * Body hashes sent to new people, by how many accounts sent each within `SHARED_BODY_WINDOW`
@@ -71,6 +73,7 @@ export class OrgMemory {
     this.freshIps = new BoundedMap(m.orgFooting);
     this.strangerPlaces = new BoundedMap(m.orgFooting);
     this.accepted = new FingerprintIntMap(m.acceptedMessages);
+    this.sentYoung = new FingerprintIntMap(m.acceptedMessages);
     this.domains = new Set(cfg.orgDomains.map((d) => d.toLowerCase()));
     this.domainNames = [...this.domains];
     this.domainKeys = this.domainNames.map(domainKey);

@@ -2,13 +2,13 @@ import type { StateChange, SubmitDecision, SubmitEvent, Verdict } from '../event
 import type { AccountRecord } from './account.js';
 import type { DetectionConfig } from './config.js';
 import { FP, fingerprint } from './fingerprint.js';
-import { established, hasHome, networkOf } from './footing.js';
+import { established, hasHome, networkOf, youngTag } from './footing.js';
 import type { OrgMemory } from './org.js';
 import { expireProbation, isOrdinary, overProbationBudget, probationWhy, progressProbation, startProbation } from './probation.js';
 import { scoreBounces } from './signals/bounce.rate.js';
 import { Score, type SubmitContext } from './signals/context.js';
 import { scoreSameContent, SHARED_BODY_RESTRICT } from './signals/submit.content.js';
-import { isAway, locate, offFooting, onlyStrangers, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, scoreSharedPlace, scoreStrangersAway, SHARED_PLACE_RESTRICT, type Origin } from './signals/submit.origin.js';
+import { isAway, locate, offFooting, onlyStrangers, REMEMBERED, rememberOrigin, scoreClient, scoreFooting, scoreLogin, scoreParallel, scoreSharedIp, scoreSharedPlace, scoreStrangersAway, SHARED_PLACE_RESTRICT, type Origin } from './signals/submit.origin.js';
 import { scoreRestless, scoreUnusualHour } from './signals/submit.hour.js';
 import { analyseRecipients, recordAttempt, scoreDayVolume, scoreDomainSpread, scoreNovelBurst, scoreNovelDay, scoreNovelty } from './signals/submit.recipients.js';
 import { scoreMachinePace, scoreVolume } from './signals/submit.volume.js';
@@ -63,6 +63,8 @@ export function decideSubmit(ev: SubmitEvent, ts: number, a: AccountRecord, org:
     // Whether it came from a place not yet the account's own is judged before the place is remembered.
     if (isAway(c, origin)) (onlyStrangers(c) ? a.strangersAway : a.knownAway).add(ts);
     rememberOrigin(a, org, origin, ts, teachesOrg(c, verdict, s.content));
+    const young = youngTag(REMEMBERED.network!, REMEMBERED.country, ts, cfg.network);
+    if (young !== 0) org.sentYoung.set(ev.messageId, young);
     learnAccepted(c, s.content, score, homeGround);
   }
   if (s.placeAccounts > 0) org.placeFinding = { ts: ev.ts, place: s.place, where: s.placeWhere, accounts: org.placeMembers(s.place, ts) };

@@ -1,6 +1,6 @@
 import type { AccountRecord } from '../account.js';
 import type { DetectionConfig } from '../config.js';
-import { established, hasHome, type Footing } from '../footing.js';
+import { established, hasHome, placeTag, type Footing } from '../footing.js';
 import type { OrgMemory, OrgPlace } from '../org.js';
 import type { BoundedMap } from '../window.js';
 import type { Score, SubmitContext } from './context.js';
@@ -264,9 +264,12 @@ export function scoreLogin(c: SubmitContext, ip: string, s: Score): void {
 export function rememberOrigin(a: AccountRecord, org: OrgMemory, o: Origin, ts: number, teachOrg: boolean): void {
   touch(a.ips, o.ip, o.ipFooting, ts);
   const net = touch(a.networks, o.network, o.networkFooting, ts);
+  REMEMBERED.network = net;
+  REMEMBERED.country = undefined;
   if (teachOrg) teach(org.networks, o.orgNetwork, net, o.network, a.name, ts);
   if (o.country !== undefined) {
     const country = touch(a.countries, o.country, o.countryFooting, ts);
+    REMEMBERED.country = country;
     if (teachOrg) teach(org.countries, o.orgCountry, country, o.country, a.name, ts);
   }
   if (o.client) {
@@ -275,6 +278,9 @@ export function rememberOrigin(a: AccountRecord, org: OrgMemory, o: Origin, ts: 
   }
 }
 
+/** The network and country footing the last `rememberOrigin` counted a use of (read before the next call). */
+export const REMEMBERED: { network: Footing | undefined; country: Footing | undefined } = { network: undefined, country: undefined };
+
 /** Counts one more use of a place; `seen` is the entry already looked up, if any. */
 function touch(map: BoundedMap<Footing>, key: string, seen: Footing | undefined, ts: number): Footing {
   if (seen) {
@@ -282,7 +288,7 @@ function touch(map: BoundedMap<Footing>, key: string, seen: Footing | undefined,
     seen.uses++;
     return seen;
   }
-  const f = { first: ts, last: ts, uses: 1, taught: false, bounced: 0 };
+  const f = { first: ts, last: ts, uses: 1, taught: false, bounced: 0, tag: placeTag(key) };
   map.set(key, f);
   return f;
 }

@@ -1,5 +1,6 @@
 import { M_MESSAGES, M_RECIPIENTS } from '../profile.js';
 import { overBy, type Score, type SubmitContext } from './context.js';
+import { MANY_THREADS } from './submit.content.js';
 import { noveltyWeight, RAPID_GAP_MS } from './submit.recipients.js';
 
 /**
@@ -71,6 +72,7 @@ export function scoreVolume(c: SubmitContext, s: Score, damp: number, share: num
  * address book goes on hour after hour.
  */
 function longBurst(c: SubmitContext, m60: number, expected: number): number {
+  if (m60 >= MANY_THREADS && c.acct.threads60m.sum(c.ts) >= MANY_THREADS) return 1;
   const line = Math.max(LONG_BURST_MIN, LONG_BURST_FACTOR * expected);
   if (m60 < line) return 0;
   return c.acct.tries120m.sum(c.ts) - m60 >= line ? 1 : 0;
@@ -78,6 +80,7 @@ function longBurst(c: SubmitContext, m60: number, expected: number): number {
 
 const LONG_BURST_MIN = 30;
 const LONG_BURST_FACTOR = 4;
+
 
 /** Attempts in a row within `RAPID_GAP_MS` of each other, each to someone new, from which the pace is scored. */
 const RAPID_FROM = 3;

@@ -134,7 +134,47 @@ function moreShape(org: Organisation, plan: AttackPlan & { kind: MoreKind }, rng
     // message to 1-3 harvested addresses, one every 5-15 minutes, day and night.
     case 'trickle':
       return { ...common, place: () => v.office, gap: () => rng.int(5, 15) * MINUTE, count: 400, rcpts: () => rng.int(1, 3), subject: () => `Re: ${rng.hex(6)}`, body: () => rng.hex(16), invalidShare: 0.2 };
+    // Malware answering the threads it found in the victim's mailbox, from the victim's own desk
+    // and client: each message a "Re:" to a conversation of its own, to 1-2 of the people the
+    // victim writes to, every 10-30 seconds. Nobody new, nothing bounces, no text twice.
+    case 'threads':
+      return {
+        ...common,
+        place: () => v.office,
+        gap: () => rng.int(10, 30) * SECOND,
+        count: 400,
+        rcpts: () => rng.int(1, 2),
+        recipients: (n) => pickDistinct(rng, v.book, n),
+        subject: () => `Re: ${rng.hex(6)}`,
+        body: () => rng.hex(16),
+        invalidShare: 0,
+      };
+    // A harvested list worked from one new address abroad, paced up over days so that no hour
+    // stands out at first: 5 messages the first day, twice as many each day after, up to 200 a
+    // day, spread over 10:00-17:00 JST; a new text to 1-2 addresses each, 20 % invalid.
+    case 'ramp': {
+      const times = rampTimes();
+      return {
+        ...common,
+        place: () => foreign,
+        gap: (i) => times[i + 1] - times[i],
+        count: times.length - 1,
+        rcpts: () => rng.int(1, 2),
+        subject: () => `Re: ${rng.hex(6)}`,
+        body: () => rng.hex(16),
+        client: undefined,
+        invalidShare: 0.2,
+      };
+    }
   }
+}
+
+/** Offsets (ms from the attack's start) of the `ramp` attack's messages, and one past the last. */
+function rampTimes(): number[] {
+  const out: number[] = [];
+  for (let day = 0, n = 5; day < 8; day++, n = Math.min(200, n * 2)) for (let i = 0; i < n; i++) out.push(day * DAY + Math.floor((i * 7 * HOUR) / n));
+  out.push(8 * DAY);
+  return out;
 }
 
 /** Forty exit IPs of one Japanese consumer ISP that the victim does not use at home. */

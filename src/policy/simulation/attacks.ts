@@ -9,7 +9,7 @@ const MINUTE = 60 * SECOND;
 /** The attacks the engine was tuned on. */
 export const CLASSIC_ATTACKS = ['blast', 'lowslow', 'hijack', 'spray', 'blast-usual', 'blast-slow'] as const;
 /** Further ways a stolen password is abused, used to probe the engine beyond its tuning (attacks.more.ts). */
-export const MORE_ATTACKS = ['internal', 'bcc', 'drip', 'proxy', 'night', 'multi', 'mixed', 'random', 'contacts', 'contacts-proxy', 'sleeper', 'trickle', 'list', 'lateral'] as const;
+export const MORE_ATTACKS = ['internal', 'bcc', 'drip', 'proxy', 'night', 'multi', 'mixed', 'random', 'contacts', 'contacts-proxy', 'sleeper', 'trickle', 'list', 'lateral', 'threads', 'ramp'] as const;
 export const ATTACKS = [...CLASSIC_ATTACKS, ...MORE_ATTACKS] as const;
 export type AttackKind = (typeof ATTACKS)[number];
 

@@ -50,6 +50,8 @@ const ATTACK_HOUR: Record<AttackKind, number> = {
   trickle: 12.5,
   list: 11,
   lateral: 14,
+  threads: 10,
+  ramp: 10,
 };
 
 /** Accounts the attacker uses besides the victim (one IP or one provider, several stolen passwords). */

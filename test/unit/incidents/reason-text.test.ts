@@ -30,6 +30,7 @@ describe('detection reasons in Japanese', () => {
     keep('same body from 5 accounts of the organisation within 6 hours, to people they never mailed');
     keep('same body 9f2c1ab37d40 from 5 accounts within 6 hours, each from a network, country or IP not its own');
     keep('5 messages in a row to people never mailed before, each within 3 seconds of the last');
+    keep('72 messages in an hour, each on a subject of its own: more conversations than a person answers in an hour');
     keep('7 messages within a day only to people never mailed before, from places not yet usual for this account');
     keep('6 accounts mailing people never mailed before from network AS64999, new to each of them, within 6 hours');
     keep('9 accounts mailing people never mailed before from country VN, new to each of them, within 6 hours');

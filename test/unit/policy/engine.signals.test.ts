@@ -107,7 +107,7 @@ describe('anomaly signals against the account\'s own history', () => {
       let sent = 0;
       const verdicts: string[] = [];
       for (; sent < count && e.stateOf(A) !== 'restricted'; sent++)
-        verdicts.push(e.process(submit(A, (t += gap(sent)), [contacts[sent % 12]], { bodyHash: `b${sent}`, subject: `Re: ${sent}` })).decision!.verdict);
+        verdicts.push(e.process(submit(A, (t += gap(sent)), [contacts[sent % 12]], { bodyHash: `b${sent}`, subject: `請求書送付のご案内（12月分）取引先${sent}様` })).decision!.verdict);
       return { sent, stopped: verdicts.filter((v) => v !== 'accept').length, state: e.stateOf(A) };
     };
     // A message a minute, hour after hour: restricted after 122 (155 while the second hour was

@@ -90,6 +90,23 @@ describe('detection targets on a simulated organisation', () => {
     expect(lateral.legit.deferred + lateral.legit.held).toBe(0);
   });
 
+  it('contains malware answering the threads of a mailbox from the victim\'s desk, and a list paced up over days, in the target\'s organisation', () => {
+    // Both run past the 50-account organisation's staff (the lists above take 40 accounts) or its
+    // ten days (the ramp runs eight). Before their signals: 185-235 and 45-56 accepted.
+    const sim = simulate({ accounts: 200, days: 30, seed: 2, attacks: ['threads', 'ramp'], start: DEFAULT_START });
+    const both = measure(sim, detectionConfigSchema.parse(simulationConfig(sim.org).detection));
+    const [threads, ramp] = both.attacks;
+    expect(threads.messages).toBe(400);
+    expect(threads.untilRestricted!).toBeLessThanOrEqual(80);
+    expect(threads.accepted).toBeLessThanOrEqual(70);
+    expect(ramp.messages).toBe(715);
+    expect(ramp.untilRestricted!).toBeLessThanOrEqual(50);
+    expect(ramp.accepted).toBeLessThanOrEqual(30);
+    for (const a of [threads, ramp]) expect(a.acceptedAfter).toBe(0);
+    expect(both.legit.restrictedAccounts).toEqual([]);
+    expect(both.legit.deferred + both.legit.held).toBe(0);
+  });
+
   it('restricts no honest account and defers or holds fewer than 1 in 10,000 honest messages', () => {
     expect(m.legit.restrictedAccounts).toEqual([]);
     expect(m.legit.submits).toBeGreaterThan(2000);
@@ -119,8 +136,9 @@ describe('detection targets on a stream with only the fields the replay contract
     expect(kindOf('blast').secondsToRestriction!).toBeLessThanOrEqual(2);
     // A list of stolen passwords used from one provider, a fresh IP per account, is seen only by
     // the network and country that GeoIP gives; without them each account is on its own (a known
-    // limit, docs/detection.md). So is lateral phishing with one lure, seen by its body hash.
-    for (const a of bare.attacks.filter((x) => x.kind !== 'list' && x.kind !== 'lateral')) {
+    // limit, docs/detection.md). So is lateral phishing with one lure, seen by its body hash, and
+    // malware answering the mailbox's threads, seen by its subjects.
+    for (const a of bare.attacks.filter((x) => x.kind !== 'list' && x.kind !== 'lateral' && x.kind !== 'threads')) {
       expect(a.untilRestricted, a.kind).not.toBeNull();
       expect(a.untilRestricted!, a.kind).toBeLessThanOrEqual(50);
       expect(a.acceptedAfter, a.kind).toBe(0);
