@@ -29,24 +29,15 @@ export const FP = { a: 0, b: 0 };
 const charCodeAt = String.prototype.charCodeAt;
 
 /**
- * FNV-1a and a multiply–rotate hash of the UTF-16 code units, in one pass, seeded so that the two
- * kinds of key a table may hold (subjects and body hashes) never share a fingerprint.
+ * FNV-1a and a multiply–rotate hash of the UTF-16 code units, in one pass, seeded so that the
+ * kinds of key a table may hold (subjects, body hashes, the ends of subjects) never share a
+ * fingerprint.
  */
 export function fingerprint(s: string, seed = 0): void {
-  const n = s.length;
-  let a = 0x811c9dc5 ^ seed;
-  let b = 0x9e3779b9 ^ Math.imul(seed + 1, 0x85ebca6b) ^ n;
-  for (let i = 0; i < n; i++) {
-    const c = charCodeAt.call(s, i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0xcc9e2d51);
-    b = (b << 15) | (b >>> 17);
-  }
-  FP.a = a | 0;
-  FP.b = second(a, b);
+  fingerprintRange(s, 0, s.length, seed);
 }
 
-/** `fingerprint(s.slice(from, to), seed)` without making the slice. */
+/** `fingerprint(s.slice(from, to), seed)`, without making the slice. */
 export function fingerprintRange(s: string, from: number, to: number, seed: number): void {
   let a = 0x811c9dc5 ^ seed;
   let b = 0x9e3779b9 ^ Math.imul(seed + 1, 0x85ebca6b) ^ (to - from);
