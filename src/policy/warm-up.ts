@@ -2,13 +2,14 @@ import { Rng } from './simulation/prng.js';
 
 /**
  * A short made-up stream for `mailwarden replay` to run through an engine of its own, thrown
- * away, before the real input: about 570 events of seven accounts at `warm-up.invalid` over
+ * away, before the real input: about 630 events of seven accounts at `warm-up.invalid` over
  * eight days, with every kind of event and every verdict. A week of office mail (Japanese and
  * English subjects, phones, an IPv6 home, one account with only the fields the contract requires,
  * bounces, password changes), then a day with the shapes the engine stops: a password spray, a
  * blast from abroad with a third of its recipients invalid, one text and one network for several
- * accounts, a hijacked client at the usual desk, a run from ten addresses, a traveller, a patient
- * run from a hotel, a day-long run to contacts, a month-end run, messages at night.
+ * accounts, a hijacked client at the usual desk, malware answering a mailbox's threads, a run from
+ * ten addresses, a traveller, a patient run from a hotel, a day-long run to contacts, a month-end
+ * run, messages at night.
  *
  * Why: V8 compiles the engine's per-event path from what it has seen run. A stream's first
  * thousands of events are ordinary mail; the first deferral, hold, restriction or bounce rate
@@ -131,6 +132,10 @@ class WarmUp {
       const rcpts = k % 5 === 4 ? [`billing${k}@customer${k}.example`, this.contacts[0][k % 8]] : [this.contacts[0][k % 8]];
       this.submit(day + 5 * HOUR + k * 5_000, a0, OFFICE, rcpts, { body: '1a2b3c4d5e6f7081', subject: '請求書の送付' });
     }
+    // Malware answering the threads of a mailbox from the usual desk: a subject of its own on each
+    // message, every 20 seconds, to the usual people (past 20 new subjects in an hour, their ends
+    // are compared; past 60, they score).
+    for (let k = 0; k < 64; k++) this.submit(day + 6 * HOUR + k * 20_000, a5, OFFICE, [this.contacts[5][k % 8]], { subject: `Re: w${k * 7919} ${this.rng.pick(SUBJECTS)} ${k}` });
     // The blast's text from two more accounts (one list, several stolen passwords; a week after
     // it was last seen), two more accounts from the blast's network, and a distributed run: one
     // message to someone new from each of ten addresses within an hour.

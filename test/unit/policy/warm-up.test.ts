@@ -32,12 +32,12 @@ describe("replay's warm-up stream", () => {
     expect([...types].sort()).toEqual(['auth', 'bounce', 'credential', 'submit']);
   });
 
-  it('reaches every verdict, both states, the bounce rate, probation and the capacities it is there to warm', () => {
+  it('reaches every verdict, both states, the bounce rate, probation, many conversations and the capacities it is there to warm', () => {
     const out = run(new DetectionEngine(detectionDefaults(), { checkSenders: true, memory: WARM_UP_MEMORY }), lines).join('\n');
     for (const verdict of ['accept', 'defer', 'hold', 'reject']) expect(out).toContain(`"verdict":"${verdict}"`);
     expect(out).toContain('"state":"watch"');
     expect(out).toContain('"state":"restricted"');
-    for (const reason of ['hard-bounce rate', 'probation since', 'unusual client', 'never sent at', 'messages in the 23 hours before the last', 'failed logins', 'accounts mailing people never mailed before'])
+    for (const reason of ['hard-bounce rate', 'probation since', 'unusual client', 'never sent at', 'messages in the 23 hours before the last', 'failed logins', 'accounts mailing people never mailed before', 'each on a subject of its own'])
       expect(out).toContain(reason);
   });
 
