@@ -94,7 +94,7 @@ export const memorySchema = section(
   {
     recipientsPerAccount: int(5000, 'Known recipients remembered per account (the earliest learnt are forgotten first).'),
     orgRecipients: int(200000, 'Known recipients remembered for the organisation.'),
-    acceptedMessages: int(200000, 'Accepted message ids remembered to tie bounces to accounts.'),
+    acceptedMessages: int(200000, 'Accepted message ids remembered to tie bounces to accounts (and, as many again, those sent from a place new to the account, to tie bounces to that place).'),
     footingPerAccount: int(64, 'IPs, networks, countries and clients remembered per account.'),
     orgFooting: int(50000, 'Networks, countries and clients remembered for the organisation (and as many body hashes sent to new people).'),
     contentKeysPerAccount: int(256, 'Distinct subjects and body hashes tracked per account.'),
