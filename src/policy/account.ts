@@ -85,7 +85,7 @@ export class AccountRecord {
   readonly novel5m = new RollingCounter(5 * MINUTE, 20, this.bank);
   /** New recipients (weighted as `novel60m`) within 24 hours. */
   readonly novelDay = new RollingCounter(24 * HOUR, 48, this.bank);
-  /** Attempts within the hour whose subject the account had not used that day: threads of their own. */
+  /** Attempts within the hour that began a conversation of their own (a subject new that day; see `countConversation`). */
   readonly threads60m = new RollingCounter(HOUR, 30, this.bank);
   /** The hours (by number since 1970) of the last 24 that had a submission. */
   readonly activeHours = new ActiveHours(this.bank);

@@ -81,7 +81,6 @@ function longBurst(c: SubmitContext, m60: number, expected: number): number {
 const LONG_BURST_MIN = 30;
 const LONG_BURST_FACTOR = 4;
 
-
 /** Attempts in a row within `RAPID_GAP_MS` of each other, each to someone new, from which the pace is scored. */
 const RAPID_FROM = 3;
 

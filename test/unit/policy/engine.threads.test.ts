@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contacts, DAY, engine, HOUR, MIN, submit, warmUp } from './events.js';
+import { byAdministrator } from '../../../src/policy/engine.js';
+import { at, contacts, DAY, engine, HOUR, MIN, submit, warmUp } from './events.js';
 
 const A = 'yamada@example.co.jp';
 const TOPICS = ['お見積りの件', 'Meeting next week', '納期について', 'Invoice 2026-11', '打ち合わせ資料', 'Contract draft'];
@@ -21,6 +22,19 @@ describe('more conversations in an hour than a person answers', () => {
     expect(verdicts.length).toBeLessThanOrEqual(75);
     expect(verdicts.filter((v) => v === 'accept').length).toBeLessThanOrEqual(65);
     expect(reasons).toContainEqual(expect.stringMatching(/^\d+ messages in an hour, each on a subject of its own: more conversations than a person answers in an hour$/));
+  });
+
+  it('forgets the malware\'s conversations when an administrator releases the account', () => {
+    const e = engine();
+    const start = warmUp(e, A) + DAY + 10 * HOUR;
+    let t = start;
+    for (let i = 0; i < 200 && e.stateOf(A) !== 'restricted'; i++) e.process(submit(A, (t = start + i * 20_000), [contacts[i % contacts.length]], { subject: thread(i) }));
+    expect(e.stateOf(A)).toBe('restricted');
+    e.release(A, at(t + MIN), byAdministrator('released', 'malware removed'));
+    const outs = [];
+    for (let i = 0; i < 5; i++) outs.push(e.process(submit(A, t + 2 * MIN + i * MIN, [contacts[i]], { subject: `Re: 本日の件 ${i}` })).decision!);
+    expect(outs.flatMap((d) => d.reasons).some((r) => /subject of its own/.test(r))).toBe(false);
+    expect(outs.every((d) => d.verdict === 'accept')).toBe(true);
   });
 
   it('leaves a month-end run of 80 invoices in an hour under one subject alone', () => {
