@@ -6,7 +6,7 @@
  * without the start-up, measured on an empty stream), and beside them how fast plain
  * `JSON.parse` reads the same lines in this process: the machine's speed at that moment, so that
  * runs on a noisy machine can be compared as "JSON.parse calls per event". The CLI must be built
- * (`npm ci` does it; after a change, `npx tsc -p tsconfig.build.json`). `--one-core` pins each
+ * (`npm ci` does it; after a change, `npm run build`). `--one-core` pins each
  * replay process to CPU 0 with taskset, so that V8's compiler and collector threads share that one
  * core with the engine instead of running beside it.
  */
