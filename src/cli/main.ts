@@ -1,4 +1,4 @@
-import { realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { say, type Text } from '../core/i18n.js';
 import { endQuietlyWhenReaderLeaves } from './stdout.js';
@@ -22,7 +22,8 @@ const groups: Record<string, () => Promise<CommandGroup>> = {
   dkim: () => import('./dkim.js'),
   domain: () => import('./domain.js'),
   dmarc: () => import('./dmarc.js'),
-  replay: () => import(replayModule()),
+  // From its bundle when there is one (`src/cli/replay-bundle.ts`): the same code, started sooner.
+  replay: async () => (await import('./replay-bundle.js')).bundledReplay()?.group ?? import('./replay.js'),
   backup: () => import('./backup.js'),
   simulate: () => import('./simulate.js'),
   admin: () => import('./admin.js'),
@@ -30,22 +31,6 @@ const groups: Record<string, () => Promise<CommandGroup>> = {
   suppression: () => import('./suppression.js'),
   bans: () => import('./bans.js'),
 };
-
-/**
- * The replay command as one file (`scripts/bundle-replay.ts`, run by `npm run build`), which
- * starts some 55 ms sooner with a configuration file; used only while it is newer than the
- * compiled command, since `tsc` rewrites every file it compiles and a build with `tsc` alone
- * must not run the code of an older one. From the sources (tests, tsx) there is no bundle.
- */
-export function replayModule(here: string = import.meta.url): string {
-  const bundle = new URL('./replay.bundle.js', here);
-  try {
-    if (statSync(bundle).mtimeMs >= statSync(new URL('./replay.js', here)).mtimeMs) return bundle.href;
-  } catch {
-    // no bundle beside this file
-  }
-  return './replay.js';
-}
 
 export interface CommandGroup {
   run(args: string[]): Promise<number>;

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { replayModule } from '../../../src/cli/main.js';
+import { bundledReplay, freshBundle, writeReplayCodeCache } from '../../../src/cli/replay-bundle.js';
 
 const root = join(import.meta.dirname, '../../..');
-const bundle = join(root, 'dist/cli/replay.bundle.js');
+const bundle = join(root, 'dist/cli/replay.bundle.cjs');
 const built = existsSync(join(root, 'dist/cli/main.js')) && existsSync(bundle);
 if (!built && process.env.CI) throw new Error('dist/ is missing: `npm ci` builds it through the prepare script');
 if (!built) console.warn('replay.bundle.test: skipped, the CLI is not built here (run `npm run build`)');
@@ -22,22 +22,47 @@ describe('the replay command as one file', () => {
 
   it('is used only while it is newer than the compiled command', () => {
     const here = pathToFileURL(join(dir, 'main.js')).href;
-    expect(replayModule(here)).toBe('./replay.js');
+    expect(freshBundle(here)).toBeUndefined();
     writeFileSync(join(dir, 'replay.js'), '');
-    writeFileSync(join(dir, 'replay.bundle.js'), '');
+    writeFileSync(join(dir, 'replay.bundle.cjs'), '');
     utimesSync(join(dir, 'replay.js'), 1000, 1000);
-    utimesSync(join(dir, 'replay.bundle.js'), 2000, 2000);
-    expect(replayModule(here)).toBe(pathToFileURL(join(dir, 'replay.bundle.js')).href);
+    utimesSync(join(dir, 'replay.bundle.cjs'), 2000, 2000);
+    expect(freshBundle(here)).toBe(join(dir, 'replay.bundle.cjs'));
     // `tsc` alone rewrote the compiled command after the bundle was made.
     utimesSync(join(dir, 'replay.js'), 3000, 3000);
-    expect(replayModule(here)).toBe('./replay.js');
+    expect(freshBundle(here)).toBeUndefined();
+  });
+
+  it('takes a code cache only if it was made from the very same bundle', async () => {
+    const cjs = (answer: number) => `module.exports = { summary: { en: '', ja: '' }, run: async () => ${answer} - ${answer} + (globalThis.mwAnswer = ${answer}, 0) };`;
+    const own = join(dir, 'own');
+    mkdirSync(own);
+    const here = pathToFileURL(join(own, 'main.js')).href;
+    writeFileSync(join(own, 'replay.js'), '');
+    utimesSync(join(own, 'replay.js'), 1000, 1000);
+    writeFileSync(join(own, 'replay.bundle.cjs'), cjs(41));
+    expect(bundledReplay(here)?.cached).toBe(false);
+    await writeReplayCodeCache(here);
+    expect(existsSync(join(own, 'replay.bundle.cache'))).toBe(true);
+    const withCache = bundledReplay(here);
+    expect(withCache?.cached).toBe(true);
+    await withCache?.group.run([]);
+    expect((globalThis as { mwAnswer?: number }).mwAnswer).toBe(41);
+    // A bundle of the same length (all V8 itself compares of the source) but other code.
+    writeFileSync(join(own, 'replay.bundle.cjs'), cjs(42));
+    const changed = bundledReplay(here);
+    expect(changed?.cached).toBe(false);
+    await changed?.group.run([]);
+    expect((globalThis as { mwAnswer?: number }).mwAnswer).toBe(42);
   });
 
   it.skipIf(!built)('decides byte for byte as the sources do, with a configuration file and from stdin', () => {
     const sim = run(['bin/mailwarden.js', 'simulate', '--accounts', '12', '--days', '6', '--seed', '5', '--attack', 'blast', '--attack', 'hijack', '--write-config', join(dir, 'sim.yaml')]);
     expect(sim.status).toBe(0);
     writeFileSync(join(dir, 'sim.jsonl'), sim.stdout);
-    expect(replayModule(pathToFileURL(join(root, 'dist/cli/main.js')).href)).toBe(pathToFileURL(bundle).href);
+    // The built CLI loads the bundle, and V8 takes its code cache (made by the same Node.js).
+    const loaded = run(['--input-type=module', '-e', "import { bundledReplay } from './dist/cli/replay-bundle.js'; const r = bundledReplay(); console.log(JSON.stringify({ cached: r?.cached, run: typeof r?.group.run }))"]);
+    expect(JSON.parse(loaded.stdout)).toEqual({ cached: true, run: 'function' });
     const fromBundle = run(['bin/mailwarden.js', 'replay', '--config', join(dir, 'sim.yaml'), '-'], sim.stdout);
     const fromSources = run(['--import', 'tsx', 'test/unit/policy/cli-entry.ts', 'replay', '--config', join(dir, 'sim.yaml'), join(dir, 'sim.jsonl')]);
     expect(fromBundle.status).toBe(0);
