@@ -1,12 +1,16 @@
 /**
  * Detection figures and replay throughput on simulated organisations:
- *   node --import tsx bench/detection.ts [--accounts 200] [--days 30] [--seed 1] [--no-geo | --bare] [--attack KIND ...]
+ *   node --import tsx bench/detection.ts [--accounts 200] [--days 30] [--seed 1] [--no-geo | --bare] [--locate] [--attack KIND ...]
  * Every attack kind is injected unless --attack names some (repeatable).
  * --no-geo drops `asn` and `country` from every event (a gateway without GeoIP), so networks
  * fall back to IPv4 /24 and IPv6 /48. --bare also drops `subject`, `bodyHash`, `client` and
- * `size`: only the fields the replay contract requires (DESIGN.md).
+ * `size`: only the fields the replay contract requires (DESIGN.md). --locate then gives the events
+ * without location the country and network of their address from the bundled GeoIP data, as
+ * `mailwarden replay` does (see its `Locator`): with --no-geo or --bare, what replay decides on a
+ * stream that carries addresses only.
  */
 import { parseArgs } from 'node:util';
+import { Locator } from '../src/cli/replay.js';
 import type { ReplayEvent } from '../src/events/replay.js';
 import { detectionConfigSchema } from '../src/policy/config.js';
 import { DetectionEngine } from '../src/policy/engine.js';
@@ -16,7 +20,7 @@ import { measure } from '../src/policy/simulation/measure.js';
 import { DEFAULT_START, isAttackKind, simulate, simulationConfig } from '../src/policy/simulation/stream.js';
 
 const { values } = parseArgs({
-  options: { accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, 'no-geo': { type: 'boolean' }, bare: { type: 'boolean' }, attack: { type: 'string', multiple: true } },
+  options: { accounts: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, 'no-geo': { type: 'boolean' }, bare: { type: 'boolean' }, locate: { type: 'boolean' }, attack: { type: 'string', multiple: true } },
 });
 const accounts = Number(values.accounts ?? 200);
 const days = Number(values.days ?? 30);
@@ -26,10 +30,14 @@ const kinds = values.attack?.length ? values.attack.filter(isAttackKind) : [...A
 const sim = simulate({ accounts, days, seed, attacks: kinds, start: DEFAULT_START });
 if (values['no-geo'] || values.bare) for (const ev of sim.events) stripGeo(ev);
 if (values.bare) for (const ev of sim.events) stripOptional(ev);
+if (values.locate) {
+  const locator = new Locator();
+  for (const ev of sim.events) if ((ev.type === 'auth' || ev.type === 'submit') && ev.asn === undefined && ev.country === undefined) locator.fill(ev);
+}
 const cfg = detectionConfigSchema.parse(simulationConfig(sim.org).detection);
 const m = measure(sim, cfg);
 
-console.log(`organisation: ${accounts} accounts, ${days} days, seed ${seed}${values.bare ? ', required fields only' : values['no-geo'] ? ', no GeoIP' : ''}; ${m.events} events`);
+console.log(`organisation: ${accounts} accounts, ${days} days, seed ${seed}${values.bare ? ', required fields only' : values['no-geo'] ? ', no GeoIP' : ''}${values.locate ? ', located from the addresses' : ''}; ${m.events} events`);
 console.log('\nattack        msgs  accepted  (recipients)  restricted-after  seconds  accepted-after-restriction  victim');
 for (const a of m.attacks)
   console.log(

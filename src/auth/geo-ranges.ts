@@ -54,6 +54,16 @@ export class RangeTable {
     return new RangeTable(starts.slice(0, n), ends.slice(0, n), values.slice(0, n));
   }
 
+  /** The table's arrays, to be written to a file of ranges (`GeoDb.writeRanges`). */
+  arrays(): [Uint32Array | BigUint64Array, Uint32Array | BigUint64Array, Float64Array] {
+    return [this.starts, this.ends, this.values as Float64Array];
+  }
+
+  /** A table over arrays read back from such a file (views, not copies). */
+  static of(starts: Uint32Array | BigUint64Array, ends: Uint32Array | BigUint64Array, values: Float64Array): RangeTable {
+    return new RangeTable(starts, ends, values);
+  }
+
   /** The value of the range holding `key`, or null. */
   find(key: number | bigint): number | null {
     const { starts, ends } = this;

@@ -13,7 +13,7 @@ import type { AuthEvent } from '../events/replay.js';
 import type { Logger } from '../observability/logger.js';
 import type { NewEvent, Store } from '../storage/ports/index.js';
 import { LoginAnomalies, type AnomalyConfig } from './anomalies.js';
-import type { GeoDb, GeoInfo } from './geo.js';
+import { locationOf, type GeoDb, type GeoInfo } from './geo.js';
 
 export interface Location {
   country?: string;
@@ -35,11 +35,7 @@ export class LoginSignals {
 
   /** Country and network of an address; nothing for private addresses or when the data is missing. */
   locate(ip: string): Location {
-    const info = this.lookup(ip);
-    const out: Location = {};
-    if (info?.country) out.country = info.country;
-    if (info?.asn != null) out.asn = info.asn;
-    return out;
+    return locationOf(this.lookup(ip));
   }
 
   /** Compares a successful login with the account's history; findings are recorded as one event. */

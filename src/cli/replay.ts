@@ -1,7 +1,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { say, type Text } from '../core/i18n.js';
-import type { SubmitDecision } from '../events/replay.js';
+import { GeoDb, isNonPublic, locationOf } from '../auth/geo.js';
+import type { AuthEvent, SubmitDecision, SubmitEvent } from '../events/replay.js';
 import type { DetectionConfig } from '../policy/config.js';
 import { detectionDefaults } from '../policy/detection-defaults.js';
 import { DetectionEngine } from '../policy/engine.js';
@@ -24,14 +26,20 @@ Runs the detection engine over a timestamped event stream (one JSON object per l
 network or store side effects, and prints one JSON line per submission verdict, one per change
 of account state, and a final summary line. Warnings go to stderr.
 
-  --config FILE   YAML detection configuration (its "detection:" key, or the whole document)`,
+  --config FILE   YAML detection configuration (its "detection:" key, or the whole document)
+  --no-geo        Do not look up where client addresses are. By default, as the gateway does
+                  (auth.geo), an auth or submit event with neither "country" nor "asn" gets them
+                  from the bundled offline data; a configuration with auth.geo: false turns it off`,
   ja: `使い方: mailwarden replay [--config ファイル] EVENTS.jsonl   (- で標準入力)
 
 タイムスタンプ付きイベント列 (1 行 1 JSON) に検知エンジンを適用します。ネットワークやストアには
 一切触れません。送信ごとの判定、アカウント状態の変化、最後に集計を JSON で 1 行ずつ出力します。
 警告は標準エラーに出ます。
 
-  --config ファイル   YAML の検知設定 ("detection:" キー、なければ文書全体)`,
+  --config ファイル   YAML の検知設定 ("detection:" キー、なければ文書全体)
+  --no-geo          クライアントアドレスの所在を調べません。既定ではゲートウェイと同じく (auth.geo)、
+                    "country" も "asn" もない auth・submit イベントに同梱のオフラインデータから
+                    国とネットワークを補います。設定の auth.geo: false でも無効になります`,
 };
 
 const needOneFile: Text = {
@@ -45,23 +53,28 @@ const sendersRefused: Text = {
   ja: '送信者がアカウント自身のアドレスでも設定にある別名でもないため、{n} 件の送信を拒否しました (ゲートウェイと同じ扱い)。別名の場合は設定の accounts.アドレス.aliases に列挙してください。"mailwarden user aliases" でゲートウェイのアカウントから出力できます。',
 };
 const badLine: Text = { en: 'line {line}: {error}; skipped', ja: '{line} 行目: {error}。スキップしました' };
+const noGeo: Text = {
+  en: 'IP location data unavailable ({error}): events without country and network are replayed without them, as the gateway would take them. Reinstall with "npm ci", or pass --no-geo.',
+  ja: 'IP 位置データを読み込めません ({error})。国とネットワークのないイベントはそのまま判定します (ゲートウェイでも同じ扱いです)。"npm ci" で入れ直すか、--no-geo を指定してください。',
+};
 
 export async function run(args: string[]): Promise<number> {
-  const r = parseCommand(args, { config: { type: 'string' } }, help);
+  const r = parseCommand(args, { config: { type: 'string' }, 'no-geo': { type: 'boolean' } }, help);
   if ('exitCode' in r) return r.exitCode;
   const { values, positionals } = r.parsed;
   if (positionals.length !== 1) return fail(needOneFile, {}, 2);
   const file = positionals[0];
   let cfg: DetectionConfig;
+  let geo: boolean;
   try {
-    cfg = await loadDetectionConfig(values.config as string | undefined);
+    ({ detection: cfg, geo } = await loadReplayConfig(values.config as string | undefined));
   } catch (err) {
     return fail(badConfig, { file: String(values.config), error: (err as Error).message }, 2);
   }
   tuneCompiler();
   warmUp(cfg);
   try {
-    await replayStream(file, new DetectionEngine(cfg, { checkSenders: true }));
+    await replayStream(file, new DetectionEngine(cfg, { checkSenders: true }), geo && values['no-geo'] !== true ? new Locator() : null);
   } catch (err) {
     return fail(badInput, { file, error: (err as Error).message }, 2);
   }
@@ -86,14 +99,70 @@ function warmUp(cfg: DetectionConfig): void {
  * start-up); without one, the defaults come ready-made.
  */
 export async function loadDetectionConfig(path: string | undefined): Promise<DetectionConfig> {
-  if (!path) return detectionDefaults();
+  return (await loadReplayConfig(path)).detection;
+}
+
+/**
+ * The detection configuration, and whether to locate client addresses: unless a gateway
+ * configuration says `auth: { geo: false }`, as the gateway does by default.
+ */
+export async function loadReplayConfig(path: string | undefined): Promise<{ detection: DetectionConfig; geo: boolean }> {
+  if (!path) return { detection: detectionDefaults(), geo: true };
   const [{ parse: parseYaml }, { detectionConfigSchema }] = await Promise.all([import('yaml'), import('../policy/config.js')]);
   const doc: unknown = parseYaml(await readFile(path, 'utf8')) ?? {};
-  const section = typeof doc === 'object' && doc !== null && 'detection' in doc ? (doc as { detection: unknown }).detection : doc;
+  const gateway = typeof doc === 'object' && doc !== null && 'detection' in doc;
+  const section = gateway ? (doc as { detection: unknown }).detection : doc;
   const parsed = detectionConfigSchema.safeParse(section ?? {});
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return parsed.data;
+  const auth = gateway ? (doc as { auth?: unknown }).auth : undefined;
+  const geo = !(typeof auth === 'object' && auth !== null && (auth as { geo?: unknown }).geo === false);
+  return { detection: parsed.data, geo };
 }
+
+/**
+ * Where client addresses are, for events that do not say: the gateway's pipeline adds the
+ * country and network (ASN) of each login and submission from the bundled offline data
+ * (`src/auth/logins.ts`), so its recorded events carry them, and replay adds them to an auth or
+ * submit event that has neither, so that a stream with addresses only is judged as the gateway
+ * would judge it. The tables come from `dist/geo-ranges.bin` (made by `npm run build`; a few
+ * milliseconds), or else from the packages' CSV files (a quarter of a second), loaded at the first
+ * public address; each address is looked up once. Data that cannot be loaded: a warning, and
+ * the events go on without location, as the gateway's would (fail open).
+ */
+export class Locator {
+  private readonly known = new Map<string, { country?: string; asn?: number }>();
+  private db: GeoDb | null = null;
+  private broken = false;
+
+  constructor(private readonly rangesFile: string = fileURLToPath(new URL('../geo-ranges.bin', import.meta.url))) {}
+
+  fill(ev: SubmitEvent | AuthEvent): void {
+    let at = this.known.get(ev.ip);
+    if (at === undefined) {
+      at = this.find(ev.ip);
+      if (this.known.size >= KNOWN_PLACES) this.known.clear();
+      this.known.set(ev.ip, at);
+    }
+    if (at.country !== undefined) ev.country = at.country;
+    if (at.asn !== undefined) ev.asn = at.asn;
+  }
+
+  private find(ip: string): { country?: string; asn?: number } {
+    if (this.broken || isNonPublic(ip)) return NOWHERE;
+    try {
+      this.db ??= new GeoDb(undefined, this.rangesFile);
+      return locationOf(this.db.lookup(ip));
+    } catch (err) {
+      this.broken = true;
+      process.stderr.write(`${say(noGeo, { error: (err as Error).message })}\n`);
+      return NOWHERE;
+    }
+  }
+}
+
+const NOWHERE: { country?: string; asn?: number } = Object.freeze({});
+/** Addresses whose location is kept; past it the memory starts again. */
+const KNOWN_PLACES = 1 << 16;
 
 interface Tally {
   submits: number;
@@ -109,8 +178,8 @@ interface Tally {
  * file is read synchronously (no promise per chunk); stdin is a stream. Output is gathered into
  * large chunks, because one write per event would cost more than the engine itself.
  */
-async function replayStream(file: string, engine: DetectionEngine): Promise<void> {
-  const r = new Replay(engine);
+async function replayStream(file: string, engine: DetectionEngine, locator: Locator | null): Promise<void> {
+  const r = new Replay(engine, locator);
   const lines = new LineSplitter((line, plain) => r.event(line, plain));
   if (file === '-') {
     for await (const chunk of process.stdin) {
@@ -231,7 +300,10 @@ class Replay {
   out = '';
   private lineNo = 0;
 
-  constructor(private readonly engine: DetectionEngine) {}
+  constructor(
+    private readonly engine: DetectionEngine,
+    private readonly locator: Locator | null = null,
+  ) {}
 
   event(line: string, plain = false): void {
     this.lineNo++;
@@ -241,7 +313,9 @@ class Replay {
       process.stderr.write(`${say(badLine, { line: this.lineNo, error: say(parsed.error, parsed.params) })}\n`);
       return;
     }
-    const result = this.engine.process(parsed.event, parsed.ts);
+    const ev = parsed.event;
+    if (this.locator !== null && (ev.type === 'submit' || ev.type === 'auth') && ev.country === undefined && ev.asn === undefined) this.locator.fill(ev);
+    const result = this.engine.process(ev, parsed.ts);
     if (result.decision) {
       const v = result.decision.verdict;
       this.submits++;

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GeoDb, isNonPublic } from '../../../src/auth/geo.js';
 import { RangeTable, ipv6Prefix64 } from '../../../src/auth/geo-ranges.js';
 
@@ -39,5 +42,49 @@ describe('range tables', () => {
   it('keys IPv6 by its /64', () => {
     expect(ipv6Prefix64('2001:db8:1:2::5')).toBe(0x20010db800010002n);
     expect(ipv6Prefix64('::1')).toBe(0n);
+  });
+});
+
+describe('a file of ranges', () => {
+  // Two small data packages of the ip-location-db format: 1.2.3.0/24 in VN (AS45899), 2400:4050::/32 in JP (AS4713).
+  const dir = mkdtempSync(join(tmpdir(), 'mw-geo-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dirs = { asn: join(dir, 'asn'), country: join(dir, 'country') };
+  const v4 = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  const v6 = (hi: bigint) => [hi << 64n, ((hi + 1n) << 64n) - 1n].join(',');
+  const make = (version: string): void => {
+    for (const d of Object.values(dirs)) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'package.json'), JSON.stringify({ version }));
+    }
+    writeFileSync(join(dirs.asn, 'asn-ipv4-num.csv'), `${v4('1.2.3.0')},${v4('1.2.3.255')},45899,VNPT Corp\n`);
+    writeFileSync(join(dirs.asn, 'asn-ipv6-num.csv'), `${v6(0x24004050n << 32n)},4713,NTT\n`);
+    writeFileSync(join(dirs.country, 'asn-country-ipv4-num.csv'), `${v4('1.2.3.0')},${v4('1.2.3.255')},VN\n`);
+    writeFileSync(join(dirs.country, 'asn-country-ipv6-num.csv'), `${v6(0x24004050n << 32n)},JP\n`);
+  };
+  const file = join(dir, 'geo-ranges.bin');
+
+  it('gives what the CSV gives, without AS names', () => {
+    make('1.0.0');
+    new GeoDb(dirs).writeRanges(file);
+    const fromFile = new GeoDb(dirs, file);
+    expect(fromFile.lookup('1.2.3.4')).toEqual({ country: 'VN', asn: 45899, asName: null });
+    expect(fromFile.lookup('2400:4050::1')).toEqual({ country: 'JP', asn: 4713, asName: null });
+    expect(fromFile.lookup('1.2.4.1')).toBeNull();
+  });
+
+  it('is not used when it was made from other versions of the data, or is damaged', () => {
+    make('1.0.0');
+    new GeoDb(dirs).writeRanges(file);
+    make('1.0.1');
+    // From the CSV again: the AS name is there.
+    expect(new GeoDb(dirs, file).lookup('1.2.3.4')).toEqual({ country: 'VN', asn: 45899, asName: 'VNPT Corp' });
+    make('1.0.0');
+    new GeoDb(dirs).writeRanges(file);
+    const whole = readFileSync(file);
+    writeFileSync(file, whole.subarray(0, whole.length - 8));
+    expect(new GeoDb(dirs, file).lookup('1.2.3.4')).toEqual({ country: 'VN', asn: 45899, asName: 'VNPT Corp' });
+    writeFileSync(file, 'not a file of ranges');
+    expect(new GeoDb(dirs, file).lookup('1.2.3.4')?.asName).toBe('VNPT Corp');
   });
 });

@@ -70,6 +70,16 @@ describe('the replay command as one file', () => {
     expect(fromBundle.stdout.split('\n').length).toBeGreaterThan(500);
     expect(fromBundle.stdout).toContain('"state":"restricted"');
     expect(fromBundle.stdout).toBe(fromSources.stdout);
+    // Addresses only, located by replay: from dist/geo-ranges.bin in the build, from the CSV in the sources.
+    const bare = sim.stdout.replace(/,"(asn|country)":(\d+|"[A-Z]{2}")/g, '');
+    expect(bare).not.toContain('"country"');
+    writeFileSync(join(dir, 'bare.jsonl'), bare);
+    const locatedBundle = run(['bin/mailwarden.js', 'replay', '--config', join(dir, 'sim.yaml'), join(dir, 'bare.jsonl')]);
+    const locatedSources = run(['--import', 'tsx', 'test/unit/policy/cli-entry.ts', 'replay', '--config', join(dir, 'sim.yaml'), join(dir, 'bare.jsonl')]);
+    expect(existsSync(join(root, 'dist/geo-ranges.bin'))).toBe(true);
+    expect(locatedBundle.stdout).toMatch(/ \([A-Z]{2}, AS\d+\)/);
+    expect(locatedBundle.stdout).toBe(locatedSources.stdout);
+    expect(locatedBundle.stderr).toBe(locatedSources.stderr);
   });
 
   it.skipIf(!built)('reports a configuration error as the sources do', () => {

@@ -64,6 +64,34 @@ describe('mailwarden replay', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('locates client addresses that events do not, as the gateway does, unless told not to', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mw-replay-'));
+    const base = { account: 'a@example.co.jp', mailFrom: 'a@example.co.jp', headerFrom: 'a@example.co.jp' };
+    const lines = [
+      { ts: '2026-01-05T09:00:00Z', type: 'auth', account: 'a@example.co.jp', ip: '14.160.1.1', ok: true },
+      { ts: '2026-01-05T09:00:01Z', type: 'submit', ...base, ip: '14.160.1.1', messageId: '<m1@x>', rcpts: ['x@example.net'] },
+      // Located by the stream itself: taken as it is, not looked up.
+      { ts: '2026-01-06T09:00:01Z', type: 'submit', ...base, ip: '8.8.8.8', country: 'JP', messageId: '<m2@x>', rcpts: ['y@example.net'] },
+      // A documentation address: nowhere.
+      { ts: '2026-01-07T09:00:01Z', type: 'submit', ...base, ip: '203.0.113.5', messageId: '<m3@x>', rcpts: ['z@example.net'] },
+    ].map((l) => JSON.stringify(l));
+    writeFileSync(join(dir, 'e.jsonl'), `${lines.join('\n')}\n`);
+    writeFileSync(join(dir, 'gateway.yaml'), 'detection: {}\nauth:\n  geo: false\n');
+    const origins = (args: string[]) => {
+      const r = replay([...args, join(dir, 'e.jsonl')]);
+      expect(r.stderr).toBe('');
+      return r.lines.filter((l) => l.messageId).map((l) => (l.reasons as string[]).filter((x) => /IP |network|country/.test(x)));
+    };
+    expect(origins([])).toEqual([
+      ['first use of IP 14.160.1.1 (VN, AS45899)', 'new network AS45899', 'new country VN'],
+      ['first use of IP 8.8.8.8 (JP)', 'new network 8.8.8.0/24', 'new country JP'],
+      ['first use of IP 203.0.113.5', 'new network 203.0.113.0/24'],
+    ]);
+    const unlocated = [['first use of IP 14.160.1.1', 'new network 14.160.1.0/24'], ['first use of IP 8.8.8.8 (JP)', 'new network 8.8.8.0/24', 'new country JP'], ['first use of IP 203.0.113.5', 'new network 203.0.113.0/24']];
+    expect(origins(['--no-geo'])).toEqual(unlocated);
+    expect(origins(['--config', join(dir, 'gateway.yaml')])).toEqual(unlocated);
+  });
+
   it('uses the detection: key of a YAML file, or the whole document', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mw-replay-'));
     const events = [0, 1, 2].map((i) => JSON.stringify({ ts: `2026-01-05T09:00:0${i}Z`, type: 'submit', account: 'a@example.co.jp', ip: '198.51.100.1', messageId: `<m${i}@x>`, mailFrom: 'a@example.co.jp', headerFrom: 'a@example.co.jp', rcpts: ['b@example.co.jp'] }));
