@@ -134,7 +134,10 @@ export class Locator {
   private db: GeoDb | null = null;
   private broken = false;
 
-  constructor(private readonly rangesFile: string = fileURLToPath(new URL('../geo-ranges.bin', import.meta.url))) {}
+  constructor(
+    private readonly rangesFile: string = fileURLToPath(new URL('../geo-ranges.bin', import.meta.url)),
+    private readonly open: (rangesFile: string) => GeoDb = (file) => new GeoDb(undefined, file),
+  ) {}
 
   fill(ev: SubmitEvent | AuthEvent): void {
     let at = this.known.get(ev.ip);
@@ -150,7 +153,7 @@ export class Locator {
   private find(ip: string): { country?: string; asn?: number } {
     if (this.broken || isNonPublic(ip)) return NOWHERE;
     try {
-      this.db ??= new GeoDb(undefined, this.rangesFile);
+      this.db ??= this.open(this.rangesFile);
       return locationOf(this.db.lookup(ip));
     } catch (err) {
       this.broken = true;

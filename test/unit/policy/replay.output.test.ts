@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { SubmitDecision } from '../../../src/events/replay.js';
-import { decisionLine, LineSplitter } from '../../../src/cli/replay.js';
+import { GeoDb } from '../../../src/auth/geo.js';
+import type { SubmitDecision, SubmitEvent } from '../../../src/events/replay.js';
+import { decisionLine, LineSplitter, Locator } from '../../../src/cli/replay.js';
 import { parseReplayLine } from '../../../src/policy/replay-input.js';
 
 describe('replay output lines', () => {
@@ -165,5 +166,36 @@ describe('reading an event line', () => {
     expect(parseReplayLine(JSON.stringify({ ...submit, asn: 4_294_967_295 }))).toHaveProperty('event');
     expect(parseReplayLine('[1]')).toMatchObject({ params: { detail: 'array' } });
     expect(parseReplayLine('null')).toMatchObject({ params: { detail: 'null' } });
+  });
+});
+
+describe('replay locating addresses', () => {
+  const submit = (ip: string): SubmitEvent => ({ ts: '2026-01-05T09:00:00Z', type: 'submit', account: 'a@example.co.jp', ip, messageId: '<m@x>', mailFrom: 'a@example.co.jp', headerFrom: 'a@example.co.jp', rcpts: ['b@example.net'] });
+
+  it('looks each address up once, and private addresses not at all', () => {
+    const real = new GeoDb();
+    const asked: string[] = [];
+    const spy = Object.assign(Object.create(real) as GeoDb, { lookup: (ip: string) => (asked.push(ip), real.lookup(ip)) });
+    const locator = new Locator('/nonexistent', () => spy);
+    const events = ['14.160.1.1', '14.160.1.1', '10.0.0.1', '14.160.1.1'].map(submit);
+    for (const e of events) locator.fill(e);
+    expect(asked).toEqual(['14.160.1.1']);
+    expect(events.map((e) => [e.country, e.asn])).toEqual([['VN', 45899], ['VN', 45899], [undefined, undefined], ['VN', 45899]]);
+  });
+
+  it('warns once, in the reader\'s language, and goes on without location when the data cannot be loaded', () => {
+    const warnings: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (warnings.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const locator = new Locator('/nonexistent', () => new GeoDb({ asn: '/nonexistent', country: '/nonexistent' }));
+      const events = ['14.160.1.1', '8.8.8.8'].map(submit);
+      for (const e of events) locator.fill(e);
+      expect(events.map((e) => [e.country, e.asn])).toEqual([[undefined, undefined], [undefined, undefined]]);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^(IP location data unavailable|IP 位置データを読み込めません) \(.*--no-geo/);
   });
 });
