@@ -20,7 +20,7 @@ export const summary: Text = {
 };
 
 const help: Text = {
-  en: `Usage: mailwarden replay [--config FILE] EVENTS.jsonl   (use - for stdin)
+  en: `Usage: mailwarden replay [--config FILE] [--no-geo] EVENTS.jsonl   (use - for stdin)
 
 Runs the detection engine over a timestamped event stream (one JSON object per line) without any
 network or store side effects, and prints one JSON line per submission verdict, one per change
@@ -30,7 +30,7 @@ of account state, and a final summary line. Warnings go to stderr.
   --no-geo        Do not look up where client addresses are. By default, as the gateway does
                   (auth.geo), an auth or submit event with neither "country" nor "asn" gets them
                   from the bundled offline data; a configuration with auth.geo: false turns it off`,
-  ja: `使い方: mailwarden replay [--config ファイル] EVENTS.jsonl   (- で標準入力)
+  ja: `使い方: mailwarden replay [--config ファイル] [--no-geo] EVENTS.jsonl   (- で標準入力)
 
 タイムスタンプ付きイベント列 (1 行 1 JSON) に検知エンジンを適用します。ネットワークやストアには
 一切触れません。送信ごとの判定、アカウント状態の変化、最後に集計を JSON で 1 行ずつ出力します。
