@@ -94,17 +94,10 @@ function warmUp(cfg: DetectionConfig): void {
 }
 
 /**
- * A YAML file whose `detection:` key, or else whole document, is the detection configuration.
- * The YAML parser and the schema are loaded only when there is a file (together some 70 ms of
- * start-up); without one, the defaults come ready-made.
- */
-export async function loadDetectionConfig(path: string | undefined): Promise<DetectionConfig> {
-  return (await loadReplayConfig(path)).detection;
-}
-
-/**
- * The detection configuration, and whether to locate client addresses: unless a gateway
- * configuration says `auth: { geo: false }`, as the gateway does by default.
+ * A YAML file whose `detection:` key, or else whole document, is the detection configuration;
+ * and whether to locate client addresses: yes, as the gateway does by default, unless a gateway
+ * configuration (one with a `detection:` key) says `auth: { geo: false }`. The YAML parser and the
+ * schema are loaded only when there is a file; without one, the defaults come ready-made.
  */
 export async function loadReplayConfig(path: string | undefined): Promise<{ detection: DetectionConfig; geo: boolean }> {
   if (!path) return { detection: detectionDefaults(), geo: true };

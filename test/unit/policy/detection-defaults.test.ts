@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDetectionConfig } from '../../../src/cli/replay.js';
+import { loadReplayConfig } from '../../../src/cli/replay.js';
 import { detectionConfigSchema } from '../../../src/policy/config.js';
 import { detectionDefaults } from '../../../src/policy/detection-defaults.js';
 
@@ -12,11 +12,11 @@ describe('ready-made detection defaults', () => {
   });
 
   it('are a new object each time, so that no caller can change another one\'s', async () => {
-    const a = await loadDetectionConfig(undefined);
+    const a = (await loadReplayConfig(undefined)).detection;
     expect(a).toStrictEqual(detectionDefaults());
     a.limits.messagesPerMinute = 1;
     a.orgDomains.push('example.com');
-    expect(await loadDetectionConfig(undefined)).toStrictEqual(detectionConfigSchema.parse({}));
+    expect(await loadReplayConfig(undefined)).toStrictEqual({ detection: detectionConfigSchema.parse({}), geo: true });
   });
 
   it('let replay start without loading the schema library when there is no configuration file', () => {
